@@ -1,0 +1,1 @@
+// aoefs daemon library (filled by later work).

@@ -1,0 +1,38 @@
+// BlockDevice: what the filesystem reads and writes — a disk of 512-byte
+// sectors with asynchronous operations. The AoE initiator is one (adapted in
+// aoefs/); the block cache (cache/) is another that wraps one.
+//
+// Contract:
+//  * Operations address whole sectors. `buffer` holds sectors*512 bytes and
+//    stays valid until `done` runs.
+//  * `done` is called exactly once, possibly on another thread, never inline
+//    from the call that started the operation.
+//  * write's `done(ok)` means the device acknowledged the data (for AoE: the
+//    target did); flush's `done(ok)` means it is on stable storage.
+//  * Errors are std::error_code values from the layer below, passed through
+//    unchanged; the FUSE edge maps them to errno.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <system_error>
+
+namespace blockdev {
+
+inline constexpr std::uint32_t kSectorSize = 512;
+
+class BlockDevice {
+ public:
+  using Done = std::function<void(std::error_code)>;
+  virtual ~BlockDevice() = default;
+
+  virtual std::uint64_t size_sectors() const = 0;
+  virtual void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+                    Done done) = 0;
+  virtual void write(std::uint64_t lba, std::uint32_t sectors,
+                     std::span<const std::uint8_t> buffer, Done done) = 0;
+  virtual void flush(Done done) = 0;
+};
+
+}  // namespace blockdev

@@ -1,0 +1,1 @@
+// Initiator sources live beside this file; see initiator.hpp.

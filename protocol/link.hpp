@@ -1,0 +1,39 @@
+// A Link is one Ethernet port carrying AoE frames (EtherType 0x88A2).
+//
+// Implementations: RawSocketLink (AF_PACKET, production; can adopt an already
+// open socket handed over by the setuid helper) and MemoryLink (unit tests).
+//
+// Contract: frames are complete Ethernet frames (from the destination MAC on,
+// no FCS). send() never blocks; a frame the kernel cannot take right now
+// (ENOBUFS, EAGAIN) counts as lost on the wire, not as a link failure.
+// Received frames are handed to the receiver on the link's io_context thread;
+// the span is valid only during the call.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <system_error>
+
+#include "protocol/mac_address.hpp"
+
+namespace aoe {
+
+class Link {
+ public:
+  using Receiver = std::function<void(std::span<const std::uint8_t> frame)>;
+  virtual ~Link() = default;
+
+  virtual const std::string& name() const = 0;  // interface name, e.g. "eth0"
+  virtual MacAddress mac() const = 0;
+  virtual unsigned mtu() const = 0;
+
+  // Begins delivering frames to `receiver` until stop().
+  virtual void start(Receiver receiver) = 0;
+  virtual void stop() = 0;
+  // Errors other than "frame lost" (e.g. ENETDOWN) are returned.
+  virtual std::error_code send(std::span<const std::uint8_t> frame) = 0;
+};
+
+}  // namespace aoe
