@@ -1,0 +1,12 @@
+// `aoefs discover`: find targets on the given interfaces and print a table
+// like aoe-stat. Owned by the initiator work; main.cpp dispatches to it.
+#pragma once
+
+namespace aoefs {
+
+// argv[0] is "discover". Returns the process exit code: 0 when the table was
+// printed (even if empty), 2 on bad arguments, 1 when no interface could be
+// opened.
+int run_discover_command(int argc, char** argv);
+
+}  // namespace aoefs
