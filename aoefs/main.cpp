@@ -1,7 +1,24 @@
-// Placeholder until the filesystem issue: the daemon's entry point.
+// aoefs: the entry point. `aoefs discover ...` lists targets; anything else
+// mounts (daemon.hpp).
 #include <cstdio>
+#include <string_view>
 
-int main() {
-  std::fputs("aoefs: not built yet\n", stderr);
-  return 1;
+#include "aoefs/daemon.hpp"
+#include "aoefs/discover_command.hpp"
+#include "aoefs/usage.hpp"
+
+int main(int argc, char** argv) {
+  if (argc >= 2) {
+    const std::string_view first = argv[1];
+    if (first == "discover") return aoefs::run_discover_command(argc - 1, argv + 1);
+    if (first == "--help" || first == "-h") {
+      std::fwrite(aoefs::usage_text().data(), 1, aoefs::usage_text().size(), stdout);
+      return 0;
+    }
+    if (first == "--version" || first == "-V") {
+      std::fwrite(aoefs::version_text().data(), 1, aoefs::version_text().size(), stdout);
+      return 0;
+    }
+  }
+  return aoefs::run_daemon(argc, argv);
 }

@@ -1,1 +1,0 @@
-// aoefs daemon library (filled by later work).

@@ -1,0 +1,55 @@
+#include "aoefs/usage.hpp"
+
+namespace aoefs {
+
+std::string_view usage_text() {
+  return R"(usage: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] MOUNTPOINT
+       aoefs discover [-i IFACE]... [--wait MS]
+       aoefs --help | --version
+
+Mounts every ATA-over-Ethernet target found on the network as a regular file
+MOUNTPOINT/e<shelf>.<slot> whose size is the target's capacity.
+
+options:
+  -f, --foreground        stay in the foreground (same as -o foreground)
+  -d, --debug             log every request, stay in the foreground
+                          (same as -o debug)
+  -c, --config FILE       configuration file (default /etc/aoefs.toml; a
+                          missing default file is fine, a missing --config
+                          file is an error)
+  -o OPT[,OPT...]         mount options; they override the configuration file
+  -h, --help              print this help and exit
+  -V, --version           print the version and exit
+
+mount options (-o) and configuration-file keys (same names):
+  interfaces=IF1:IF2      Ethernet interfaces to use, colon-separated
+                          (TOML: array of strings or "IF1:IF2"; default: every
+                          up, non-loopback Ethernet interface)
+  discovery_interval=S    seconds between discovery broadcasts (default 10)
+  dead_timeout=S          seconds without an answer before I/O fails with EIO
+                          and the target is marked down (default 60)
+  ro                      read-only mount (TOML: read_only = true)
+  rw                      read-write mount (TOML: read_only = false; default)
+  allow_other             let other users access the files (TOML:
+                          allow_other = true)
+  uid=N                   owner of the target files (default: the mounting user)
+  gid=N                   group of the target files (default: the mounting
+                          user's group)
+  umask=OOO               octal mask removed from mode 0666 (default 0177,
+                          i.e. mode 0600)
+  cache_size=N[K|M|G]     block cache size in bytes (default 64M; 0 = none)
+  read_ahead_kb=N         kernel read-ahead of the mount in KiB (default 128)
+  foreground              stay in the foreground (TOML: foreground = true)
+  debug                   log every request (TOML: debug = true)
+  Other -o options are passed to FUSE (e.g. default_permissions).
+
+An invalid file or option prints one message naming the key (and line) and
+exits with code 2; nothing is mounted.
+
+  aoefs discover          lists the targets found (see `aoefs discover --help`)
+)";
+}
+
+std::string_view version_text() { return "aoefs " AOEFS_VERSION "\n"; }
+
+}  // namespace aoefs
