@@ -1,0 +1,70 @@
+#include "aoefs/helper/aoe_socket.hpp"
+
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#ifndef SO_LOCK_FILTER
+#define SO_LOCK_FILTER 44
+#endif
+
+namespace aoefs::helper {
+namespace {
+constexpr unsigned short kEtherTypeAoe = 0x88A2;
+}
+
+bool is_valid_interface_name(const std::string& name) {
+  if (name.empty() || name.size() >= IFNAMSIZ || name == "." || name == "..") return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::variant<int, std::string> open_filtered_aoe_socket(const std::string& interface) {
+  if (!is_valid_interface_name(interface)) return "invalid interface name";
+  const unsigned index = if_nametoindex(interface.c_str());
+  if (index == 0) return interface + ": no such interface";
+
+  // Protocol 0: the socket receives nothing until bind() below, so no frame
+  // of another interface or type is queued before the filter is in place.
+  const int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::string("socket(AF_PACKET): ") + std::strerror(errno);
+  auto fail = [fd](std::string what) {
+    std::string msg = what + ": " + std::strerror(errno);
+    close(fd);
+    return msg;
+  };
+
+  // ldh [12]; jeq #0x88a2, accept, drop
+  sock_filter code[] = {
+      {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, kEtherTypeAoe},
+      {BPF_RET | BPF_K, 0, 0, 0x40000},
+      {BPF_RET | BPF_K, 0, 0, 0},
+  };
+  sock_fprog program{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0)
+    return fail("SO_ATTACH_FILTER");
+  const int one = 1;
+  if (setsockopt(fd, SOL_SOCKET, SO_LOCK_FILTER, &one, sizeof one) != 0)
+    return fail("SO_LOCK_FILTER");
+
+  sockaddr_ll address{};
+  address.sll_family = AF_PACKET;
+  address.sll_protocol = htons(kEtherTypeAoe);
+  address.sll_ifindex = static_cast<int>(index);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+    return fail("bind to " + interface);
+  return fd;
+}
+
+}  // namespace aoefs::helper

@@ -1,0 +1,24 @@
+// Opening the raw socket the helper hands out: AF_PACKET, SOCK_RAW, bound to
+// one interface and EtherType 0x88A2, with a classic BPF filter that passes
+// only AoE frames, locked (SO_LOCK_FILTER) so the unprivileged holder can
+// neither remove nor replace it.
+//
+// What the lock does not prevent (a packet socket's holder keeps these
+// rights): re-binding the socket or sendto() naming another interface of the
+// same network namespace. Received frames are still only AoE frames. The
+// README states this; VLANs and MAC masks are the real fences.
+#pragma once
+
+#include <string>
+#include <variant>
+
+namespace aoefs::helper {
+
+// Needs CAP_NET_RAW. Returns the descriptor (O_CLOEXEC) or an error message.
+std::variant<int, std::string> open_filtered_aoe_socket(const std::string& interface);
+
+// Whether `name` is a syntactically valid interface name (1..15 of
+// [A-Za-z0-9_.-], not "." or "..").
+bool is_valid_interface_name(const std::string& name);
+
+}  // namespace aoefs::helper

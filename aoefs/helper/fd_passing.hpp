@@ -1,0 +1,29 @@
+// Handing open sockets from the setuid helper to aoefs over a Unix socket.
+//
+// Wire format: one message; its data is the interface names separated by
+// '\n' (in the order of the descriptors), its ancillary data one SCM_RIGHTS
+// block with one descriptor per name. A helper that fails sends nothing and
+// exits non-zero; its reason goes to stderr.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace aoefs::helper {
+
+struct PassedSocket {
+  std::string interface;
+  int fd = -1;
+};
+
+inline constexpr std::size_t kMaxPassedSockets = 16;
+
+// Returns an error message, or "" on success.
+std::string send_sockets(int unix_socket, const std::vector<PassedSocket>& sockets);
+
+// Receives one message; takes ownership of the descriptors it returns.
+// Closes any received descriptor on error.
+std::variant<std::vector<PassedSocket>, std::string> receive_sockets(int unix_socket);
+
+}  // namespace aoefs::helper
