@@ -1,0 +1,214 @@
+// aoe-relay: a bad wire between two interfaces, for fault tests (this kernel
+// has no netem). Forwards every Ethernet frame from A to B and back and, with
+// the given probabilities per frame, drops, duplicates, reorders or delays it.
+//
+//   aoe-relay IF_A IF_B [drop=P] [dup=P] [reorder=P] [hold_ms=N] [delay_ms=N]
+//             [jitter_ms=N] [dup_hold_ms=N] [seed=N] [pidfile=PATH] [stats=PATH]
+//
+// reorder=P holds a frame back hold_ms (default 3) so later frames overtake
+// it. dup=P sends a second copy; dup_hold_ms holds that copy back (a stale
+// duplicate arriving after newer frames — the case AoE's lack of sequence
+// numbers makes dangerous for writes). Choices come from a seeded generator,
+// so a run is repeatable for the same frame sequence. Counters go to stdout
+// (and to stats=PATH as key=value lines) every second, on SIGUSR1 and at exit
+// (SIGTERM/SIGINT). Faults apply in both directions, where frames arrive at
+// the relay: the endpoints' own sends never fail because of it.
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <queue>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+volatile sig_atomic_t g_stop = 0;
+volatile sig_atomic_t g_dump = 0;
+
+struct Options {
+  double drop = 0, dup = 0, reorder = 0;
+  double hold_ms = 3, delay_ms = 0, jitter_ms = 0, dup_hold_ms = 0;
+  unsigned long seed = 1;
+  std::string pidfile, stats;
+};
+
+struct Counters {
+  unsigned long long frames = 0, dropped = 0, duplicated = 0, reordered = 0, delayed = 0,
+                     send_errors = 0;
+};
+
+struct Pending {
+  Clock::time_point due;
+  unsigned long long order;
+  int out;
+  std::vector<unsigned char> frame;
+  bool operator>(const Pending& o) const { return due != o.due ? due > o.due : order > o.order; }
+};
+
+[[noreturn]] void die(const std::string& why) {
+  std::fprintf(stderr, "aoe-relay: %s\n", why.c_str());
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  std::map<std::string, double*> numbers{{"drop", &o.drop},         {"dup", &o.dup},
+                                         {"reorder", &o.reorder},   {"hold_ms", &o.hold_ms},
+                                         {"delay_ms", &o.delay_ms}, {"jitter_ms", &o.jitter_ms},
+                                         {"dup_hold_ms", &o.dup_hold_ms}};
+  for (int i = 3; i < argc; ++i) {
+    std::string kv = argv[i];
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos) die("expected KEY=VALUE, got '" + kv + "'");
+    const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+    if (key == "pidfile") { o.pidfile = value; continue; }
+    if (key == "stats") { o.stats = value; continue; }
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (end == value.c_str() || *end || v < 0) die("bad value for '" + key + "': '" + value + "'");
+    if (key == "seed") { o.seed = static_cast<unsigned long>(v); continue; }
+    auto it = numbers.find(key);
+    if (it == numbers.end()) die("unknown option '" + key + "'");
+    if ((key == "drop" || key == "dup" || key == "reorder") && v > 1) die(key + " is a probability 0..1");
+    *it->second = v;
+  }
+  return o;
+}
+
+int open_port(const char* name) {
+  const unsigned index = if_nametoindex(name);
+  if (!index) die(std::string(name) + ": no such interface");
+  const int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  if (fd < 0) die(std::string("socket: ") + std::strerror(errno));
+  sockaddr_ll a{};
+  a.sll_family = AF_PACKET;
+  a.sll_protocol = htons(ETH_P_ALL);
+  a.sll_ifindex = static_cast<int>(index);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) die(std::string("bind: ") + std::strerror(errno));
+  const int size = 8 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size);
+  return fd;
+}
+
+void report(const Counters& c, const Options& o) {
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "frames=%llu dropped=%llu duplicated=%llu reordered=%llu delayed=%llu send_errors=%llu\n",
+                c.frames, c.dropped, c.duplicated, c.reordered, c.delayed, c.send_errors);
+  std::fputs(line, stdout);
+  std::fflush(stdout);
+  if (!o.stats.empty()) {
+    std::ofstream f(o.stats + ".tmp");
+    for (char* p = line; *p; ++p) f << (*p == ' ' ? '\n' : *p);
+    f.close();
+    std::rename((o.stats + ".tmp").c_str(), o.stats.c_str());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help")) {
+    std::puts("usage: aoe-relay IF_A IF_B [drop=P] [dup=P] [reorder=P] [hold_ms=N] [delay_ms=N]\n"
+              "                 [jitter_ms=N] [dup_hold_ms=N] [seed=N] [pidfile=PATH] [stats=PATH]");
+    return argc < 3 ? 2 : 0;
+  }
+  const Options opt = parse(argc, argv);
+  const int ports[2] = {open_port(argv[1]), open_port(argv[2])};
+
+  struct sigaction sa {};
+  sa.sa_handler = [](int) { g_stop = 1; };
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  sa.sa_handler = [](int) { g_dump = 1; };
+  sigaction(SIGUSR1, &sa, nullptr);
+
+  if (!opt.pidfile.empty()) {
+    std::ofstream(opt.pidfile + ".tmp") << getpid() << "\n";
+    std::rename((opt.pidfile + ".tmp").c_str(), opt.pidfile.c_str());
+  }
+  std::printf("relaying %s <-> %s\n", argv[1], argv[2]);
+  std::fflush(stdout);
+
+  std::mt19937_64 rng(opt.seed);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  auto chance = [&](double p) { return p > 0 && uniform(rng) < p; };
+  auto ms = [](double v) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(v));
+  };
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<>> timers;
+  unsigned long long order = 0;
+  Counters count;
+
+  auto send = [&](int out, const unsigned char* data, std::size_t len) {
+    if (::send(out, data, len, 0) < 0) ++count.send_errors;  // ENOBUFS etc.: a lost frame
+  };
+  auto emit = [&](int out, const unsigned char* data, std::size_t len, double extra_ms) {
+    extra_ms += opt.delay_ms + (opt.jitter_ms > 0 ? uniform(rng) * opt.jitter_ms : 0.0);
+    if (extra_ms <= 0) return send(out, data, len);
+    timers.push({Clock::now() + ms(extra_ms), order++, out, {data, data + len}});
+  };
+
+  std::vector<unsigned char> buf(65536);
+  auto next_report = Clock::now() + std::chrono::seconds(1);
+  while (!g_stop) {
+    int timeout_ms = 100;
+    if (!timers.empty()) {
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(timers.top().due - Clock::now());
+      timeout_ms = std::max<int>(0, std::min<int>(timeout_ms, static_cast<int>(wait.count())));
+    }
+    pollfd fds[2] = {{ports[0], POLLIN, 0}, {ports[1], POLLIN, 0}};
+    poll(fds, 2, timeout_ms);
+    const auto now = Clock::now();
+    while (!timers.empty() && timers.top().due <= now) {
+      const Pending& p = timers.top();
+      send(p.out, p.frame.data(), p.frame.size());
+      timers.pop();
+    }
+    for (int side = 0; side < 2; ++side) {
+      for (int burst = 0; burst < 64; ++burst) {
+        sockaddr_ll from{};
+        socklen_t fromlen = sizeof from;
+        const ssize_t n = recvfrom(ports[side], buf.data(), buf.size(), 0,
+                                   reinterpret_cast<sockaddr*>(&from), &fromlen);
+        if (n <= 0) break;
+        if (from.sll_pkttype == PACKET_OUTGOING) continue;  // our own transmissions
+        ++count.frames;
+        const int out = ports[1 - side];
+        if (chance(opt.drop)) { ++count.dropped; continue; }
+        double extra = 0;
+        if (chance(opt.reorder)) { ++count.reordered; extra = opt.hold_ms; }
+        if (extra > 0 || opt.delay_ms > 0 || opt.jitter_ms > 0) ++count.delayed;
+        emit(out, buf.data(), static_cast<std::size_t>(n), extra);
+        if (chance(opt.dup)) {
+          ++count.duplicated;
+          emit(out, buf.data(), static_cast<std::size_t>(n), extra + opt.dup_hold_ms);
+        }
+      }
+    }
+    if (g_dump || Clock::now() >= next_report) {
+      g_dump = 0;
+      report(count, opt);
+      next_report = Clock::now() + std::chrono::seconds(1);
+    }
+  }
+  report(count, opt);
+  return 0;
+}
