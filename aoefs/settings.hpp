@@ -1,0 +1,30 @@
+// Settings: the daemon's configuration after merging defaults, the TOML file
+// and the -o options (in that order, later wins). Plain data.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aoefs {
+
+struct Settings {
+  std::vector<std::string> interfaces;  // empty: every up, non-loopback Ethernet interface
+  std::chrono::milliseconds discovery_interval{10'000};
+  std::chrono::milliseconds dead_timeout{60'000};
+  bool read_only = false;
+  bool allow_other = false;
+  std::optional<uid_t> uid;             // empty: the mounting user
+  std::optional<gid_t> gid;             // empty: the mounting user's group
+  mode_t umask = 0177;                  // file mode = 0666 & ~umask (0600)
+  std::uint64_t cache_size = 64ull << 20;
+  unsigned read_ahead_kb = 128;
+  bool foreground = false;
+  bool debug = false;
+};
+
+}  // namespace aoefs

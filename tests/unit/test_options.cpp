@@ -1,0 +1,90 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "aoefs/options.hpp"
+
+using namespace aoefs;
+
+namespace {
+
+std::variant<CommandLine, UsageError> parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "aoefs");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return parse_command_line(static_cast<int>(args.size()), argv.data());
+}
+
+}  // namespace
+
+TEST_CASE("command line: flags, config and -o items") {
+  auto r = parse({"-f", "--config", "/tmp/x.toml", "-o", "ro,uid=5", "-oallow_other", "/mnt"});
+  REQUIRE(std::holds_alternative<CommandLine>(r));
+  auto line = std::get<CommandLine>(r);
+  CHECK(line.mountpoint == "/mnt");
+  CHECK(line.foreground);
+  CHECK_FALSE(line.debug);
+  CHECK(line.config_path == "/tmp/x.toml");
+  CHECK(line.mount_options == std::vector<std::string>{"ro", "uid=5", "allow_other"});
+}
+
+TEST_CASE("command line errors name the problem") {
+  auto r = parse({"/mnt", "/other"});
+  REQUIRE(std::holds_alternative<UsageError>(r));
+  CHECK_THAT(std::get<UsageError>(r).message, Catch::Contains("/other"));
+  r = parse({"--bogus", "/mnt"});
+  REQUIRE(std::holds_alternative<UsageError>(r));
+  CHECK_THAT(std::get<UsageError>(r).message, Catch::Contains("--bogus"));
+  r = parse({"-f"});
+  REQUIRE(std::holds_alternative<UsageError>(r));
+  CHECK_THAT(std::get<UsageError>(r).message, Catch::Contains("MOUNTPOINT"));
+  r = parse({"/mnt", "--config"});
+  REQUIRE(std::holds_alternative<UsageError>(r));
+}
+
+TEST_CASE("-o options override settings and keep FUSE's own") {
+  auto r = parse({"-d", "-o",
+                  "interfaces=eth0:eth1,discovery_interval=2.5,dead_timeout=7,ro,allow_other,"
+                  "uid=1000,gid=100,umask=022,cache_size=16M,read_ahead_kb=512,"
+                  "default_permissions,fsname=aoe,_netdev",
+                  "/mnt"});
+  auto line = std::get<CommandLine>(r);
+  Settings s;
+  std::vector<std::string> fuse;
+  REQUIRE_FALSE(apply_mount_options(s, line, fuse));
+  CHECK(s.interfaces == std::vector<std::string>{"eth0", "eth1"});
+  CHECK(s.discovery_interval == std::chrono::milliseconds(2500));
+  CHECK(s.dead_timeout == std::chrono::seconds(7));
+  CHECK(s.read_only);
+  CHECK(s.allow_other);
+  CHECK(s.uid == 1000u);
+  CHECK(s.gid == 100u);
+  CHECK(s.umask == 022);
+  CHECK(s.cache_size == 16u << 20);
+  CHECK(s.read_ahead_kb == 512);
+  CHECK(s.debug);
+  CHECK_FALSE(s.foreground);
+  CHECK(fuse == std::vector<std::string>{"default_permissions", "fsname=aoe"});
+}
+
+TEST_CASE("invalid -o options are errors naming the key") {
+  struct Case {
+    const char* option;
+    const char* expect;
+  };
+  for (auto c : {Case{"dead_timeout=abc", "dead_timeout"}, Case{"dead_timeout=0", "dead_timeout"},
+                 Case{"dead_timout=5", "did you mean 'dead_timeout'"},
+                 Case{"umask=999", "umask"}, Case{"uid=-1", "uid"},
+                 Case{"cache_size=12Q", "cache_size"}, Case{"interfaces=a::b", "interfaces"},
+                 Case{"uid", "uid"}, Case{"ro=1", "ro"}, Case{"frobnicate", "frobnicate"}}) {
+    INFO(c.option);
+    auto line = std::get<CommandLine>(parse({"-o", c.option, "/mnt"}));
+    Settings s;
+    std::vector<std::string> fuse;
+    auto err = apply_mount_options(s, line, fuse);
+    REQUIRE(err);
+    CHECK_THAT(err->message, Catch::Contains(c.expect));
+  }
+}
