@@ -1,0 +1,308 @@
+#include "aoefs/fuse_ops.hpp"
+
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "aoefs/errno_mapping.hpp"
+#include "aoefs/unaligned_io.hpp"
+
+namespace aoefs {
+namespace {
+
+// How long the kernel may cache names and attributes: short, so targets that
+// come or go show up within about a second.
+constexpr double kEntryTimeout = 1.0;
+constexpr double kAttrTimeout = 1.0;
+
+// One open file: the data path of that descriptor. Holding the device here
+// (not looking it up per request) lets a per-open device, e.g. a cache,
+// replace it later without touching read/write.
+struct OpenFile {
+  std::shared_ptr<blockdev::BlockDevice> device;
+  std::shared_ptr<RangeLock> lock;
+  bool writable = false;
+};
+
+FsContext& context(fuse_req_t req) { return *static_cast<FsContext*>(fuse_req_userdata(req)); }
+
+OpenFile& open_file(fuse_file_info* fi) { return *reinterpret_cast<OpenFile*>(fi->fh); }
+
+void debug_log(const FsContext& ctx, const char* fmt, auto... args) {
+  if (ctx.options.debug) {
+    std::fprintf(stderr, fmt, args...);
+    std::fputc('\n', stderr);
+  }
+}
+
+struct stat root_stat(const FsContext& ctx) {
+  struct stat st {};
+  st.st_ino = kRootInode;
+  st.st_mode = S_IFDIR | 0755;
+  st.st_nlink = 2;
+  st.st_uid = ctx.options.uid;
+  st.st_gid = ctx.options.gid;
+  st.st_atime = st.st_mtime = st.st_ctime = ctx.options.mount_time;
+  return st;
+}
+
+struct stat file_stat(const FsContext& ctx, const TargetFile& f) {
+  struct stat st {};
+  st.st_ino = f.inode;
+  mode_t mode = ctx.options.file_mode;
+  if (ctx.options.read_only) mode &= ~mode_t(0222);
+  st.st_mode = S_IFREG | mode;
+  st.st_nlink = 1;
+  st.st_uid = ctx.options.uid;
+  st.st_gid = ctx.options.gid;
+  st.st_size = static_cast<off_t>(f.size_bytes());
+  st.st_blocks = static_cast<blkcnt_t>(f.size_bytes() / 512);
+  st.st_blksize = 64 * 1024;
+  st.st_atime = st.st_mtime = st.st_ctime = ctx.options.mount_time;
+  return st;
+}
+
+void op_init(void* userdata, fuse_conn_info* conn) {
+  auto& ctx = *static_cast<FsContext*>(userdata);
+  const unsigned io = ctx.options.max_io_bytes;
+  // libfuse lowers this to what its request buffer holds, and asks the
+  // kernel for max_pages to match (256 pages = 1 MiB on current kernels).
+  conn->max_write = io;
+  conn->max_read = io;  // must equal the max_read mount option (fuse_mount.cpp)
+  // The kernel offers its current read-ahead; we may only lower it.
+  conn->max_readahead = std::min(conn->max_readahead, ctx.options.read_ahead_kb * 1024u);
+  conn->max_background = ctx.options.max_background;
+  conn->congestion_threshold = ctx.options.max_background * 3 / 4;
+  if (conn->capable & FUSE_CAP_ASYNC_DIO) conn->want |= FUSE_CAP_ASYNC_DIO;
+  if (conn->capable & FUSE_CAP_ASYNC_READ) conn->want |= FUSE_CAP_ASYNC_READ;
+  // O_TRUNC arrives in open() instead of as a separate truncate.
+  if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC) conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+  conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+  debug_log(ctx, "init: max_write=%u max_read=%u max_readahead=%u max_background=%u",
+            conn->max_write, conn->max_read, conn->max_readahead, conn->max_background);
+}
+
+void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
+  auto& ctx = context(req);
+  if (parent != kRootInode) return (void)fuse_reply_err(req, ENOENT);
+  auto f = ctx.table->by_name(name);
+  if (!f) return (void)fuse_reply_err(req, ENOENT);
+  fuse_entry_param e{};
+  e.ino = f->inode;
+  e.attr = file_stat(ctx, *f);
+  e.attr_timeout = kAttrTimeout;
+  e.entry_timeout = kEntryTimeout;
+  fuse_reply_entry(req, &e);
+}
+
+void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
+  auto& ctx = context(req);
+  if (ino == kRootInode) {
+    auto st = root_stat(ctx);
+    fuse_reply_attr(req, &st, kAttrTimeout);
+    return;
+  }
+  auto f = ctx.table->by_inode(ino);
+  if (!f) return (void)fuse_reply_err(req, ENOENT);
+  auto st = file_stat(ctx, *f);
+  fuse_reply_attr(req, &st, kAttrTimeout);
+}
+
+void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info*) {
+  auto& ctx = context(req);
+  if (ino == kRootInode) return (void)fuse_reply_err(req, EPERM);
+  auto f = ctx.table->by_inode(ino);
+  if (!f) return (void)fuse_reply_err(req, ENOENT);
+  if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
+    return (void)fuse_reply_err(req, EPERM);  // owner and mode come from the options
+  if (to_set & FUSE_SET_ATTR_SIZE) {
+    if (ctx.options.read_only) return (void)fuse_reply_err(req, EROFS);
+    // A disk cannot grow; shrinking is accepted and ignored, like a block device.
+    if (static_cast<std::uint64_t>(attr->st_size) > f->size_bytes())
+      return (void)fuse_reply_err(req, EFBIG);
+  }
+  // Times are not stored: accepted and ignored (touch works).
+  auto st = file_stat(ctx, *f);
+  fuse_reply_attr(req, &st, kAttrTimeout);
+}
+
+void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  if (ino != kRootInode) return (void)fuse_reply_err(req, ENOTDIR);
+  fuse_reply_open(req, fi);
+}
+
+void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info*) {
+  auto& ctx = context(req);
+  if (ino != kRootInode) return (void)fuse_reply_err(req, ENOTDIR);
+  // Entry i of [".", "..", files...] has offset i+1 (the offset of the next).
+  struct Item {
+    std::string name;
+    fuse_ino_t ino;
+    mode_t mode;
+  };
+  std::vector<Item> items{{".", kRootInode, S_IFDIR}, {"..", kRootInode, S_IFDIR}};
+  for (const auto& f : ctx.table->present_files()) items.push_back({f.name, f.inode, S_IFREG});
+  std::vector<char> buf(size);
+  std::size_t used = 0;
+  for (std::size_t i = static_cast<std::size_t>(std::max<off_t>(offset, 0)); i < items.size();
+       ++i) {
+    struct stat st {};
+    st.st_ino = items[i].ino;
+    st.st_mode = items[i].mode;
+    const std::size_t need = fuse_add_direntry(req, buf.data() + used, size - used,
+                                               items[i].name.c_str(), &st,
+                                               static_cast<off_t>(i + 1));
+    if (need > size - used) break;
+    used += need;
+  }
+  fuse_reply_buf(req, buf.data(), used);
+}
+
+void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  auto& ctx = context(req);
+  if (ino == kRootInode) return (void)fuse_reply_err(req, EISDIR);
+  auto f = ctx.table->by_inode(ino);
+  if (!f || !f->device) return (void)fuse_reply_err(req, ENOENT);
+  const int access = fi->flags & O_ACCMODE;
+  const bool writable = access == O_WRONLY || access == O_RDWR;
+  if (writable && ctx.options.read_only) return (void)fuse_reply_err(req, EROFS);
+  auto* of = new OpenFile{f->device, f->lock, writable};
+  fi->fh = reinterpret_cast<std::uint64_t>(of);
+  fi->direct_io = 1;
+  fi->keep_cache = 0;
+  fi->noflush = 1;  // close() has nothing to write back: every write was acknowledged
+  debug_log(ctx, "open %s flags 0x%x", f->name.c_str(), fi->flags);
+  if (fuse_reply_open(req, fi) == -ENOENT) delete of;  // the opener was interrupted
+}
+
+void op_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+  delete &open_file(fi);
+  fuse_reply_err(req, 0);
+}
+
+void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_info* fi) {
+  auto& of = open_file(fi);
+  if (offset < 0) return (void)fuse_reply_err(req, EINVAL);
+  read_bytes(of.device, static_cast<std::uint64_t>(offset), size,
+             [req](std::error_code ec, std::span<const std::uint8_t> data) {
+               if (ec) {
+                 if (context(req).options.debug)
+                   std::fprintf(stderr, "read failed: %s\n", ec.message().c_str());
+                 fuse_reply_err(req, to_errno(ec));
+                 return;
+               }
+               fuse_reply_buf(req, reinterpret_cast<const char*>(data.data()), data.size());
+             });
+}
+
+void start_write(fuse_req_t req, OpenFile& of, off_t offset, std::vector<std::uint8_t> data) {
+  if (offset < 0) return (void)fuse_reply_err(req, EINVAL);
+  if (!of.writable) return (void)fuse_reply_err(req, EBADF);
+  write_bytes(of.device, of.lock, static_cast<std::uint64_t>(offset), std::move(data),
+              [req](std::error_code ec, std::size_t written) {
+                if (ec) {
+                  if (context(req).options.debug)
+                    std::fprintf(stderr, "write failed: %s\n", ec.message().c_str());
+                  fuse_reply_err(req, to_errno(ec));
+                  return;
+                }
+                fuse_reply_write(req, written);
+              });
+}
+
+// The request buffer is reused once this returns, so the data is copied
+// into a buffer the write owns until the target acknowledged it.
+void op_write_buf(fuse_req_t req, fuse_ino_t, fuse_bufvec* in, off_t offset, fuse_file_info* fi) {
+  std::vector<std::uint8_t> data(fuse_buf_size(in));
+  fuse_bufvec out = FUSE_BUFVEC_INIT(data.size());
+  out.buf[0].mem = data.data();
+  const ssize_t copied = fuse_buf_copy(&out, in, fuse_buf_copy_flags{});
+  if (copied < 0) return (void)fuse_reply_err(req, static_cast<int>(-copied));
+  data.resize(static_cast<std::size_t>(copied));
+  start_write(req, open_file(fi), offset, std::move(data));
+}
+
+void op_flush(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, 0); }
+
+void op_fsync(fuse_req_t req, fuse_ino_t, int, fuse_file_info* fi) {
+  open_file(fi).device->flush([req](std::error_code ec) { fuse_reply_err(req, to_errno(ec)); });
+}
+
+void op_statfs(fuse_req_t req, fuse_ino_t) {
+  auto& ctx = context(req);
+  struct statvfs st {};
+  std::uint64_t sectors = 0;
+  std::uint64_t files = 0;
+  for (const auto& f : ctx.table->present_files()) {
+    sectors += f.size_bytes() / blockdev::kSectorSize;
+    ++files;
+  }
+  st.f_bsize = blockdev::kSectorSize;
+  st.f_frsize = blockdev::kSectorSize;
+  st.f_blocks = sectors;
+  st.f_bfree = 0;  // nothing can be created: the disks are the files
+  st.f_bavail = 0;
+  st.f_files = files;
+  st.f_ffree = 0;
+  st.f_favail = 0;
+  st.f_namemax = 255;
+  if (ctx.options.read_only) st.f_flag |= ST_RDONLY;
+  fuse_reply_statfs(req, &st);
+}
+
+void op_access(fuse_req_t req, fuse_ino_t, int mask) {
+  // Permission bits are enforced by the kernel (default_permissions); only
+  // a read-only mount needs saying here.
+  if ((mask & W_OK) && context(req).options.read_only) return (void)fuse_reply_err(req, EROFS);
+  fuse_reply_err(req, 0);
+}
+
+void op_no_create(fuse_req_t req, fuse_ino_t, const char*, mode_t, fuse_file_info*) {
+  fuse_reply_err(req, EPERM);
+}
+void op_no_mknod(fuse_req_t req, fuse_ino_t, const char*, mode_t, dev_t) { fuse_reply_err(req, EPERM); }
+void op_no_mkdir(fuse_req_t req, fuse_ino_t, const char*, mode_t) { fuse_reply_err(req, EPERM); }
+void op_no_unlink(fuse_req_t req, fuse_ino_t, const char*) { fuse_reply_err(req, EPERM); }
+void op_no_rename(fuse_req_t req, fuse_ino_t, const char*, fuse_ino_t, const char*, unsigned int) {
+  fuse_reply_err(req, EPERM);
+}
+
+fuse_lowlevel_ops make_operations() {
+  fuse_lowlevel_ops ops{};
+  ops.init = op_init;
+  ops.lookup = op_lookup;
+  ops.getattr = op_getattr;
+  ops.setattr = op_setattr;
+  ops.opendir = op_opendir;
+  ops.readdir = op_readdir;
+  ops.open = op_open;
+  ops.release = op_release;
+  ops.read = op_read;
+  ops.write_buf = op_write_buf;
+  ops.flush = op_flush;
+  ops.fsync = op_fsync;
+  ops.statfs = op_statfs;
+  ops.access = op_access;
+  ops.create = op_no_create;
+  ops.mknod = op_no_mknod;
+  ops.mkdir = op_no_mkdir;
+  ops.unlink = op_no_unlink;
+  ops.rmdir = op_no_unlink;
+  ops.rename = op_no_rename;
+  return ops;
+}
+
+}  // namespace
+
+const fuse_lowlevel_ops& filesystem_operations() {
+  static const fuse_lowlevel_ops ops = make_operations();
+  return ops;
+}
+
+}  // namespace aoefs

@@ -1,0 +1,50 @@
+// The FUSE low-level operations of the mount: a flat root directory with one
+// regular file per target (target_table.hpp).
+//
+// Contract:
+//  * No operation waits for the network on a FUSE thread: reads, writes and
+//    fsync start device operations and reply from their completions
+//    (fuse_reply_* on the device's completion thread).
+//  * read/write at any offset and length (unaligned_io.hpp); reads past the
+//    end are short; writes at or past the end fail with ENOSPC.
+//  * write replies after the device acknowledged the data; fsync/fdatasync
+//    after the device's flush (FLUSH CACHE for AoE).
+//  * Files are opened with direct_io: every read and write reaches the
+//    daemon, so a write's reply is the target's acknowledgement and other
+//    hosts see the data at once; the kernel page cache holds nothing stale.
+//  * The size of a file is the target's capacity and cannot change: truncate
+//    to a larger size fails (EFBIG); to a smaller size is accepted and does
+//    nothing, as for a block device (so `dd of=FILE` without conv=notrunc
+//    and O_TRUNC opens work).
+#pragma once
+
+#define FUSE_USE_VERSION 35
+#include <fuse_lowlevel.h>
+
+#include <ctime>
+
+#include "aoefs/target_table.hpp"
+
+namespace aoefs {
+
+struct FsOptions {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  mode_t file_mode = 0600;         // permission bits of every target file
+  bool read_only = false;
+  unsigned max_io_bytes = 1u << 20;  // max_read / max_write asked of the kernel
+  unsigned read_ahead_kb = 128;      // kernel read-ahead (can only be lowered here)
+  unsigned max_background = 256;     // kernel's limit of background (async, O_DIRECT) requests
+  bool debug = false;
+  std::time_t mount_time = 0;
+};
+
+// The session's userdata: must outlive the session.
+struct FsContext {
+  TargetTable* table = nullptr;
+  FsOptions options;
+};
+
+const fuse_lowlevel_ops& filesystem_operations();
+
+}  // namespace aoefs
