@@ -1,0 +1,102 @@
+# Shared helpers of the filesystem integration tests (tests/integration/fs_*.sh).
+# Source it; it sets -euo pipefail, checks the environment (fails loudly,
+# never skips) and installs a cleanup trap that unmounts everything the test
+# mounted, stops daemons it started and tears its AoE network down.
+#
+# The daemon runs with the initiator namespace's network but the host's
+# mount namespace (nsenter --net), so the mount is visible to the test's
+# tools (dd, losetup, qemu-img) without entering the namespace.
+set -euo pipefail
+
+fs_fail() { echo "FAIL: $*" >&2; exit 1; }
+fs_note() { echo "--- $*" >&2; }
+
+[ "$(id -u)" = 0 ] || fs_fail "needs root (network namespaces, vblade, FUSE mounts)"
+[ -c /dev/fuse ] || fs_fail "needs /dev/fuse"
+: "${AOEFS_BINARY:?AOEFS_BINARY must name the built aoefs}"
+: "${AOEFS_FIXTURE_DIR:?AOEFS_FIXTURE_DIR must name tests/fixture}"
+: "${AOEFS_BUILD_DIR:?AOEFS_BUILD_DIR must name the build directory}"
+[ -x "$AOEFS_BINARY" ] || fs_fail "no aoefs binary at $AOEFS_BINARY"
+AOENET="$AOEFS_FIXTURE_DIR/aoenet"
+[ -x "$AOENET" ] || fs_fail "no fixture script at $AOENET"
+FS_TOOLS="$AOEFS_BUILD_DIR/tests/tools"
+for tool in model_io overlap_writer; do
+  [ -x "$FS_TOOLS/$tool" ] || fs_fail "test tool $FS_TOOLS/$tool not built"
+done
+
+FS_NETS=()
+FS_MOUNTS=()
+FS_PIDS=()
+FS_TMP=$(mktemp -d /tmp/aoefs-test.XXXXXX)
+
+fs_cleanup() {
+  local rc=$?
+  set +e
+  for mp in "${FS_MOUNTS[@]}"; do
+    if mountpoint -q "$mp" 2>/dev/null; then
+      umount "$mp" 2>/dev/null || fusermount3 -u -z "$mp" 2>/dev/null
+    fi
+  done
+  for pid in "${FS_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${FS_PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null
+  done
+  for net in "${FS_NETS[@]}"; do "$AOENET" down "$net" >/dev/null 2>&1; done
+  for mp in "${FS_MOUNTS[@]}"; do rmdir "$mp" 2>/dev/null; done
+  rm -rf "$FS_TMP"
+  if [ $rc -eq 0 ]; then echo "PASS: $(basename "$0")"; else echo "FAIL: $(basename "$0") (exit $rc)" >&2; fi
+  exit $rc
+}
+trap fs_cleanup EXIT
+
+# fs_net_up NAME [aoenet up options...]: a private AoE network; sets FS_DIR
+# (backing files) and FS_INI_NS.
+fs_net_up() {
+  local name=$1; shift
+  FS_NETS+=("$name")
+  "$AOENET" up "$name" "$@" >"$FS_TMP/aoenet-$name.log" 2>&1 ||
+    { cat "$FS_TMP/aoenet-$name.log" >&2; fs_fail "aoenet up $name $*"; }
+  eval "$("$AOENET" env "$name" | sed -n 's/^\(INI_NS\|DIR\|INI_IF\|TGT_NS\)=\(.*\)$/FS_\1=\2/p')"
+  [ -n "${FS_DIR:-}" ] && [ -n "${FS_INI_NS:-}" ] || fs_fail "aoenet env $name gave no DIR/INI_NS"
+}
+
+# fs_mkmount: prints a fresh mount point directory (removed at cleanup).
+fs_mkmount() {
+  local mp
+  mp=$(mktemp -d /tmp/aoefs-mnt.XXXXXX)
+  FS_MOUNTS+=("$mp")
+  echo "$mp"
+}
+
+# fs_run_aoefs ARGS...: runs aoefs in the initiator namespace's network.
+fs_run_aoefs() { nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" "$@"; }
+
+# fs_mount_fg MOUNTPOINT ARGS...: starts `aoefs -f ARGS MOUNTPOINT` in the
+# background (log in $FS_TMP/aoefs.log), waits until mounted; sets FS_PID.
+fs_mount_fg() {
+  local mp=$1; shift
+  nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" -f "$@" "$mp" >>"$FS_TMP/aoefs.log" 2>&1 &
+  FS_PID=$!
+  FS_PIDS+=("$FS_PID")
+  for _ in $(seq 100); do
+    mountpoint -q "$mp" && return 0
+    kill -0 "$FS_PID" 2>/dev/null || { cat "$FS_TMP/aoefs.log" >&2; fs_fail "aoefs exited before mounting"; }
+    sleep 0.1
+  done
+  cat "$FS_TMP/aoefs.log" >&2
+  fs_fail "aoefs did not mount $mp within 10 s"
+}
+
+# fs_wait_file PATH SECONDS: waits until PATH exists.
+fs_wait_file() {
+  local deadline=$((SECONDS + $2))
+  while [ ! -e "$1" ]; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}
+
+fs_assert_eq() {  # ACTUAL EXPECTED WHAT
+  [ "$1" = "$2" ] || fs_fail "$3: got '$1', expected '$2'"
+}
