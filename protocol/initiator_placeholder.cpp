@@ -1,1 +1,0 @@
-// Initiator sources live beside this file; see initiator.hpp.

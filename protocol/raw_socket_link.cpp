@@ -1,0 +1,264 @@
+#include "protocol/raw_socket_link.hpp"
+
+#include <utility>
+// (utility first: Boost 1.74 Asio on g++ 12)
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "protocol/header.hpp"
+#include "protocol/interfaces.hpp"
+
+namespace aoe {
+namespace {
+
+constexpr unsigned kBatch = 64;          // frames per recvmmsg / sendmmsg
+constexpr unsigned kMaxBatchesPerWakeup = 16;
+
+std::error_code errno_code() { return {errno, std::generic_category()}; }
+
+}  // namespace
+
+// Shared with pending Asio handlers, so a handler that runs after the link
+// is gone finds `closed` instead of a dangling pointer.
+struct RawSocketLink::State {
+  explicit State(boost::asio::io_context& io) : descriptor(io) {}
+  boost::asio::posix::stream_descriptor descriptor;
+  int fd = -1;
+  InterfaceFacts facts;
+  Receiver receiver;
+  bool running = false;
+  bool in_batch = false;
+  std::size_t frame_capacity = 0;
+  // Receive ring.
+  std::vector<std::uint8_t> rx_storage;
+  std::vector<iovec> rx_iov;
+  std::vector<mmsghdr> rx_msgs;
+  // Send ring (used while in_batch).
+  std::vector<std::uint8_t> tx_storage;
+  std::vector<iovec> tx_iov;
+  std::vector<mmsghdr> tx_msgs;
+  unsigned tx_count = 0;
+  std::uint64_t send_drops = 0;
+
+  void allocate() {
+    frame_capacity = facts.mtu + kEthernetHeaderSize + 64;
+    rx_storage.assign(frame_capacity * kBatch, 0);
+    tx_storage.assign(frame_capacity * kBatch, 0);
+    rx_iov.resize(kBatch);
+    rx_msgs.resize(kBatch);
+    tx_iov.resize(kBatch);
+    tx_msgs.resize(kBatch);
+    for (unsigned i = 0; i < kBatch; ++i) {
+      rx_iov[i] = {rx_storage.data() + i * frame_capacity, frame_capacity};
+      tx_iov[i] = {tx_storage.data() + i * frame_capacity, 0};
+    }
+  }
+
+  void flush_sends() {
+    unsigned done = 0;
+    while (done < tx_count) {
+      for (unsigned i = done; i < tx_count; ++i) {
+        std::memset(&tx_msgs[i], 0, sizeof(mmsghdr));
+        tx_msgs[i].msg_hdr.msg_iov = &tx_iov[i];
+        tx_msgs[i].msg_hdr.msg_iovlen = 1;
+      }
+      int n = ::sendmmsg(fd, &tx_msgs[done], tx_count - done, MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        // ENOBUFS/EAGAIN: the head frame is lost; others may still go.
+        ++send_drops;
+        ++done;
+        continue;
+      }
+      done += static_cast<unsigned>(n);
+    }
+    tx_count = 0;
+  }
+
+  void wait(const std::shared_ptr<State>& self) {
+    descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                          [self](const boost::system::error_code& ec) {
+                            if (ec || !self->running) return;
+                            self->drain_then_wait(self);
+                          });
+  }
+
+  // Asio's epoll reactor is edge-triggered: wait again only after reading
+  // to EAGAIN. When the per-wakeup bound stopped us first (so timers and
+  // other work get a turn), continue through post() instead.
+  void drain_then_wait(const std::shared_ptr<State>& self) {
+    const bool exhausted = drain();
+    if (!running) return;
+    if (exhausted)
+      wait(self);
+    else
+      boost::asio::post(descriptor.get_executor(), [self] {
+        if (self->running) self->drain_then_wait(self);
+      });
+  }
+
+  // True when the socket had no more frames (EAGAIN).
+  bool drain() {
+    bool exhausted = false;
+    in_batch = true;
+    for (unsigned round = 0; round < kMaxBatchesPerWakeup && running; ++round) {
+      for (unsigned i = 0; i < kBatch; ++i) {
+        std::memset(&rx_msgs[i], 0, sizeof(mmsghdr));
+        rx_msgs[i].msg_hdr.msg_iov = &rx_iov[i];
+        rx_msgs[i].msg_hdr.msg_iovlen = 1;
+      }
+      int n = ::recvmmsg(fd, rx_msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
+      if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        exhausted = true;  // EAGAIN, or an error the next wait reports again
+        break;
+      }
+      for (int i = 0; i < n && running; ++i) {
+        if (rx_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
+        receiver(std::span<const std::uint8_t>(
+            static_cast<const std::uint8_t*>(rx_iov[i].iov_base), rx_msgs[i].msg_len));
+      }
+      flush_sends();
+    }
+    flush_sends();
+    in_batch = false;
+    return exhausted;
+  }
+};
+
+RawSocketLink::RawSocketLink(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+RawSocketLink::~RawSocketLink() {
+  stop();
+  boost::system::error_code ignored;
+  state_->descriptor.close(ignored);  // closes fd; pending waits end with operation_aborted
+}
+
+std::unique_ptr<RawSocketLink> RawSocketLink::open(boost::asio::io_context& io,
+                                                   const std::string& interface,
+                                                   std::error_code& ec) {
+  InterfaceFacts facts;
+  ec = interface_facts(interface, facts);
+  if (ec) return nullptr;
+  if (!facts.ethernet) {
+    ec = std::make_error_code(std::errc::invalid_argument);
+    return nullptr;
+  }
+  int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(kEtherType));
+  if (fd < 0) {
+    ec = errno_code();
+    return nullptr;
+  }
+  sockaddr_ll addr{};
+  addr.sll_family = AF_PACKET;
+  addr.sll_protocol = htons(kEtherType);
+  addr.sll_ifindex = facts.index;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
+    ec = errno_code();
+    ::close(fd);
+    return nullptr;
+  }
+  return adopt(io, fd, ec);
+}
+
+std::unique_ptr<RawSocketLink> RawSocketLink::adopt(boost::asio::io_context& io, int fd,
+                                                    std::error_code& ec) {
+  ec.clear();
+  sockaddr_ll addr{};
+  socklen_t len = sizeof addr;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0) {
+    ec = errno_code();
+    ::close(fd);
+    return nullptr;
+  }
+  char name[IF_NAMESIZE] = {};
+  if (addr.sll_family != AF_PACKET || addr.sll_ifindex == 0 ||
+      !::if_indextoname(addr.sll_ifindex, name)) {
+    ec = std::make_error_code(std::errc::invalid_argument);  // not a bound packet socket
+    ::close(fd);
+    return nullptr;
+  }
+  auto state = std::make_shared<State>(io);
+  ec = interface_facts(name, state->facts);
+  if (ec) {
+    ::close(fd);
+    return nullptr;
+  }
+  // Non-blocking, large buffers (bursts of a whole window of jumbo frames
+  // from several targets), and no copies of our own outgoing frames.
+  state->fd = fd;
+  const int big = 4 << 20;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) < 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+  if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big) < 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+  const int one = 1;
+#ifdef PACKET_IGNORE_OUTGOING
+  ::setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+#endif
+  (void)one;
+  boost::system::error_code bec;
+  state->descriptor.assign(fd, bec);
+  if (bec) {
+    ec = std::error_code(bec.value(), std::generic_category());
+    ::close(fd);
+    return nullptr;
+  }
+  state->descriptor.non_blocking(true, bec);
+  state->allocate();
+  return std::unique_ptr<RawSocketLink>(new RawSocketLink(std::move(state)));
+}
+
+const std::string& RawSocketLink::name() const { return state_->facts.name; }
+MacAddress RawSocketLink::mac() const { return state_->facts.mac; }
+unsigned RawSocketLink::mtu() const { return state_->facts.mtu; }
+std::uint64_t RawSocketLink::send_drops() const { return state_->send_drops; }
+
+void RawSocketLink::start(Receiver receiver) {
+  state_->receiver = std::move(receiver);
+  if (state_->running) return;
+  state_->running = true;
+  state_->wait(state_);
+}
+
+void RawSocketLink::stop() {
+  if (!state_->running) return;
+  state_->running = false;
+  boost::system::error_code ignored;
+  state_->descriptor.cancel(ignored);
+}
+
+std::error_code RawSocketLink::send(std::span<const std::uint8_t> frame) {
+  State& s = *state_;
+  if (frame.size() > s.frame_capacity) return std::make_error_code(std::errc::message_size);
+  if (s.in_batch) {
+    if (s.tx_count == kBatch) s.flush_sends();
+    std::memcpy(s.tx_iov[s.tx_count].iov_base, frame.data(), frame.size());
+    s.tx_iov[s.tx_count].iov_len = frame.size();
+    ++s.tx_count;
+    return {};
+  }
+  for (;;) {
+    ssize_t n = ::send(s.fd, frame.data(), frame.size(), MSG_DONTWAIT);
+    if (n >= 0) return {};
+    if (errno == EINTR) continue;
+    if (errno == ENOBUFS || errno == EAGAIN || errno == EWOULDBLOCK) {
+      ++s.send_drops;
+      return {};
+    }
+    return errno_code();
+  }
+}
+
+}  // namespace aoe

@@ -1,0 +1,60 @@
+// RawSocketLink: one Ethernet port through an AF_PACKET raw socket bound to
+// EtherType 0x88A2, driven by Boost.Asio (readiness on the descriptor).
+//
+// Receive: on readiness, recvmmsg() into a ring of preallocated buffers until
+// EAGAIN (bounded per wakeup so timers still run), handing every frame to
+// the receiver. Send: while the receiver runs (inside a receive batch),
+// frames are copied into a preallocated send ring and leave together with
+// one sendmmsg() after the batch; outside a batch, send() is one send(2).
+// Nothing is allocated per frame. ENOBUFS/EAGAIN count as lost frames.
+//
+// Opening needs CAP_NET_RAW; `adopt` takes a socket somebody else opened
+// (the setuid helper) and reads its interface from getsockname().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "protocol/link.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace aoe {
+
+class RawSocketLink final : public Link {
+ public:
+  // Opens a socket on `interface`. Errors: no_such_device for an unknown
+  // name (message names the interface via the caller), EPERM without
+  // CAP_NET_RAW, invalid_argument for a non-Ethernet interface.
+  static std::unique_ptr<RawSocketLink> open(boost::asio::io_context& io,
+                                             const std::string& interface, std::error_code& ec);
+  // Takes ownership of `fd`, an AF_PACKET socket already bound to one
+  // interface (protocol 0x88A2 or ETH_P_ALL). Closed on failure too.
+  static std::unique_ptr<RawSocketLink> adopt(boost::asio::io_context& io, int fd,
+                                              std::error_code& ec);
+
+  ~RawSocketLink() override;
+
+  const std::string& name() const override;
+  MacAddress mac() const override;
+  unsigned mtu() const override;
+  void start(Receiver receiver) override;
+  void stop() override;
+  std::error_code send(std::span<const std::uint8_t> frame) override;
+
+  // Frames the kernel refused with ENOBUFS/EAGAIN (counted as lost).
+  std::uint64_t send_drops() const;
+
+ private:
+  struct State;
+  explicit RawSocketLink(std::shared_ptr<State> state);
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace aoe

@@ -1,0 +1,50 @@
+// Per-target round-trip estimate and retransmission timeout (Jacobson/Karels,
+// as in TCP, RFC 6298): srtt += (r - srtt)/8, rttvar += (|r - srtt| - rttvar)/4,
+// rto = srtt + 4*rttvar, clamped to [min_rto, max_rto]. Samples come only from
+// frames answered on their first transmission (Karn), so an answer to an old
+// copy never shrinks the estimate.
+//
+// Clamp choice: min_rto 20 ms. vblade is single threaded and synchronous;
+// with -s (O_SYNC) each write takes ~1 ms, so with 16 frames queued in front
+// of it the last one legitimately waits ~16 ms. A lower floor would duplicate
+// writes under load even when srtt is still catching up. max_rto 2 s keeps a
+// target that comes back (vblade restarted) in use within two seconds.
+// Before the first sample the RTO is initial_rto (250 ms): discovery and
+// IDENTIFY give the first samples long before bulk I/O starts.
+#pragma once
+
+#include <chrono>
+
+#include "protocol/clock.hpp"
+
+namespace aoe {
+
+struct RttLimits {
+  Duration initial_rto = std::chrono::milliseconds(250);
+  Duration min_rto = std::chrono::milliseconds(20);
+  Duration max_rto = std::chrono::seconds(2);
+};
+
+class RttEstimator {
+ public:
+  explicit RttEstimator(RttLimits limits = {}) : limits_(limits) {}
+
+  void sample(Duration rtt);
+  bool has_sample() const { return has_sample_; }
+  Duration srtt() const { return srtt_; }
+  Duration rttvar() const { return rttvar_; }
+  // Timeout of a first transmission.
+  Duration rto() const;
+  // Timeout after `retries` retransmissions of the same frame: rto * 2^retries,
+  // clamped to max_rto (exponential backoff).
+  Duration backoff(unsigned retries) const;
+  const RttLimits& limits() const { return limits_; }
+
+ private:
+  RttLimits limits_;
+  bool has_sample_ = false;
+  Duration srtt_{0};
+  Duration rttvar_{0};
+};
+
+}  // namespace aoe

@@ -1,0 +1,94 @@
+// Tags of frames in flight, without allocation on the hot path.
+//
+// A tag is 0x80000000 | generation << 12 | slot: bit 31 is always set (the
+// Linux aoe driver uses tags with bit 31 clear, so both can share a target),
+// the low 12 bits index a fixed table of kSlots entries, and the 19-bit
+// generation counts uses of that slot. Every transmission — also every
+// retransmission of the same frame — takes a fresh generation, so a tag is
+// unique among outstanding frames and an answer to an older copy is
+// recognisable: its slot is live or free, but its generation is behind. Such
+// answers (duplicates, late answers to retransmitted frames) are told apart
+// from tags we never issued (`classify`) and counted.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace aoe {
+
+template <class Entry>
+class TagTable {
+ public:
+  static constexpr unsigned kSlotBits = 12;
+  static constexpr unsigned kSlots = 1u << kSlotBits;
+  static constexpr std::uint32_t kGenerationMask = (1u << (31 - kSlotBits)) - 1;
+  // An answer whose generation is at most this far behind its slot's is
+  // "ours, but stale"; further back it is treated as unknown.
+  static constexpr std::uint32_t kRecentGenerations = 1024;
+
+  enum class Match { current, stale, unknown };
+
+  TagTable() : slots_(kSlots) {
+    free_.reserve(kSlots);
+    for (unsigned i = kSlots; i-- > 0;) free_.push_back(static_cast<std::uint16_t>(i));
+  }
+
+  bool full() const { return free_.empty(); }
+  std::size_t in_use() const { return kSlots - free_.size(); }
+
+  // Takes a free slot and gives it a fresh tag. Precondition: !full().
+  std::uint16_t acquire() {
+    const std::uint16_t s = free_.back();
+    free_.pop_back();
+    Slot& slot = slots_[s];
+    slot.live = true;
+    slot.entry = Entry{};
+    retag(s);
+    return s;
+  }
+  // A fresh tag for the same slot (retransmission).
+  std::uint32_t retag(std::uint16_t s) {
+    Slot& slot = slots_[s];
+    slot.generation = (slot.generation + 1) & kGenerationMask;
+    slot.tag = 0x80000000u | (slot.generation << kSlotBits) | s;
+    return slot.tag;
+  }
+  void release(std::uint16_t s) {
+    Slot& slot = slots_[s];
+    if (!slot.live) return;
+    slot.live = false;
+    // Advance the generation so any answer to the released tag reads "stale".
+    slot.generation = (slot.generation + 1) & kGenerationMask;
+    slot.tag = 0;
+    free_.push_back(s);
+  }
+
+  std::uint32_t tag(std::uint16_t s) const { return slots_[s].tag; }
+  Entry& entry(std::uint16_t s) { return slots_[s].entry; }
+  const Entry& entry(std::uint16_t s) const { return slots_[s].entry; }
+  bool live(std::uint16_t s) const { return slots_[s].live; }
+
+  static std::uint16_t slot_of(std::uint32_t tag) { return tag & (kSlots - 1); }
+
+  Match classify(std::uint32_t tag) const {
+    if (!(tag & 0x80000000u)) return Match::unknown;
+    const Slot& slot = slots_[slot_of(tag)];
+    if (slot.live && slot.tag == tag) return Match::current;
+    const std::uint32_t gen = (tag >> kSlotBits) & kGenerationMask;
+    const std::uint32_t behind = (slot.generation - gen) & kGenerationMask;
+    if (behind >= 1 && behind <= kRecentGenerations) return Match::stale;
+    return Match::unknown;
+  }
+
+ private:
+  struct Slot {
+    Entry entry{};
+    std::uint32_t tag = 0;
+    std::uint32_t generation = 0;
+    bool live = false;
+  };
+  std::vector<Slot> slots_;
+  std::vector<std::uint16_t> free_;
+};
+
+}  // namespace aoe

@@ -1,0 +1,182 @@
+#include "fake_target.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "protocol/ata.hpp"
+#include "protocol/frame.hpp"
+
+namespace aoetest {
+namespace {
+
+void put_word(std::vector<std::uint8_t>& page, unsigned word, std::uint16_t v) {
+  page[2 * word] = v & 0xff;
+  page[2 * word + 1] = v >> 8;
+}
+
+// ATA strings: two characters per word, the first in the high byte.
+void put_string(std::vector<std::uint8_t>& page, unsigned word, unsigned words,
+                const std::string& s) {
+  for (unsigned i = 0; i < words * 2; ++i) {
+    const char c = i < s.size() ? s[i] : ' ';
+    page[2 * word + (i ^ 1)] = static_cast<std::uint8_t>(c);
+  }
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> make_identify_page(const FakeTargetOptions& o) {
+  std::vector<std::uint8_t> page(512, 0);
+  put_string(page, 10, 10, o.serial);
+  put_string(page, 23, 4, o.firmware);
+  put_string(page, 27, 20, o.model);
+  put_word(page, 49, 0x0200);  // LBA supported
+  const std::uint64_t lba28 = std::min<std::uint64_t>(o.sectors, 0x0fffffff);
+  put_word(page, 60, lba28 & 0xffff);
+  put_word(page, 61, (lba28 >> 16) & 0xffff);
+  put_word(page, 83, o.lba48 ? 0x4000 | 0x0400 | 0x2000 : 0x4000);
+  put_word(page, 86, o.lba48 ? 0x0400 | 0x2000 : 0);
+  if (o.lba48)
+    for (unsigned i = 0; i < 4; ++i) put_word(page, 100 + i, (o.sectors >> (16 * i)) & 0xffff);
+  return page;
+}
+
+FakeTarget::FakeTarget(FakeTargetOptions options)
+    : options_(std::move(options)), disk_(options_.sectors * aoe::kSectorSize, 0) {}
+
+std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std::uint8_t> request) {
+  using namespace aoe;
+  auto decoded = decode(request);
+  if (!decoded) return std::nullopt;
+  const Frame& in = *decoded;
+  if (in.header.response) return std::nullopt;
+  const bool for_us = (in.header.target.shelf == options_.address.shelf ||
+                       in.header.target.shelf == kBroadcastShelf) &&
+                      (in.header.target.slot == options_.address.slot ||
+                       in.header.target.slot == kBroadcastSlot);
+  if (!for_us || silent) return std::nullopt;
+  ++counters_.requests;
+
+  Frame out;
+  out.header = in.header;
+  out.header.dst = in.header.src;
+  out.header.src = options_.mac;
+  out.header.response = true;
+  out.header.target = options_.address;
+  auto error = [&](std::uint8_t code) {
+    out.header.error = true;
+    out.header.error_code = code;
+    out.body = UnknownMessage{};
+    return encode(out).value();
+  };
+  std::vector<std::uint8_t> data;  // keeps read data alive until encoded
+
+  if (const auto* ata = std::get_if<AtaMessage>(&in.body)) {
+    AtaMessage reply;
+    reply.extended = ata->extended;
+    reply.lba = ata->lba;
+    reply.sector_count = ata->sector_count;
+    reply.cmd_status = ata_status::drdy;
+    const std::uint8_t cmd = ata->cmd_status;
+    auto io_range_ok = [&](std::uint64_t lba, unsigned count) {
+      return lba + count <= options_.sectors;
+    };
+    switch (cmd) {
+      case ata_cmd::read_sectors:
+      case ata_cmd::read_sectors_ext:
+      case ata_cmd::write_sectors:
+      case ata_cmd::write_sectors_ext: {
+        const unsigned count = ata->sector_count;
+        if (count > options_.sector_count) return error(2);
+        const std::uint64_t lba = cmd == ata_cmd::read_sectors || cmd == ata_cmd::write_sectors
+                                      ? (ata->lba & 0x0fffffff)
+                                      : ata->lba;
+        if (!io_range_ok(lba, count)) {
+          reply.cmd_status = ata_status::drdy | ata_status::err;
+          reply.feature_error = ata_error::idnf;
+          break;
+        }
+        if (options_.bad_sector && *options_.bad_sector >= lba && *options_.bad_sector < lba + count) {
+          reply.cmd_status = ata_status::drdy | 0x10 | ata_status::err;
+          reply.feature_error = ata_error::unc;
+          break;
+        }
+        const std::size_t bytes = std::size_t{count} * kSectorSize;
+        if (cmd == ata_cmd::write_sectors || cmd == ata_cmd::write_sectors_ext) {
+          if (ata->data.size() < bytes) return error(2);
+          std::memcpy(disk_.data() + lba * kSectorSize, ata->data.data(), bytes);
+          ++counters_.writes;
+          counters_.last_write_command = cmd;
+        } else {
+          data.assign(disk_.begin() + lba * kSectorSize, disk_.begin() + lba * kSectorSize + bytes);
+          reply.data = data;
+          ++counters_.reads;
+          counters_.last_read_command = cmd;
+        }
+        break;
+      }
+      case ata_cmd::identify_device:
+        if (ata->sector_count != 1) return error(2);
+        data = make_identify_page(options_);
+        reply.data = data;
+        ++counters_.identifies;
+        break;
+      case ata_cmd::flush_cache_ext:
+        if (options_.abort_flush_ext) {
+          reply.cmd_status = ata_status::drdy | ata_status::err;
+          reply.feature_error = ata_error::abrt;
+          ++counters_.flush_ext_aborted;
+          break;
+        }
+        ++counters_.flushes;
+        break;
+      case ata_cmd::flush_cache:
+        reply.cmd_status = 0;  // vblade: status 0x00, no DRDY
+        ++counters_.flushes;
+        break;
+      default:
+        reply.cmd_status = ata_status::drdy | ata_status::err;
+        reply.feature_error = ata_error::abrt;
+        break;
+    }
+    out.body = reply;
+    return encode(out).value();
+  }
+  if (const auto* qc = std::get_if<QueryConfigMessage>(&in.body)) {
+    ++counters_.configs;
+    const std::string_view requested = qc->config;
+    switch (static_cast<ConfigCommand>(qc->command)) {
+      case ConfigCommand::read: break;
+      case ConfigCommand::test_exact:
+        if (requested != options_.config) return std::nullopt;
+        break;
+      case ConfigCommand::test_prefix:
+        if (!std::string_view(options_.config).starts_with(requested)) return std::nullopt;
+        break;
+      case ConfigCommand::set_if_empty:
+        if (!options_.config.empty() && options_.config != requested) return error(4);
+        options_.config.assign(requested);
+        break;
+      case ConfigCommand::force_set: options_.config.assign(requested); break;
+      default: return error(2);
+    }
+    QueryConfigMessage reply;
+    reply.buffer_count = options_.buffer_count;
+    reply.firmware_version = 0x4019;
+    reply.sector_count = options_.sector_count;
+    reply.aoe_version = 1;
+    reply.command = qc->command;
+    reply.config = options_.config;
+    out.body = reply;
+    return encode(out).value();
+  }
+  if (in.header.target.shelf == kBroadcastShelf || in.header.target.slot == kBroadcastSlot)
+    return std::nullopt;
+  if (std::holds_alternative<ReserveMessage>(in.body) || std::holds_alternative<MacMaskMessage>(in.body)) {
+    out.body = in.body;  // echo: no list kept
+    return encode(out).value();
+  }
+  return error(1);
+}
+
+}  // namespace aoetest

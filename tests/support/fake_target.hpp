@@ -1,0 +1,74 @@
+// A fake AoE target for unit tests: a RAM disk behind the AoE r11 protocol,
+// without sockets or time. handle() takes one request frame and returns the
+// answer (or nothing), so a test network (sim_network.hpp, or a MemoryLink
+// wire) decides when and whether it arrives.
+//
+// Behaves like vblade 25 where that matters to an initiator: Query Config
+// answers with buffer count / sector count / config string (CCmd 1 and 2
+// mismatches are silent), IDENTIFY needs scnt 1, READ/WRITE SECTORS (EXT),
+// FLUSH CACHE EXT is aborted (ABRT) unless configured otherwise, FLUSH CACHE
+// answers status 0, past-the-end I/O gets IDNF, too many sectors AoE error 2.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "protocol/header.hpp"
+#include "protocol/mac_address.hpp"
+
+namespace aoetest {
+
+struct FakeTargetOptions {
+  aoe::TargetAddress address{1, 0};
+  aoe::MacAddress mac{{0x02, 0x00, 0x00, 0x00, 0x10, 0x01}};
+  std::uint64_t sectors = 2048;
+  std::uint16_t buffer_count = 16;
+  std::uint8_t sector_count = 2;    // max sectors per ATA frame
+  bool lba48 = true;
+  bool abort_flush_ext = true;      // as vblade does
+  std::string config;
+  // A sector whose reads fail with an ATA media error (status 0x51, UNC).
+  std::optional<std::uint64_t> bad_sector;
+  std::string model = "aoefs fake target";
+  std::string serial = "FAKE0001";
+  std::string firmware = "F1";
+};
+
+struct FakeTargetCounters {
+  std::uint64_t requests = 0;       // frames addressed to this target
+  std::uint64_t reads = 0;          // ATA read frames executed
+  std::uint64_t writes = 0;         // ATA write frames executed
+  std::uint64_t flushes = 0;        // FLUSH CACHE (either) executed
+  std::uint64_t flush_ext_aborted = 0;
+  std::uint64_t identifies = 0;
+  std::uint64_t configs = 0;
+  std::uint8_t last_read_command = 0;
+  std::uint8_t last_write_command = 0;
+};
+
+class FakeTarget {
+ public:
+  explicit FakeTarget(FakeTargetOptions options = {});
+
+  // The answer to `request`, if any. Frames for other targets, responses,
+  // and undecodable frames get none.
+  std::optional<std::vector<std::uint8_t>> handle(std::span<const std::uint8_t> request);
+
+  std::vector<std::uint8_t>& disk() { return disk_; }
+  const FakeTargetOptions& options() const { return options_; }
+  const FakeTargetCounters& counters() const { return counters_; }
+  bool silent = false;  // a dead target: answers nothing
+
+ private:
+  FakeTargetOptions options_;
+  std::vector<std::uint8_t> disk_;
+  FakeTargetCounters counters_;
+};
+
+// The 512-byte IDENTIFY DEVICE page the fake target answers with.
+std::vector<std::uint8_t> make_identify_page(const FakeTargetOptions& options);
+
+}  // namespace aoetest

@@ -1,0 +1,125 @@
+#include "sim_network.hpp"
+
+#include <algorithm>
+
+#include "protocol/frame.hpp"
+
+namespace aoetest {
+
+std::error_code SimLink::send(std::span<const std::uint8_t> frame) {
+  if (record) sent.emplace_back(frame.begin(), frame.end());
+  net_.from_initiator(index_, frame);
+  return {};
+}
+
+SimNetwork::SimNetwork(WireFaults faults)
+    : faults_(faults), rng_(faults.seed), now_(aoe::TimePoint{} + std::chrono::hours(1)) {}
+
+SimLink& SimNetwork::add_link(std::string name, aoe::MacAddress mac, unsigned mtu) {
+  links_.push_back(std::make_unique<SimLink>(*this, links_.size(), std::move(name), mac, mtu));
+  return *links_.back();
+}
+
+FakeTarget& SimNetwork::add_target(FakeTargetOptions options, std::vector<std::size_t> links) {
+  targets_.push_back({std::make_unique<FakeTarget>(std::move(options)), std::move(links)});
+  return *targets_.back().target;
+}
+
+std::vector<aoe::Link*> SimNetwork::links() {
+  std::vector<aoe::Link*> out;
+  for (auto& l : links_) out.push_back(l.get());
+  return out;
+}
+
+aoe::Engine::Defer SimNetwork::deferrer() {
+  return [this](std::function<void()> fn) { deferred_.push_back(std::move(fn)); };
+}
+
+void SimNetwork::run_deferred() {
+  while (!deferred_.empty()) {
+    auto fn = std::move(deferred_.front());
+    deferred_.pop_front();
+    fn();
+  }
+}
+
+bool SimNetwork::chance(double p) {
+  if (p <= 0) return false;
+  return std::uniform_real_distribution<double>(0, 1)(rng_) < p;
+}
+
+aoe::Duration SimNetwork::jitter() {
+  const auto max = faults_.jitter.count();
+  if (max <= 0) return aoe::Duration::zero();
+  return aoe::Duration(std::uniform_int_distribution<long long>(0, max)(rng_));
+}
+
+void SimNetwork::push(aoe::TimePoint at, bool to_target, std::size_t link, FakeTarget* target,
+                      std::vector<std::uint8_t> bytes) {
+  events_.push(Event{at, seq_++, to_target, link, target, std::move(bytes)});
+}
+
+void SimNetwork::schedule(bool to_target, std::size_t link, FakeTarget* target,
+                          std::span<const std::uint8_t> bytes) {
+  if ((link < link_down_.size() && link_down_[link]) || chance(faults_.drop)) {
+    ++counters_.dropped;
+    return;
+  }
+  aoe::TimePoint at = now_ + faults_.latency;
+  if (chance(faults_.reorder)) {
+    ++counters_.reordered;
+    at += jitter();
+  }
+  if (to_target && chance(faults_.stall)) {
+    ++counters_.stalled;
+    at += faults_.stall_delay;
+  }
+  std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());
+  if (chance(faults_.duplicate)) {
+    ++counters_.duplicated;
+    const aoe::TimePoint dup_at = to_target ? at : at + jitter();
+    push(dup_at, to_target, link, target, copy);
+  }
+  push(at, to_target, link, target, std::move(copy));
+}
+
+void SimNetwork::from_initiator(std::size_t link, std::span<const std::uint8_t> frame) {
+  auto header = aoe::decode_header(frame);
+  for (Attached& a : targets_) {
+    if (std::find(a.links.begin(), a.links.end(), link) == a.links.end()) continue;
+    if (header && !header->dst.is_broadcast() && header->dst != a.target->options().mac) continue;
+    schedule(true, link, a.target.get(), frame);
+  }
+}
+
+bool SimNetwork::run_until(const std::function<bool()>& pred, aoe::Duration limit) {
+  const aoe::TimePoint end = now_ + limit;
+  for (;;) {
+    run_deferred();
+    if (pred()) return true;
+    aoe::TimePoint next = engine_ ? engine_->next_wakeup() : aoe::TimePoint::max();
+    const bool frame_first = !events_.empty() && events_.top().at <= next;
+    if (frame_first) next = events_.top().at;
+    if (next > end) {
+      now_ = end;
+      run_deferred();
+      return pred();
+    }
+    now_ = std::max(now_, next);
+    if (frame_first) {
+      Event e = std::move(const_cast<Event&>(events_.top()));
+      events_.pop();
+      if (e.to_target) {
+        ++counters_.to_targets;
+        if (auto answer = e.target->handle(e.bytes)) schedule(false, e.link, nullptr, *answer);
+      } else {
+        ++counters_.to_initiator;
+        if (engine_) engine_->on_frame(e.link, e.bytes, now_);
+      }
+    } else if (engine_) {
+      engine_->on_timer(now_);
+    }
+  }
+}
+
+}  // namespace aoetest
