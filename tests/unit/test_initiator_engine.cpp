@@ -515,3 +515,95 @@ TEST_CASE("engine: without the guard the same wire corrupts data (the test can f
   for (std::uint64_t seed = 1; seed <= 5; ++seed) corrupted += last_write_wins(false, seed) ? 0 : 1;
   CHECK(corrupted > 0);
 }
+
+TEST_CASE("engine: malformed, foreign and unmatched frames are counted, not used",
+          "[engine]") {
+  Rig rig;
+  rig.target();
+  rig.start();
+  REQUIRE(rig.discovered({1, 0}));
+  const auto before = rig.engine->link_stats();
+  // vblade's start-up advertisement: header version 0.
+  aoe::Frame adv;
+  adv.header.version = 0;
+  adv.header.response = true;
+  adv.header.dst = aoe::MacAddress::broadcast();
+  adv.header.src = FakeTargetOptions{}.mac;
+  adv.header.target = {1, 0};
+  adv.header.command = 1;
+  adv.body = aoe::QueryConfigMessage{};
+  auto bytes = aoe::encode(adv).value();
+  rig.engine->on_frame(0, bytes, rig.net.now());
+  // An answer with a tag we never issued (bit 31 clear: the Linux driver's).
+  aoe::Frame stray;
+  stray.header.response = true;
+  stray.header.dst = kIni;
+  stray.header.src = FakeTargetOptions{}.mac;
+  stray.header.target = {1, 0};
+  stray.header.command = 0;
+  stray.header.tag = 0x1234;
+  stray.body = aoe::AtaMessage{};
+  rig.engine->on_frame(0, aoe::encode(stray).value(), rig.net.now());
+  // Three bytes of garbage.
+  const std::uint8_t junk[3] = {1, 2, 3};
+  rig.engine->on_frame(0, junk, rig.net.now());
+  const auto after = rig.engine->link_stats();
+  CHECK(after.frames_received - before.frames_received == 3);
+  CHECK(after.malformed - before.malformed == 2);
+  CHECK(after.unmatched - before.unmatched == 1);
+  CHECK(rig.engine->targets().size() == 1);
+}
+
+TEST_CASE("engine: mask and reserve requests reach the target and return its answer",
+          "[engine]") {
+  Rig rig;
+  rig.target();
+  rig.start();
+  REQUIRE(rig.discovered({1, 0}));
+  aoe::ReserveMessage res;
+  res.command = static_cast<std::uint8_t>(aoe::ReserveCommand::set);
+  res.macs = {kIni};
+  std::optional<aoe::ReserveMessage> got;
+  rig.engine->reserve({1, 0}, res, [&](std::error_code ec, const aoe::ReserveMessage& m) {
+    CHECK_FALSE(ec);
+    got = m;
+  }, rig.net.now());
+  REQUIRE(rig.net.run_until([&] { return got.has_value(); }, 1s));
+  REQUIRE(got->macs.size() == 1);
+  CHECK(got->macs[0] == kIni);
+  aoe::MacMaskMessage mask;
+  mask.command = static_cast<std::uint8_t>(aoe::MaskCommand::read);
+  std::optional<std::error_code> mr;
+  rig.engine->mac_mask({1, 0}, mask, [&](std::error_code ec, const aoe::MacMaskMessage&) { mr = ec; },
+                       rig.net.now());
+  REQUIRE(rig.net.run_until([&] { return mr.has_value(); }, 1s));
+  CHECK_FALSE(*mr);
+}
+
+TEST_CASE("engine: shutdown cancels queued and running operations exactly once", "[engine]") {
+  Rig rig;
+  auto& target = rig.target();
+  rig.start();
+  REQUIRE(rig.discovered({1, 0}));
+  target.silent = true;
+  std::vector<std::uint8_t> buf(100 * 512);
+  int calls = 0;
+  for (int i = 0; i < 5; ++i)
+    rig.engine->read({1, 0}, 0, 100, buf, [&](std::error_code ec) {
+      ++calls;
+      CHECK(ec == aoe::InitiatorErrc::cancelled);
+    }, rig.net.now());
+  rig.net.run_for(10ms);
+  CHECK(calls == 0);
+  rig.engine->shutdown();
+  rig.net.run_deferred();
+  CHECK(calls == 5);
+  rig.engine->read({1, 0}, 0, 1, std::span(buf.data(), 512), [&](std::error_code ec) {
+    ++calls;
+    CHECK(ec == aoe::InitiatorErrc::cancelled);
+  }, rig.net.now());
+  rig.net.run_deferred();
+  CHECK(calls == 6);
+  rig.net.run_for(30s);
+  CHECK(calls == 6);
+}
