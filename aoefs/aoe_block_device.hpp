@@ -1,0 +1,40 @@
+// AoeBlockDevice: one AoE target seen through the initiator as a
+// blockdev::BlockDevice — the per-target data path of the mount. A cache
+// (cache/) can wrap it without the filesystem noticing.
+//
+// Contract: the initiator must outlive every operation (the daemon shuts it
+// down, which completes pending ones with `cancelled`, before destroying
+// it). Completions come from the initiator's io thread; errors pass through
+// unchanged (timeouts after the dead timeout, AoE and ATA errors).
+#pragma once
+
+#include "cache/block_device.hpp"
+#include "protocol/header.hpp"
+
+namespace aoe {
+class Initiator;
+}
+
+namespace aoefs {
+
+class AoeBlockDevice final : public blockdev::BlockDevice {
+ public:
+  AoeBlockDevice(aoe::Initiator& initiator, aoe::TargetAddress target,
+                 std::uint64_t capacity_sectors);
+
+  std::uint64_t size_sectors() const override { return capacity_sectors_; }
+  void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+            Done done) override;
+  void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
+             Done done) override;
+  void flush(Done done) override;
+
+  aoe::TargetAddress target() const { return target_; }
+
+ private:
+  aoe::Initiator& initiator_;
+  const aoe::TargetAddress target_;
+  const std::uint64_t capacity_sectors_;
+};
+
+}  // namespace aoefs
