@@ -19,11 +19,11 @@
 #include "aoefs/aoe_block_device.hpp"
 #include "aoefs/background.hpp"
 #include "aoefs/fuse_mount.hpp"
+#include "aoefs/link_opening.hpp"
 #include "aoefs/options.hpp"
 #include "aoefs/read_ahead.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/interfaces.hpp"
-#include "protocol/raw_socket_link.hpp"
 
 namespace aoefs {
 namespace {
@@ -98,16 +98,12 @@ int serve(const CommandLine& line, const Settings& settings,
       return kExitFailure;
     }
   }
-  std::vector<std::unique_ptr<aoe::Link>> links;
-  for (const auto& name : interfaces) {
-    std::error_code ec;
-    auto link = aoe::RawSocketLink::open(io, name, ec);
-    if (!link) {
-      say("interface %s: %s", name.c_str(), ec.message().c_str());
-      return kExitFailure;
-    }
-    links.push_back(std::move(link));
+  auto opened = open_links(io, interfaces);
+  if (auto* err = std::get_if<std::string>(&opened)) {
+    say("%s", err->c_str());
+    return kExitFailure;
   }
+  auto links = std::move(std::get<0>(opened));
 
   aoe::InitiatorOptions init_options;
   init_options.discovery_interval = settings.discovery_interval;

@@ -1,0 +1,52 @@
+#include "aoefs/link_opening.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cerrno>
+
+#include "aoefs/helper/helper_client.hpp"
+#include "protocol/raw_socket_link.hpp"
+
+namespace aoefs {
+namespace {
+
+bool permission_denied(const std::error_code& ec) {
+  return ec == std::errc::operation_not_permitted || ec == std::errc::permission_denied;
+}
+
+std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> from_helper(
+    boost::asio::io_context& io, const std::vector<std::string>& interfaces) {
+  const std::string helper = helper::default_helper_path();
+  auto got = helper::request_sockets_from_helper(helper, interfaces);
+  if (auto* err = std::get_if<std::string>(&got))
+    return "no permission to open raw sockets (CAP_NET_RAW) and the helper " + helper +
+           " refused: " + *err;
+  std::vector<std::unique_ptr<aoe::Link>> links;
+  for (auto& passed : std::get<0>(got)) {
+    std::error_code ec;
+    auto link = aoe::RawSocketLink::adopt(io, passed.fd, ec);
+    if (!link) return "interface " + passed.interface + ": socket from the helper: " + ec.message();
+    links.push_back(std::move(link));
+  }
+  return links;
+}
+
+}  // namespace
+
+std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> open_links(
+    boost::asio::io_context& io, const std::vector<std::string>& interfaces) {
+  std::vector<std::unique_ptr<aoe::Link>> links;
+  for (const auto& name : interfaces) {
+    std::error_code ec;
+    auto link = aoe::RawSocketLink::open(io, name, ec);
+    if (!link) {
+      if (permission_denied(ec) && ::geteuid() != 0) return from_helper(io, interfaces);
+      return "interface " + name + ": " + ec.message();
+    }
+    links.push_back(std::move(link));
+  }
+  return links;
+}
+
+}  // namespace aoefs
