@@ -25,7 +25,10 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
   Impl(boost::asio::io_context& io, std::vector<std::unique_ptr<Link>> owned, InitiatorOptions options)
       : io(io), links(std::move(owned)), timer(io) {
     std::vector<Link*> raw;
-    for (auto& l : links) raw.push_back(l.get());
+    for (auto& l : links) {
+      l->set_busy_poll(options.busy_poll);
+      raw.push_back(l.get());
+    }
     EngineConfig config;
     config.options = options;
     engine = std::make_unique<Engine>(std::move(raw), config, [&io](std::function<void()> fn) {

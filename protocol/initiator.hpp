@@ -46,6 +46,9 @@ struct InitiatorOptions {
   std::chrono::milliseconds dead_timeout{60'000};
   // Frames in flight per target: min(this, target buffer count); 0 = buffer count.
   unsigned max_window = 0;
+  // Added by the initiator work: busy polling of each link after a wakeup
+  // that delivered frames (Link::set_busy_poll); 0 disables it.
+  std::chrono::microseconds busy_poll{50};
 };
 
 struct TargetPath {

@@ -10,6 +10,7 @@
 // the span is valid only during the call.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -34,6 +35,10 @@ class Link {
   virtual void stop() = 0;
   // Errors other than "frame lost" (e.g. ENETDOWN) are returned.
   virtual std::error_code send(std::span<const std::uint8_t> frame) = 0;
+  // Added by the initiator work: how long to keep polling for more frames
+  // after a wakeup that delivered some (see raw_socket_link.hpp). Links
+  // without a socket ignore it.
+  virtual void set_busy_poll(std::chrono::microseconds) {}
 };
 
 }  // namespace aoe

@@ -7,11 +7,18 @@
 // frames are copied into a preallocated send ring and leave together with
 // one sendmmsg() after the batch; outside a batch, send() is one send(2).
 // Nothing is allocated per frame. ENOBUFS/EAGAIN count as lost frames.
+// Busy polling (set_busy_poll): after a wakeup that delivered frames, the
+// socket is polled for up to that long before going back to sleep. On this
+// kind of machine (VM, veth) a sleep/wakeup costs tens of microseconds; with
+// few frames in flight the target then sits idle, and a plain one-recv-per-
+// frame client beats us. Polling only while answers are flowing bounds the
+// cost: an idle link never spins.
 //
 // Opening needs CAP_NET_RAW; `adopt` takes a socket somebody else opened
 // (the setuid helper) and reads its interface from getsockname().
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -50,6 +57,7 @@ class RawSocketLink final : public Link {
 
   // Frames the kernel refused with ENOBUFS/EAGAIN (counted as lost).
   std::uint64_t send_drops() const;
+  void set_busy_poll(std::chrono::microseconds spin) override;
 
  private:
   struct State;
