@@ -50,6 +50,7 @@ struct Engine::Target {
   TargetStats stats;
   std::optional<TimePoint> unanswered_since;
   unsigned next_path = 0;
+  std::uint64_t send_seq = 0;
 };
 
 namespace {
@@ -115,7 +116,12 @@ void Engine::discover_now(TimePoint now) {
         if (p.link == i && !t->unanswered_since) t->unanswered_since = now;
     }
   }
-  next_discovery_ = now + config_.options.discovery_interval;
+  static constexpr Duration kStartupRounds[] = {std::chrono::milliseconds(250),
+                                                 std::chrono::seconds(1), std::chrono::seconds(3)};
+  Duration next = config_.options.discovery_interval;
+  if (started_ && startup_rounds_ < std::size(kStartupRounds))
+    next = std::min(next, kStartupRounds[startup_rounds_++]);
+  next_discovery_ = now + next;
   want_wakeup(next_discovery_);
   for (auto& [address, t] : targets_)
     if (t->unanswered_since && !t->down) want_wakeup(*t->unanswered_since + dead_timeout());
@@ -445,6 +451,8 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
     finish(t, op, InitiatorErrc::invalid_argument);
     return;
   }
+  f.seq = ++t.send_seq;
+  f.later_answers = 0;
   ++t.stats.frames_sent;
   // A refused send (link down) is treated like a lost frame: the retransmit
   // timer tries again, another path if there is one.
@@ -588,8 +596,24 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
   ++t.stats.frames_received;
   if (f.sends == 1) t.rtt.sample(now - f.first_sent);
   t.window.on_answer();
+  // Frames sent before this one and still unanswered: presumed lost after
+  // kFastRetransmitAnswers later answers (see engine.hpp).
+  std::uint16_t lost[TagTable<PendingFrame>::kSlots / 64];
+  std::size_t nlost = 0;
+  // With few frames in flight there cannot be three later answers: lower
+  // the threshold to what is possible (early retransmit, RFC 5827).
+  const unsigned threshold = std::clamp<unsigned>(
+      static_cast<unsigned>(t.in_flight.size()) - 1, 1, kFastRetransmitAnswers);
+  for (std::uint16_t s : t.in_flight) {
+    if (s == slot) continue;
+    PendingFrame& g = tags_.entry(s);
+    if (g.seq < f.seq && ++g.later_answers == threshold && nlost < std::size(lost))
+      lost[nlost++] = s;
+  }
   retire_frame(t, slot, true);
   heard_from(t, now);
+  for (std::size_t i = 0; i < nlost; ++i)
+    if (tags_.live(lost[i]) && tags_.entry(lost[i]).target == &t) retransmit(lost[i], now);
   if (frame.header.error) {
     finish(t, op, make_aoe_error(frame.header.error_code));
   } else {

@@ -24,6 +24,18 @@
 //  * A frame unanswered after the RTO (with exponential backoff) is sent
 //    again with a fresh tag on the next path (round robin over the target's
 //    paths), and the window halves (AIMD).
+//  * Fast retransmit: when kFastRetransmitAnswers frames sent after a frame
+//    were answered while it was not, it is taken as lost and sent again at
+//    once (as TCP does on three duplicate ACKs). Targets like vblade serve
+//    requests in order, so on a LAN this finds a loss within a few frame
+//    times instead of an RTO (>= 20 ms) — under 5 % loss that is the
+//    difference between a few MB/s and near line rate. A target that
+//    reorders more than that costs a spurious duplicate, which the
+//    stale-write guard makes harmless. With fewer than four frames in
+//    flight the threshold drops to what is possible (RFC 5827 style).
+//  * Discovery after start() is repeated after 250 ms, 1 s and 3 s (then
+//    every discovery_interval), so one lost broadcast does not hide a target
+//    for a whole interval.
 //  * An operation fails with InitiatorErrc::timeout when dead_timeout passed
 //    since it was started without completing; at once on an AoE error answer
 //    or an ATA error (status ERR/DF). FLUSH CACHE EXT aborted (ABRT) is
@@ -66,6 +78,8 @@ struct EngineConfig {
 
 class Engine {
  public:
+  static constexpr unsigned kFastRetransmitAnswers = 3;
+
   using Defer = std::function<void(std::function<void()>)>;
 
   // `links` must outlive the engine; their receivers are wired by the caller.
@@ -97,6 +111,7 @@ class Engine {
   // Every pending operation completes with `cancelled`; later calls too.
   void shutdown();
   bool is_shut_down() const { return shut_down_; }
+  bool is_started() const { return started_; }
 
   // Targets that answered discovery but whose IDENTIFY has not completed.
   std::size_t identifying() const;
@@ -128,6 +143,8 @@ class Engine {
     bool write = false;
     unsigned path = 0;
     unsigned sends = 0;
+    std::uint64_t seq = 0;           // target-wide send order of the current copy
+    unsigned later_answers = 0;      // answers to copies sent after this one
     TimePoint first_sent{}, last_sent{}, retransmit_at{};
   };
 
@@ -165,6 +182,7 @@ class Engine {
   std::map<TargetAddress, std::unique_ptr<Target>> targets_;
   std::vector<std::optional<std::uint16_t>> discovery_slot_;  // per link
   std::vector<std::uint8_t> scratch_;                          // one encoded frame
+  unsigned startup_rounds_ = 0;
   LinkStats link_stats_;
   TimePoint next_discovery_ = TimePoint::max();
   TimePoint wakeup_ = TimePoint::max();

@@ -129,7 +129,11 @@ void Initiator::wait_discovery(std::chrono::milliseconds settle, Handler done) {
         return;
       }
       self->start_links();
-      self->engine->discover_now(Impl::now());
+      // start() repeats the broadcast soon (engine.hpp), for lossy wires.
+      if (self->engine->is_started())
+        self->engine->discover_now(Impl::now());
+      else
+        self->engine->start(Impl::now());
       self->rearm();
     }
     // After `settle`, wait (up to another `settle`) for IDENTIFYs in progress.

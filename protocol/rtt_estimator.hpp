@@ -4,13 +4,20 @@
 // frames answered on their first transmission (Karn), so an answer to an old
 // copy never shrinks the estimate.
 //
-// Clamp choice: min_rto 20 ms. vblade is single threaded and synchronous;
-// with -s (O_SYNC) each write takes ~1 ms, so with 16 frames queued in front
-// of it the last one legitimately waits ~16 ms. A lower floor would duplicate
-// writes under load even when srtt is still catching up. max_rto 2 s keeps a
-// target that comes back (vblade restarted) in use within two seconds.
-// Before the first sample the RTO is initial_rto (250 ms): discovery and
-// IDENTIFY give the first samples long before bulk I/O starts.
+// Clamp choice: min_rto 10 ms. vblade is single threaded and synchronous;
+// with -s (O_SYNC) each write takes ~1 ms, so ten writes queued ahead of a
+// frame legitimately delay it ~10 ms; deeper queues of slow writes show up
+// in srtt/rttvar within a round trip (every sample includes the queueing).
+// A spurious retransmission of a write is harmless for the data (same
+// bytes; the stale-write guard holds back overlapping writes), it only costs
+// a frame. Lower floors duplicate writes under -s; higher ones make every
+// loss that fast retransmit cannot see (the last frame of a burst, a window
+// shrunk to one) stall the target for the whole floor: at 5 % loss per
+// direction on veth, 20 ms gave ~10 MB/s, 10 ms ~2x that, 5 ms ~4x.
+// max_rto 2 s keeps a target that comes back (vblade restarted) in use
+// within two seconds. Before the first sample the RTO is initial_rto
+// (250 ms): discovery and IDENTIFY give the first samples long before bulk
+// I/O starts.
 #pragma once
 
 #include <chrono>
@@ -21,7 +28,7 @@ namespace aoe {
 
 struct RttLimits {
   Duration initial_rto = std::chrono::milliseconds(250);
-  Duration min_rto = std::chrono::milliseconds(20);
+  Duration min_rto = std::chrono::milliseconds(10);
   Duration max_rto = std::chrono::seconds(2);
 };
 

@@ -105,6 +105,7 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
         if (cmd == ata_cmd::write_sectors || cmd == ata_cmd::write_sectors_ext) {
           if (ata->data.size() < bytes) return error(2);
           std::memcpy(disk_.data() + lba * kSectorSize, ata->data.data(), bytes);
+          if (on_write) on_write(lba, ata->data.first(bytes));
           ++counters_.writes;
           counters_.last_write_command = cmd;
         } else {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -61,6 +62,8 @@ class FakeTarget {
   const FakeTargetOptions& options() const { return options_; }
   const FakeTargetCounters& counters() const { return counters_; }
   bool silent = false;  // a dead target: answers nothing
+  // Called for every write frame executed (tests watch the order of writes).
+  std::function<void(std::uint64_t lba, std::span<const std::uint8_t> data)> on_write;
 
  private:
   FakeTargetOptions options_;

@@ -88,6 +88,11 @@ class SimNetwork {
   void run_deferred();
 
   WireFaults& faults() { return faults_; }
+  // New fault settings, and the PRNG restarted from their seed.
+  void set_faults(const WireFaults& f) {
+    faults_ = f;
+    rng_.seed(f.seed);
+  }
   // A port whose cable is pulled: every frame on it is lost, both ways.
   void set_link_down(std::size_t link, bool down) {
     if (link_down_.size() <= link) link_down_.resize(link + 1, false);
