@@ -391,7 +391,11 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
     case OpKind::mask: f.command = static_cast<std::uint8_t>(Command::mac_mask_list); break;
     case OpKind::reserve: f.command = static_cast<std::uint8_t>(Command::reserve_release); break;
   }
-  f.path = t.paths.empty() ? 0 : (t.next_path++ % t.paths.size());
+  f.path = 0;
+  for (std::size_t i = 0; i < t.paths.size(); ++i) {
+    f.path = t.next_path++ % t.paths.size();
+    if (t.paths[f.path].misses < kPathMisses) break;
+  }
   f.sends = 1;
   f.first_sent = f.last_sent = now;
   f.retransmit_at = std::min(now + t.rtt.rto(), op.deadline);
@@ -465,7 +469,10 @@ void Engine::retransmit(std::uint16_t slot, TimePoint now) {
   t.window.on_loss(f.last_sent, now);
   tags_.retag(slot);
   ++f.sends;
-  if (!t.paths.empty()) f.path = (f.path + 1) % t.paths.size();
+  if (!t.paths.empty()) {
+    ++t.paths[f.path % t.paths.size()].misses;
+    f.path = (f.path + 1) % t.paths.size();
+  }
   f.last_sent = now;
   f.retransmit_at = std::min(now + t.rtt.backoff(f.sends - 1), f.op->deadline);
   ++t.stats.retransmits;
@@ -596,6 +603,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
   ++t.stats.frames_received;
   if (f.sends == 1) t.rtt.sample(now - f.first_sent);
   t.window.on_answer();
+  if (!t.paths.empty()) t.paths[f.path % t.paths.size()].misses = 0;
   // Frames sent before this one and still unanswered: presumed lost after
   // kFastRetransmitAnswers later answers (see engine.hpp).
   std::uint16_t lost[TagTable<PendingFrame>::kSlots / 64];

@@ -79,6 +79,11 @@ struct EngineConfig {
 class Engine {
  public:
   static constexpr unsigned kFastRetransmitAnswers = 3;
+  // New frames avoid a path after this many misses in a row while another
+  // path is healthy (a pulled cable would otherwise cost every other frame
+  // an RTO). Retransmissions still rotate over all paths, so a path that
+  // comes back is noticed.
+  static constexpr unsigned kPathMisses = 3;
 
   using Defer = std::function<void(std::function<void()>)>;
 
@@ -129,6 +134,7 @@ class Engine {
   struct Path {
     std::size_t link;
     MacAddress mac;
+    unsigned misses = 0;  // retransmissions since this path last delivered an answer
   };
   struct PendingFrame {
     bool discovery = false;

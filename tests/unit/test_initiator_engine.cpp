@@ -467,10 +467,13 @@ TEST_CASE("engine: a retransmission tries the other path", "[engine][paths]") {
   const auto data = pattern(64 * 512, 5);
   CHECK_FALSE(rig.write({1, 0}, 0, data, 5s));
   CHECK(target.disk() == data);
-  CHECK(rig.engine->stats({1, 0})->retransmits > 0);
+  const auto retransmits = rig.engine->stats({1, 0})->retransmits;
+  CHECK(retransmits > 0);
+  CHECK(retransmits <= aoe::Engine::kPathMisses + 16);  // then new frames avoid the dead port
   std::vector<std::uint8_t> back(data.size());
   CHECK_FALSE(rig.read({1, 0}, 0, back, 5s));
   CHECK(back == data);
+  CHECK(rig.engine->stats({1, 0})->retransmits == retransmits);
 }
 
 namespace {
