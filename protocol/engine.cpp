@@ -63,6 +63,14 @@ std::uint8_t frame_sectors_limit(unsigned scnt, unsigned mtu) {
 
 }  // namespace
 
+// Short frames are zero-padded to the Ethernet minimum, as a NIC would:
+// veth does not, and some targets drop runts.
+std::size_t Engine::padded(std::size_t n) {
+  if (n >= kMinEthernetFrame) return n;
+  std::fill(scratch_.begin() + n, scratch_.begin() + kMinEthernetFrame, 0);
+  return kMinEthernetFrame;
+}
+
 Engine::Engine(std::vector<Link*> links, EngineConfig config, Defer defer)
     : links_(std::move(links)), config_(config), defer_(std::move(defer)),
       discovery_slot_(links_.size()) {
@@ -110,7 +118,7 @@ void Engine::discover_now(TimePoint now) {
     frame.header.tag = tags_.tag(slot);
     frame.body = QueryConfigMessage{};
     auto n = encode(frame, scratch_);
-    if (n) links_[i]->send(std::span(scratch_.data(), *n));
+    if (n) links_[i]->send(std::span(scratch_.data(), padded(*n)));
     for (auto& [address, t] : targets_) {
       for (const Path& p : t->paths)
         if (p.link == i && !t->unanswered_since) t->unanswered_since = now;
@@ -460,7 +468,7 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
   ++t.stats.frames_sent;
   // A refused send (link down) is treated like a lost frame: the retransmit
   // timer tries again, another path if there is one.
-  link.send(std::span(scratch_.data(), *n));
+  link.send(std::span(scratch_.data(), padded(*n)));
 }
 
 void Engine::retransmit(std::uint16_t slot, TimePoint now) {

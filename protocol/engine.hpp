@@ -163,6 +163,7 @@ class Engine {
   void issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, std::uint8_t sectors,
              TimePoint now);
   void transmit(std::uint16_t slot, TimePoint now);
+  std::size_t padded(std::size_t encoded);
   void retransmit(std::uint16_t slot, TimePoint now);
   void finish(Target& t, Op& op, std::error_code ec);
   void complete(std::unique_ptr<Op> op, std::error_code ec);
