@@ -25,6 +25,7 @@ for tool in model_io overlap_writer; do
 done
 
 FS_NETS=()
+FS_CLEANUP_HOOKS=()  # commands run first at cleanup (e.g. detach a loop device)
 FS_MOUNTS=()
 FS_PIDS=()
 FS_TMP=$(mktemp -d /tmp/aoefs-test.XXXXXX)
@@ -32,6 +33,7 @@ FS_TMP=$(mktemp -d /tmp/aoefs-test.XXXXXX)
 fs_cleanup() {
   local rc=$?
   set +e
+  for hook in "${FS_CLEANUP_HOOKS[@]}"; do eval "$hook"; done
   for mp in "${FS_MOUNTS[@]}"; do
     if mountpoint -q "$mp" 2>/dev/null; then
       umount "$mp" 2>/dev/null || fusermount3 -u -z "$mp" 2>/dev/null

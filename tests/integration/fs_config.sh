@@ -1,0 +1,64 @@
+#!/bin/bash
+# Configuration on a real mount: a config typo (file or -o) exits 2 naming the
+# key (and line) with nothing mounted; --help lists every option; the file's
+# settings apply and -o overrides them (owner, mode, read-only).
+source "$(dirname "$0")/../tools/fs_common.sh"
+
+fs_note "--help lists every option"
+HELP=$("$AOEFS_BINARY" --help)
+for key in interfaces discovery_interval dead_timeout ro allow_other uid gid umask cache_size \
+           foreground debug --config -o -f -d --version discover; do
+  grep -q -- "$key" <<<"$HELP" || fs_fail "--help does not mention $key"
+done
+"$AOEFS_BINARY" --version | grep -q '^aoefs ' || fs_fail "--version"
+
+fs_net_up fs4 --targets "1.0:16M"
+MP=$(fs_mkmount)
+
+fs_note "config file typo: exit 2, key and line named, nothing mounted"
+printf 'interfaces = ["aoe0"]\n\ndead_timout = 5\n' >"$FS_TMP/typo.toml"
+set +e
+out=$(fs_run_aoefs --config "$FS_TMP/typo.toml" "$MP" 2>&1); rc=$?
+set -e
+fs_assert_eq "$rc" 2 "exit code for a config typo"
+grep -q "dead_timout" <<<"$out" || fs_fail "message does not name the key: $out"
+grep -q ":3:" <<<"$out" || fs_fail "message does not name the line: $out"
+[ "$(echo "$out" | wc -l)" -eq 1 ] || fs_fail "expected one message line, got: $out"
+mountpoint -q "$MP" && fs_fail "mounted despite the config error"
+
+fs_note "-o typo and bad value: exit 2"
+set +e
+out=$(fs_run_aoefs -o interfaces=aoe0,dead_timeout=soon "$MP" 2>&1); rc=$?
+set -e
+fs_assert_eq "$rc" 2 "exit code for a bad -o value"
+grep -q "dead_timeout" <<<"$out" || fs_fail "message does not name the key: $out"
+set +e
+out=$(fs_run_aoefs --config /nonexistent/aoefs.toml "$MP" 2>&1); rc=$?
+set -e
+fs_assert_eq "$rc" 2 "exit code for a missing --config file"
+mountpoint -q "$MP" && fs_fail "mounted despite errors"
+
+fs_note "file settings apply, -o overrides them"
+cat >"$FS_TMP/good.toml" <<'TOML'
+interfaces = ["aoe0"]
+read_only = true
+uid = 1234
+gid = 4321
+umask = "027"
+dead_timeout = 5
+discovery_interval = 2
+TOML
+fs_mount_fg "$MP" --config "$FS_TMP/good.toml"
+fs_wait_file "$MP/e1.0" 5 || fs_fail "e1.0 not listed"
+fs_assert_eq "$(stat -c '%u %g %a' "$MP/e1.0")" "1234 4321 440" "owner/mode from the file (read-only)"
+if echo x | dd of="$MP/e1.0" conv=notrunc status=none 2>/dev/null; then fs_fail "write on a read-only mount succeeded"; fi
+dd if="$MP/e1.0" bs=4k count=1 status=none >/dev/null || fs_fail "read on a read-only mount failed"
+fusermount3 -u "$MP"
+wait "$FS_PID" || fs_fail "daemon exit status $?"
+
+fs_mount_fg "$MP" --config "$FS_TMP/good.toml" -o rw,uid=0,umask=077
+fs_assert_eq "$(stat -c '%u %g %a' "$MP/e1.0")" "0 4321 600" "-o overrides the file"
+echo hello | dd of="$MP/e1.0" conv=notrunc status=none || fs_fail "write with -o rw failed"
+fs_assert_eq "$(head -c 5 "$FS_DIR/e1.0")" "hello" "data on the target"
+fusermount3 -u "$MP"
+wait "$FS_PID" || fs_fail "daemon exit status $?"
