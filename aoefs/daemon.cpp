@@ -136,6 +136,7 @@ int serve(const CommandLine& line, const Settings& settings,
   context.options.read_only = settings.read_only;
   context.options.read_ahead_kb = settings.read_ahead_kb;
   context.options.debug = settings.debug;
+  context.options.direct_io = settings.direct_io;
   context.options.mount_time = std::time(nullptr);
 
   int rc = 0;

@@ -174,7 +174,7 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (writable && ctx.options.read_only) return (void)fuse_reply_err(req, EROFS);
   auto* of = new OpenFile{f->device, f->lock, writable};
   fi->fh = reinterpret_cast<std::uint64_t>(of);
-  fi->direct_io = 1;
+  fi->direct_io = ctx.options.direct_io ? 1 : 0;
   fi->keep_cache = 0;
   fi->noflush = 1;  // close() has nothing to write back: every write was acknowledged
   debug_log(ctx, "open %s flags 0x%x", f->name.c_str(), fi->flags);

@@ -9,9 +9,16 @@
 //    end are short; writes at or past the end fail with ENOSPC.
 //  * write replies after the device acknowledged the data; fsync/fdatasync
 //    after the device's flush (FLUSH CACHE for AoE).
-//  * Files are opened with direct_io: every read and write reaches the
-//    daemon, so a write's reply is the target's acknowledgement and other
-//    hosts see the data at once; the kernel page cache holds nothing stale.
+//  * Page cache (FsOptions::direct_io == false, the default): reads go
+//    through the kernel page cache with read-ahead, so small sequential reads
+//    do not each cost a network round trip (measured on vblade over veth:
+//    4 KiB sequential reads 28 MB/s with direct_io, 296 MB/s cached with
+//    read_ahead_kb=1024; 1 MiB reads and writes equal, ~330-440 MB/s).
+//    Writes are write-through (no writeback cache): write() returns after the
+//    target acknowledged, so durability is unchanged. The cache is dropped
+//    at every open (keep_cache = 0), so data another host wrote is seen by
+//    the next open; an already open descriptor may read stale cached pages.
+//    With direct_io == true every read and write reaches the daemon.
 //  * The size of a file is the target's capacity and cannot change: truncate
 //    to a larger size fails (EFBIG); to a smaller size is accepted and does
 //    nothing, as for a block device (so `dd of=FILE` without conv=notrunc
@@ -36,6 +43,7 @@ struct FsOptions {
   unsigned read_ahead_kb = 128;      // kernel read-ahead (can only be lowered here)
   unsigned max_background = 256;     // kernel's limit of background (async, O_DIRECT) requests
   bool debug = false;
+  bool direct_io = false;          // see the page-cache contract above
   std::time_t mount_time = 0;
 };
 

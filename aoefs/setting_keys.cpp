@@ -21,6 +21,7 @@ constexpr std::array kKeys = {
     KeyInfo{"umask", KeyKind::octal_mode},
     KeyInfo{"cache_size", KeyKind::byte_size},
     KeyInfo{"read_ahead_kb", KeyKind::kibibytes},
+    KeyInfo{"direct_io", KeyKind::flag},
     KeyInfo{"foreground", KeyKind::flag},
     KeyInfo{"debug", KeyKind::flag},
 };
@@ -121,6 +122,7 @@ std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::
       else if (n == "allow_other") s.allow_other = *v;
       else if (n == "foreground") s.foreground = *v;
       else if (n == "debug") s.debug = *v;
+      else if (n == "direct_io") s.direct_io = *v;
       return std::nullopt;
     }
     case KeyKind::seconds: {

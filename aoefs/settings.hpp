@@ -23,6 +23,10 @@ struct Settings {
   mode_t umask = 0177;                  // file mode = 0666 & ~umask (0600)
   std::uint64_t cache_size = 64ull << 20;
   unsigned read_ahead_kb = 128;
+  // false: reads go through the kernel page cache (read-ahead, dropped at
+  // every open), writes are write-through; true: every read and write
+  // reaches the daemon (no kernel caching at all).
+  bool direct_io = false;
   bool foreground = false;
   bool debug = false;
 };

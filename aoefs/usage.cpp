@@ -39,6 +39,10 @@ mount options (-o) and configuration-file keys (same names):
                           i.e. mode 0600)
   cache_size=N[K|M|G]     block cache size in bytes (default 64M; 0 = none)
   read_ahead_kb=N         kernel read-ahead of the mount in KiB (default 128)
+  direct_io               bypass the kernel page cache: every read reaches the
+                          target (TOML: direct_io = true; default false: reads
+                          are cached and read ahead, the cache is dropped at
+                          every open; writes always reach the target first)
   foreground              stay in the foreground (TOML: foreground = true)
   debug                   log every request (TOML: debug = true)
   Other -o options are passed to FUSE (e.g. default_permissions).

@@ -35,7 +35,7 @@ A=$!
 B=$!
 wait $A || fs_fail "writer A failed"
 wait $B || fs_fail "writer B failed"
-python3 - "$FS_DIR/e1.1" <<'PY' || fs_fail "a sector holds a mix of the two writers"
+cat >"$FS_TMP/torn.py" <<'PY'
 import sys
 d = open(sys.argv[1], 'rb').read(8192)
 A = set(range(100, 2100)); B = set(range(1000, 3000))
@@ -59,6 +59,7 @@ for s in range(0, 8192 // 512):
         print("sector", s, "is torn:", d[s*512:s*512+512].hex()[:80], file=sys.stderr)
         sys.exit(1)
 PY
+python3 "$FS_TMP/torn.py" "$FS_DIR/e1.1" || fs_fail "a sector holds a mix of the two writers"
 
 fs_note "fsync and fdatasync"
 python3 - "$MP/e1.0" <<'PY' || fs_fail "fsync/fdatasync failed"
@@ -72,6 +73,22 @@ PY
 [ "$(dd if="$FS_DIR/e1.0" bs=1 skip=12345 count=7 status=none)" = durable ] || fs_fail "fsynced data not in the backing file"
 
 fs_note "unmount with fusermount3 -u: daemon exits cleanly"
+fusermount3 -u "$MP"
+for _ in $(seq 50); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$FS_PID" 2>/dev/null && fs_fail "daemon still running after fusermount3 -u"
+wait "$FS_PID" || fs_fail "daemon exited with status $? after fusermount3 -u"
+
+fs_note "again with -o direct_io (no kernel page cache)"
+fs_mount_fg "$MP" -o interfaces=aoe0,direct_io
+fs_wait_file "$MP/e1.1" 5 || fs_fail "e1.1 not listed"
+"$FS_TOOLS/model_io" "$MP/e1.1" $((16 << 20)) 400 11 --direct || fs_fail "model_io (direct_io) found a difference"
+cmp "$MP/e1.1" "$FS_DIR/e1.1" || fs_fail "e1.1 differs from its backing file (direct_io)"
+dd if="$MP/e1.0" bs=1M count=32 status=none | cmp - <(head -c $((32 << 20)) "$FS_DIR/e1.0") || fs_fail "direct_io read back differs"
+dd if=/dev/zero of="$MP/e1.1" bs=64k count=1 conv=notrunc status=none
+"$FS_TOOLS/overlap_writer" "$MP/e1.1" 100 2000 0xAA 200 & A=$!
+"$FS_TOOLS/overlap_writer" "$MP/e1.1" 1000 2000 0xBB 200 & B=$!
+wait $A && wait $B || fs_fail "writers failed (direct_io)"
+python3 "$FS_TMP/torn.py" "$FS_DIR/e1.1" || fs_fail "a sector holds a mix of the two writers (direct_io)"
 fusermount3 -u "$MP"
 for _ in $(seq 50); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$FS_PID" 2>/dev/null && fs_fail "daemon still running after fusermount3 -u"

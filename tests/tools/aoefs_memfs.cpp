@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
                          sectors});
     } else if (a == "--delay-us" && i + 1 < argc) {
       delay_us = std::atol(argv[++i]);
+    } else if (a == "--direct-io") {
+      ctx.options.direct_io = true;
     } else if (a == "--ro") {
       ctx.options.read_only = true;
     } else if (a == "-d") {
@@ -43,7 +45,7 @@ int main(int argc, char** argv) {
     } else if (mountpoint.empty()) {
       mountpoint = a;
     } else {
-      std::fprintf(stderr, "usage: aoefs_memfs MOUNTPOINT [--target S.S:SECTORS]... [--delay-us N] [--ro] [-d]\n");
+      std::fprintf(stderr, "usage: aoefs_memfs MOUNTPOINT [--target S.S:SECTORS]... [--delay-us N] [--direct-io] [--ro] [-d]\n");
       return 2;
     }
   }

@@ -23,6 +23,7 @@ cache_size = "1G"
 read_ahead_kb = 1024
 foreground = true
 debug = false
+direct_io = true
 )", "test.toml");
   REQUIRE_FALSE(err);
   CHECK(s.interfaces == std::vector<std::string>{"eth1", "eth2"});
@@ -37,6 +38,7 @@ debug = false
   CHECK(s.read_ahead_kb == 1024);
   CHECK(s.foreground);
   CHECK_FALSE(s.debug);
+  CHECK(s.direct_io);
 }
 
 TEST_CASE("config file: alternative value forms") {

@@ -48,7 +48,7 @@ TEST_CASE("-o options override settings and keep FUSE's own") {
   auto r = parse({"-d", "-o",
                   "interfaces=eth0:eth1,discovery_interval=2.5,dead_timeout=7,ro,allow_other,"
                   "uid=1000,gid=100,umask=022,cache_size=16M,read_ahead_kb=512,"
-                  "default_permissions,fsname=aoe,_netdev",
+                  "default_permissions,fsname=aoe,_netdev,direct_io",
                   "/mnt"});
   auto line = std::get<CommandLine>(r);
   Settings s;
@@ -65,6 +65,7 @@ TEST_CASE("-o options override settings and keep FUSE's own") {
   CHECK(s.cache_size == 16u << 20);
   CHECK(s.read_ahead_kb == 512);
   CHECK(s.debug);
+  CHECK(s.direct_io);
   CHECK_FALSE(s.foreground);
   CHECK(fuse == std::vector<std::string>{"default_permissions", "fsname=aoe"});
 }
