@@ -22,7 +22,7 @@ struct Settings {
   std::optional<gid_t> gid;             // empty: the mounting user's group
   mode_t umask = 0177;                  // file mode = 0666 & ~umask (0600)
   std::uint64_t cache_size = 64ull << 20;
-  unsigned read_ahead_kb = 128;
+  unsigned read_ahead_kb = 1024;
   // false: reads go through the kernel page cache (read-ahead, dropped at
   // every open), writes are write-through; true: every read and write
   // reaches the daemon (no kernel caching at all).

@@ -38,7 +38,8 @@ mount options (-o) and configuration-file keys (same names):
   umask=OOO               octal mask removed from mode 0666 (default 0177,
                           i.e. mode 0600)
   cache_size=N[K|M|G]     block cache size in bytes (default 64M; 0 = none)
-  read_ahead_kb=N         kernel read-ahead of the mount in KiB (default 128)
+  read_ahead_kb=N         kernel read-ahead of the mount in KiB (default 1024;
+                          set in the mount's bdi, /sys/class/bdi/*/read_ahead_kb)
   direct_io               bypass the kernel page cache: every read reaches the
                           target (TOML: direct_io = true; default false: reads
                           are cached and read ahead, the cache is dropped at

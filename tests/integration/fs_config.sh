@@ -56,8 +56,11 @@ dd if="$MP/e1.0" bs=4k count=1 status=none >/dev/null || fs_fail "read on a read
 fusermount3 -u "$MP"
 wait "$FS_PID" || fs_fail "daemon exit status $?"
 
-fs_mount_fg "$MP" --config "$FS_TMP/good.toml" -o rw,uid=0,umask=077
+fs_mount_fg "$MP" --config "$FS_TMP/good.toml" -o rw,uid=0,umask=077,read_ahead_kb=512
 fs_assert_eq "$(stat -c '%u %g %a' "$MP/e1.0")" "0 4321 600" "-o overrides the file"
+BDI=/sys/class/bdi/$(mountpoint -d "$MP")/read_ahead_kb
+for _ in $(seq 20); do [ "$(cat "$BDI")" = 512 ] && break; sleep 0.1; done
+fs_assert_eq "$(cat "$BDI")" 512 "kernel read-ahead of the mount ($BDI)"
 echo hello | dd of="$MP/e1.0" conv=notrunc status=none || fs_fail "write with -o rw failed"
 fs_assert_eq "$(head -c 5 "$FS_DIR/e1.0")" "hello" "data on the target"
 fusermount3 -u "$MP"
