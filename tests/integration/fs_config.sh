@@ -53,6 +53,8 @@ fs_wait_file "$MP/e1.0" 5 || fs_fail "e1.0 not listed"
 fs_assert_eq "$(stat -c '%u %g %a' "$MP/e1.0")" "1234 4321 440" "owner/mode from the file (read-only)"
 if echo x | dd of="$MP/e1.0" conv=notrunc status=none 2>/dev/null; then fs_fail "write on a read-only mount succeeded"; fi
 dd if="$MP/e1.0" bs=4k count=1 status=none >/dev/null || fs_fail "read on a read-only mount failed"
+AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+$AS_NOBODY stat "$MP/e1.0" >/dev/null 2>&1 && fs_fail "another user sees the mount without allow_other"
 fusermount3 -u "$MP"
 wait "$FS_PID" || fs_fail "daemon exit status $?"
 
@@ -61,6 +63,13 @@ fs_assert_eq "$(stat -c '%u %g %a' "$MP/e1.0")" "0 4321 600" "-o overrides the f
 BDI=/sys/class/bdi/$(mountpoint -d "$MP")/read_ahead_kb
 for _ in $(seq 20); do [ "$(cat "$BDI")" = 512 ] && break; sleep 0.1; done
 fs_assert_eq "$(cat "$BDI")" 512 "kernel read-ahead of the mount ($BDI)"
+fusermount3 -u "$MP"
+wait "$FS_PID" || fs_fail "daemon exit status $?"
+
+fs_note "allow_other: other users see the files; permissions still apply"
+fs_mount_fg "$MP" --config "$FS_TMP/good.toml" -o rw,uid=0,umask=077,allow_other
+$AS_NOBODY stat "$MP/e1.0" >/dev/null || fs_fail "another user cannot stat with allow_other"
+$AS_NOBODY head -c 1 "$MP/e1.0" >/dev/null 2>&1 && fs_fail "another user read a 0600 root file"
 echo hello | dd of="$MP/e1.0" conv=notrunc status=none || fs_fail "write with -o rw failed"
 fs_assert_eq "$(head -c 5 "$FS_DIR/e1.0")" "hello" "data on the target"
 fusermount3 -u "$MP"
