@@ -46,7 +46,10 @@ mount options (-o) and configuration-file keys (same names):
                           every open; writes always reach the target first)
   foreground              stay in the foreground (TOML: foreground = true)
   debug                   log every request (TOML: debug = true)
-  Other -o options are passed to FUSE (e.g. default_permissions).
+  Passed to FUSE: auto_unmount, fsname=NAME, subtype=NAME, dev, nodev, suid,
+  nosuid, exec, noexec, atime, noatime (default_permissions is always on).
+  Accepted and ignored (fstab): defaults, _netdev, auto, noauto, nofail, user,
+  users, nouser. Any other option is an error.
 
 An invalid file or option prints one message naming the key (and line) and
 exits with code 2; nothing is mounted.
