@@ -2,6 +2,7 @@
 // preceded by a bounds check against the span; length and count fields are
 // checked against the frame before anything they describe is touched.
 #include <algorithm>
+#include <optional>
 
 #include "protocol/byte_order.hpp"
 #include "protocol/frame.hpp"
@@ -13,7 +14,9 @@ namespace {
 using Bytes = std::span<const std::uint8_t>;
 namespace L = layout;
 
-DecodeError fail(DecodeErrc code, const char* what) { return {code, what}; }
+using Failure = std::optional<DecodeError>;
+
+Failure fail(DecodeErrc code, const char* what) { return DecodeError{code, what}; }
 
 MacAddress mac_at(const std::uint8_t* p) {
   MacAddress mac;
@@ -21,9 +24,9 @@ MacAddress mac_at(const std::uint8_t* p) {
   return mac;
 }
 
-Result<AtaMessage> decode_ata(Bytes b) {
+// Each decoder fills `m` in place (the caller's Body) or names the fault.
+Failure decode_ata(Bytes b, AtaMessage& m) {
   if (b.size() < L::ata::data) return fail(DecodeErrc::truncated, "ata: frame ends inside the argument");
-  AtaMessage m;
   const std::uint8_t aflags = b[L::ata::aflags];
   m.extended = aflags & L::ata::flag_extended;
   m.device = aflags & L::ata::flag_device;
@@ -34,13 +37,12 @@ Result<AtaMessage> decode_ata(Bytes b) {
   m.cmd_status = b[L::ata::cmd_status];
   m.lba = wire::load_le(&b[L::ata::lba], L::ata::lba_bytes);
   m.data = b.subspan(L::ata::data);
-  return m;
+  return std::nullopt;
 }
 
-Result<QueryConfigMessage> decode_query_config(Bytes b) {
+Failure decode_query_config(Bytes b, QueryConfigMessage& m) {
   if (b.size() < L::config::string)
     return fail(DecodeErrc::truncated, "query config: frame ends inside the argument");
-  QueryConfigMessage m;
   m.buffer_count = wire::load_be16(&b[L::config::buffer_count]);
   m.firmware_version = wire::load_be16(&b[L::config::firmware]);
   m.sector_count = b[L::config::sector_count];
@@ -52,13 +54,12 @@ Result<QueryConfigMessage> decode_query_config(Bytes b) {
   if (length > b.size() - L::config::string)
     return fail(DecodeErrc::length_mismatch, "query config: string length runs past the frame");
   m.config = std::string_view(reinterpret_cast<const char*>(&b[L::config::string]), length);
-  return m;
+  return std::nullopt;
 }
 
-Result<MacMaskMessage> decode_mac_mask(Bytes b) {
+Failure decode_mac_mask(Bytes b, MacMaskMessage& m) {
   if (b.size() < L::mask::directives)
     return fail(DecodeErrc::truncated, "mac mask: frame ends inside the argument");
-  MacMaskMessage m;
   m.command = b[L::mask::command];
   m.error = b[L::mask::error];
   const std::size_t count = b[L::mask::count];
@@ -69,13 +70,12 @@ Result<MacMaskMessage> decode_mac_mask(Bytes b) {
     const std::uint8_t* d = &b[L::mask::directives + i * kMacMaskDirectiveSize];
     m.directives.push_back({d[L::mask::directive_command], mac_at(d + L::mask::directive_mac)});
   }
-  return m;
+  return std::nullopt;
 }
 
-Result<ReserveMessage> decode_reserve(Bytes b) {
+Failure decode_reserve(Bytes b, ReserveMessage& m) {
   if (b.size() < L::reserve::macs)
     return fail(DecodeErrc::truncated, "reserve: frame ends inside the argument");
-  ReserveMessage m;
   m.command = b[L::reserve::command];
   const std::size_t count = b[L::reserve::count];
   if (count > (b.size() - L::reserve::macs) / L::reserve::mac_size)
@@ -83,34 +83,36 @@ Result<ReserveMessage> decode_reserve(Bytes b) {
   m.macs.reserve(count);
   for (std::size_t i = 0; i < count; ++i)
     m.macs.push_back(mac_at(&b[L::reserve::macs + i * L::reserve::mac_size]));
-  return m;
+  return std::nullopt;
 }
 
-// Decodes the body with `decoder`; an error answer whose argument does not
-// decode keeps what is there as UnknownMessage (targets may answer errors
-// with the bare header).
-template <class Decoder>
-Result<Body> body_of(const Header& h, Bytes b, Decoder decoder) {
-  auto m = decoder(b);
-  if (m) return Body{std::move(*m)};
-  if (h.error) return Body{UnknownMessage{b.subspan(kHeaderSize)}};
-  return m.error();
+// Decodes the body as a Message into `body`. An error answer whose argument
+// does not decode keeps what is there as UnknownMessage (targets may answer
+// errors with the bare header).
+template <class Message>
+Failure decode_body(const Header& h, Bytes b, Failure (*decoder)(Bytes, Message&), Body& body) {
+  Failure failure = decoder(b, body.emplace<Message>());
+  if (failure && h.error) {
+    body.emplace<UnknownMessage>(UnknownMessage{b.subspan(kHeaderSize)});
+    return std::nullopt;
+  }
+  return failure;
 }
 
 }  // namespace
 
 Result<Header> decode_header(Bytes b) {
   if (b.size() < kEthernetHeaderSize)
-    return fail(DecodeErrc::truncated, "ethernet: frame shorter than 14 bytes");
+    return DecodeError{DecodeErrc::truncated, "ethernet: frame shorter than 14 bytes"};
   if (wire::load_be16(&b[L::ethertype]) != kEtherType)
-    return fail(DecodeErrc::wrong_ethertype, "ethernet: EtherType is not 0x88A2");
+    return DecodeError{DecodeErrc::wrong_ethertype, "ethernet: EtherType is not 0x88A2"};
   if (b.size() < kHeaderSize)
-    return fail(DecodeErrc::truncated, "aoe: frame ends inside the common header");
+    return DecodeError{DecodeErrc::truncated, "aoe: frame ends inside the common header"};
   Header h;
   h.dst = mac_at(&b[L::dst]);
   h.src = mac_at(&b[L::src]);
   h.version = b[L::ver_flags] >> 4;
-  if (h.version != kAoeVersion) return fail(DecodeErrc::wrong_version, "aoe: version is not 1");
+  if (h.version != kAoeVersion) return DecodeError{DecodeErrc::wrong_version, "aoe: version is not 1"};
   h.response = b[L::ver_flags] & L::flag_response;
   h.error = b[L::ver_flags] & L::flag_error;
   h.error_code = b[L::error];
@@ -124,18 +126,18 @@ Result<Header> decode_header(Bytes b) {
 Result<Frame> decode(Bytes b) {
   auto header = decode_header(b);
   if (!header) return header.error();
-  const Header& h = *header;
-  Result<Body> body = [&]() -> Result<Body> {
-    switch (static_cast<Command>(h.command)) {
-      case Command::ata: return body_of(h, b, decode_ata);
-      case Command::query_config: return body_of(h, b, decode_query_config);
-      case Command::mac_mask_list: return body_of(h, b, decode_mac_mask);
-      case Command::reserve_release: return body_of(h, b, decode_reserve);
-    }
-    return Body{UnknownMessage{b.subspan(kHeaderSize)}};
-  }();
-  if (!body) return body.error();
-  return Frame{h, std::move(*body)};
+  Frame frame{*header, UnknownMessage{}};
+  const Header& h = frame.header;
+  Failure failure;
+  switch (static_cast<Command>(h.command)) {
+    case Command::ata: failure = decode_body(h, b, decode_ata, frame.body); break;
+    case Command::query_config: failure = decode_body(h, b, decode_query_config, frame.body); break;
+    case Command::mac_mask_list: failure = decode_body(h, b, decode_mac_mask, frame.body); break;
+    case Command::reserve_release: failure = decode_body(h, b, decode_reserve, frame.body); break;
+    default: frame.body = UnknownMessage{b.subspan(kHeaderSize)}; break;
+  }
+  if (failure) return *failure;
+  return frame;
 }
 
 }  // namespace aoe
