@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <csignal>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -80,6 +81,11 @@ std::variant<std::unique_ptr<FuseMount>, std::string> FuseMount::mount(
   m->session_ = fuse_session_new(&args, &filesystem_operations(), sizeof(fuse_lowlevel_ops), &context);
   fuse_opt_free_args(&args);
   if (!m->session_) return std::string("cannot create the FUSE session (options: " + opts + ")");
+  // SIGINT and SIGTERM always mean "flush and unmount", also when the
+  // starting shell ignored them (e.g. `aoefs -f ... &` in a script); libfuse
+  // only takes over signals that are at their default.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   if (fuse_set_signal_handlers(m->session_) != 0) return std::string("cannot install signal handlers");
   m->signals_installed_ = true;
   if (fuse_session_mount(m->session_, mountpoint.c_str()) != 0)

@@ -89,7 +89,11 @@ dd if=/dev/zero of="$MP/e1.1" bs=64k count=1 conv=notrunc status=none
 "$FS_TOOLS/overlap_writer" "$MP/e1.1" 1000 2000 0xBB 200 & B=$!
 wait $A && wait $B || fs_fail "writers failed (direct_io)"
 python3 "$FS_TMP/torn.py" "$FS_DIR/e1.1" || fs_fail "a sector holds a mix of the two writers (direct_io)"
-fusermount3 -u "$MP"
-for _ in $(seq 50); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$FS_PID" 2>/dev/null && fs_fail "daemon still running after fusermount3 -u"
-wait "$FS_PID" || fs_fail "daemon exited with status $? after fusermount3 -u"
+
+fs_note "SIGINT flushes and unmounts"
+kill -INT "$FS_PID"
+for _ in $(seq 100); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$FS_PID" 2>/dev/null && fs_fail "daemon still running 10 s after SIGINT"
+wait "$FS_PID" || fs_fail "daemon exited with status $? after SIGINT"
+mountpoint -q "$MP" && fs_fail "still mounted after SIGINT"
+true
