@@ -4,6 +4,7 @@
 //   "<MB/s> <round trips/s> <bytes> <retransmits>"
 //
 //   aoefs-bench-initiator IFACE SHELF SLOT read|write WINDOW [MAX_BYTES]
+//   (env AOEFS_BENCH_BUSY_POLL_US overrides InitiatorOptions::busy_poll)
 //
 // Operations of 256 sectors, 8 kept outstanding, so the engine's queue
 // always holds more than one window of frames.
@@ -41,6 +42,10 @@ int main(int argc, char** argv) {
   links.push_back(std::move(link));
   aoe::InitiatorOptions options;
   options.max_window = window;
+  // AOEFS_BENCH_BUSY_POLL_US: compare busy-polling settings (default: the
+  // initiator's own default).
+  if (const char* spin = std::getenv("AOEFS_BENCH_BUSY_POLL_US"))
+    options.busy_poll = std::chrono::microseconds(std::atol(spin));
   aoe::Initiator ini(io, std::move(links), options);
   ini.start();
   bool found = false;
