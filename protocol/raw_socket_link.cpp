@@ -11,6 +11,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -128,8 +129,10 @@ struct RawSocketLink::State {
         // target idle with nothing queued.
         const auto until = std::chrono::steady_clock::now() + busy_poll;
         while (n <= 0 && (n == 0 || errno == EAGAIN || errno == EINTR) &&
-               std::chrono::steady_clock::now() < until)
+               std::chrono::steady_clock::now() < until) {
+          ::sched_yield();  // a polite spin: whoever else is runnable here goes first
           n = ::recvmmsg(fd, rx_msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
+        }
       }
       if (n <= 0) {
         if (n < 0 && errno == EINTR) continue;
