@@ -119,6 +119,12 @@ int run_discover_command(int argc, char** argv) {
   boost::asio::io_context io;
   std::vector<std::unique_ptr<aoe::Link>> links;
   for (const auto& name : interfaces) {
+    aoe::InterfaceFacts facts;
+    if (!aoe::interface_facts(name, facts) && !facts.up) {
+      std::fprintf(stderr, "aoefs discover: interface '%s' is down\n", name.c_str());
+      if (named) return 1;
+      continue;
+    }
     std::error_code ec;
     auto link = aoe::RawSocketLink::open(io, name, ec);
     if (!link) {

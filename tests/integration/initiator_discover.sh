@@ -43,6 +43,12 @@ err=$(ip netns exec "$NET-empty" "$AOEFS_BINARY" discover -i nosuch0 2>&1 >/dev/
 set -e
 [ $rc -ne 0 ] || fail "bad interface exited 0"
 grep -q "nosuch0" <<<"$err" || fail "message does not name the interface: $err"
+# An interface that exists but is down: non-zero, says so.
+set +e
+err=$(ip netns exec "$NET-empty" "$AOEFS_BINARY" discover -i lo 2>&1 >/dev/null); rc=$?
+set -e
+[ $rc -ne 0 ] || fail "down interface exited 0"
+grep -q "down" <<<"$err" || fail "message does not say the interface is down: $err"
 # Nothing usable (only loopback, and it is down): non-zero, clear message.
 set +e
 err=$(ip netns exec "$NET-empty" "$AOEFS_BINARY" discover 2>&1 >/dev/null); rc=$?
