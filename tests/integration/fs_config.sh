@@ -63,6 +63,12 @@ fs_assert_eq "$(stat -c '%u %g %a' "$MP/e1.0")" "0 4321 600" "-o overrides the f
 BDI=/sys/class/bdi/$(mountpoint -d "$MP")/read_ahead_kb
 for _ in $(seq 20); do [ "$(cat "$BDI")" = 512 ] && break; sleep 0.1; done
 fs_assert_eq "$(cat "$BDI")" 512 "kernel read-ahead of the mount ($BDI)"
+# max_background, read through fusectl mounted in a private mount namespace
+# (the host's mounts stay untouched).
+CONN=$(mountpoint -d "$MP"); CONN=${CONN#*:}
+BG=$(unshare -m sh -c "mount -t fusectl none /sys/fs/fuse/connections && cat /sys/fs/fuse/connections/$CONN/max_background") ||
+  fs_fail "cannot read max_background through fusectl"
+[ "$BG" -ge 128 ] || fs_fail "max_background is $BG, expected well above libfuse's 12"
 fusermount3 -u "$MP"
 wait "$FS_PID" || fs_fail "daemon exit status $?"
 
