@@ -373,7 +373,8 @@ void Engine::on_timer(TimePoint now) {
     due.clear();
     for (std::uint16_t s : t.in_flight)
       if (now >= tags_.entry(s).retransmit_at) due.push_back(s);
-    for (std::uint16_t s : due) retransmit(s, now);
+    for (std::uint16_t s : due)
+      if (tags_.live(s)) retransmit(s, now);  // an earlier one may have ended the operation
     if (!t.down && t.unanswered_since) {
       if (now - *t.unanswered_since >= dead_timeout())
         mark_down(t);
