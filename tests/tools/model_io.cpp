@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   }
   void* aligned = nullptr;
   if (::posix_memalign(&aligned, 4096, 1 << 20) != 0) return 1;
+  std::unique_ptr<void, decltype(&std::free)> aligned_owner(aligned, &std::free);
   auto* abuf = static_cast<unsigned char*>(aligned);
   std::vector<unsigned char> buf(1 << 20);
   for (long i = 0; i < ops; ++i) {
