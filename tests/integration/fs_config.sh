@@ -13,7 +13,8 @@ done
 "$AOEFS_BINARY" --version | grep -q '^aoefs ' || fs_fail "--version"
 
 fs_net_up fs4 --targets "1.0:16M"
-MP=$(fs_mkmount)
+fs_mkmount
+MP=$FS_MP
 
 fs_note "config file typo: exit 2, key and line named, nothing mounted"
 printf 'interfaces = ["aoe0"]\n\ndead_timout = 5\n' >"$FS_TMP/typo.toml"

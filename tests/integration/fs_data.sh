@@ -7,7 +7,8 @@
 source "$(dirname "$0")/../tools/fs_common.sh"
 
 fs_net_up fs1 --targets "1.0:64M 1.1:16M"
-MP=$(fs_mkmount)
+fs_mkmount
+MP=$FS_MP
 fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=10
 fs_wait_file "$MP/e1.0" 5 || fs_fail "e1.0 not listed: $(ls -la "$MP")"
 fs_wait_file "$MP/e1.1" 5 || fs_fail "e1.1 not listed: $(ls -la "$MP")"

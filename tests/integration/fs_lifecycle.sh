@@ -10,7 +10,8 @@
 source "$(dirname "$0")/../tools/fs_common.sh"
 
 fs_net_up fs3 --targets "1.0:64M 1.1:16M"
-MP=$(fs_mkmount)
+fs_mkmount
+MP=$FS_MP
 
 fs_note "missing and busy mount points"
 if out=$(fs_run_aoefs -o interfaces=aoe0 /nonexistent/aoefs-mp 2>&1); then fs_fail "mounting on a missing directory succeeded"; fi

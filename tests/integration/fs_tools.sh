@@ -8,7 +8,8 @@ for tool in losetup mkfs.ext4 fsck.ext4 qemu-img qemu-io; do
 done
 
 fs_net_up fs2 --targets "1.0:64M 1.1:32M"
-MP=$(fs_mkmount)
+fs_mkmount
+MP=$FS_MP
 fs_mount_fg "$MP" -o interfaces=aoe0
 fs_wait_file "$MP/e1.0" 5 || fs_fail "e1.0 not listed"
 fs_wait_file "$MP/e1.1" 5 || fs_fail "e1.1 not listed"

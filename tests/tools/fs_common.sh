@@ -63,12 +63,11 @@ fs_net_up() {
   [ -n "${FS_DIR:-}" ] && [ -n "${FS_INI_NS:-}" ] || fs_fail "aoenet env $name gave no DIR/INI_NS"
 }
 
-# fs_mkmount: prints a fresh mount point directory (removed at cleanup).
+# fs_mkmount: sets FS_MP to a fresh mount point directory, unmounted and
+# removed at cleanup. (Not "$(fs_mkmount)": a subshell would lose FS_MOUNTS.)
 fs_mkmount() {
-  local mp
-  mp=$(mktemp -d /tmp/aoefs-mnt.XXXXXX)
-  FS_MOUNTS+=("$mp")
-  echo "$mp"
+  FS_MP=$(mktemp -d /tmp/aoefs-mnt.XXXXXX)
+  FS_MOUNTS+=("$FS_MP")
 }
 
 # fs_run_aoefs ARGS...: runs aoefs in the initiator namespace's network.
