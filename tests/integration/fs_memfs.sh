@@ -14,6 +14,7 @@ MP="$TMP/mnt"
 mkdir "$MP"
 cleanup() {
   rc=$?
+  set +e
   [ -n "${LOOP:-}" ] && { umount "$TMP/ext4" 2>/dev/null; losetup -d "$LOOP" 2>/dev/null; }
   mountpoint -q "$MP" && fusermount3 -u "$MP"
   [ -n "${PID:-}" ] && { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
