@@ -1,0 +1,53 @@
+// CachedDevice: one target's blockdev::BlockDevice seen through the shared
+// BlockCache (created by BlockCache::wrap). Honors the BlockDevice contract.
+//
+//  * read: answered from cached blocks, by waiting on fills in flight, or by
+//    filling whole blocks from the backing device; requests reaching past the
+//    end of the device go to the backing device unchanged (it fails them).
+//  * write: write-through (see block_cache.hpp); `done` runs after the cache
+//    has been brought up to date, so a read started after `done` sees the
+//    written data.
+//  * flush: passed through.
+//  * prefetch: starts fills of blocks not cached nor in flight, counted as
+//    read-ahead; never evicts for itself beyond the budget and never waits.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "cache/block_cache.hpp"
+#include "cache/block_device.hpp"
+
+namespace cache {
+
+class CachedDevice final : public blockdev::BlockDevice {
+ public:
+  CachedDevice(std::shared_ptr<CacheCore> core, TargetKey key,
+               std::shared_ptr<blockdev::BlockDevice> backing);
+
+  std::uint64_t size_sectors() const override { return sectors_; }
+  void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+            Done done) override;
+  void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
+             Done done) override;
+  void flush(Done done) override;
+
+  // Starts read-ahead fills for blocks [first_block, first_block + count)
+  // (clipped to the device). Returns the block index after the last one
+  // that is now cached or in flight (where a later prefetch should resume);
+  // less than first_block + count when the budget ran out.
+  std::uint64_t prefetch(std::uint64_t first_block, std::uint64_t count);
+
+  std::uint32_t block_size() const { return block_size_; }
+  std::uint64_t block_count() const;
+  const std::shared_ptr<blockdev::BlockDevice>& backing() const { return backing_; }
+
+ private:
+  std::shared_ptr<CacheCore> core_;
+  TargetKey key_;
+  std::shared_ptr<blockdev::BlockDevice> backing_;
+  std::uint64_t sectors_;
+  std::uint32_t block_size_;
+};
+
+}  // namespace cache

@@ -1,0 +1,58 @@
+// ReadStream: the read-ahead state of one open file. A blockdev::BlockDevice
+// decorator over a CachedDevice: reads and writes go to the cached device;
+// reads also drive read-ahead.
+//
+// Read-ahead algorithm:
+//  * A read is sequential when it starts within `slack` of where the previous
+//    reads of this stream ended (slack = max(one block, the current window),
+//    so FUSE requests that overtake each other still count). The first read
+//    of a stream only sets the position: random access never reads ahead.
+//  * On each sequential read the window doubles, starting at 2 blocks, up to
+//    CacheConfig::max_read_ahead_bytes (default 4 MiB); a non-sequential read
+//    (a seek) resets it to 0.
+//  * After forwarding the read, the blocks from the end of the read up to
+//    window blocks beyond it that were not yet requested are prefetched
+//    asynchronously (CachedDevice::prefetch), so later reads hit.
+//
+// Thread-safe (FUSE may issue reads of one handle from several threads).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "cache/block_device.hpp"
+#include "cache/cached_device.hpp"
+
+namespace cache {
+
+class ReadStream final : public blockdev::BlockDevice {
+ public:
+  ReadStream(std::shared_ptr<CachedDevice> device, std::uint64_t max_read_ahead_bytes);
+
+  std::uint64_t size_sectors() const override { return device_->size_sectors(); }
+  void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+            Done done) override;
+  void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
+             Done done) override;
+  void flush(Done done) override;
+
+  std::uint64_t window_blocks() const;  // current read-ahead window (tests)
+
+ private:
+  const std::shared_ptr<CachedDevice> device_;
+  const std::uint64_t block_size_;
+  const std::uint64_t max_window_blocks_;
+  mutable std::mutex mutex_;
+  bool have_position_ = false;
+  std::uint64_t next_offset_ = 0;      // end of the sequential run so far (bytes)
+  std::uint64_t window_ = 0;           // blocks
+  std::uint64_t prefetched_until_ = 0; // block index read-ahead has reached
+};
+
+// The device one open file should read through: a ReadStream when `device`
+// is a CachedDevice, else `device` itself (caching off).
+std::shared_ptr<blockdev::BlockDevice> open_read_stream(std::shared_ptr<blockdev::BlockDevice> device,
+                                                        std::uint64_t max_read_ahead_bytes);
+
+}  // namespace cache
