@@ -46,6 +46,14 @@ std::vector<FakeBlockDevice::Op> FakeBlockDevice::pending_ops() const {
 }
 
 bool FakeBlockDevice::complete(std::size_t index, std::error_code ec) {
+  return complete_impl(index, ec, true);
+}
+
+bool FakeBlockDevice::complete_without_effect(std::size_t index) {
+  return complete_impl(index, {}, false);
+}
+
+bool FakeBlockDevice::complete_impl(std::size_t index, std::error_code ec, bool apply) {
   Pending p;
   {
     std::lock_guard lock(mutex_);
@@ -62,7 +70,7 @@ bool FakeBlockDevice::complete(std::size_t index, std::error_code ec) {
         std::memcpy(p.read_buffer.data(), p.data.data(), p.data.size());
       }
     }
-    if (!ec && p.op.kind == Kind::write) {
+    if (!ec && apply && p.op.kind == Kind::write) {
       if (p.data.size() != std::size_t{p.op.sectors} * kSectorSize)
         ec = std::make_error_code(std::errc::invalid_argument);
       else

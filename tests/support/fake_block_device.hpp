@@ -45,6 +45,9 @@ class FakeBlockDevice : public blockdev::BlockDevice {
   std::vector<Op> pending_ops() const;
   // Completes pending operation `index` (0 = oldest); false if none.
   bool complete(std::size_t index, std::error_code ec = {});
+  // Completes a pending write successfully without changing the contents (as
+  // if it had reached the disk before a later write that overwrote it).
+  bool complete_without_effect(std::size_t index);
   bool complete_oldest(std::error_code ec = {}) { return complete(0, ec); }
   // Completes the oldest pending operation matching kind (and lba if given).
   bool complete_first(Kind kind, std::optional<std::uint64_t> lba = {}, std::error_code ec = {});
@@ -60,6 +63,7 @@ class FakeBlockDevice : public blockdev::BlockDevice {
   void poke(std::uint64_t offset, std::span<const std::uint8_t> bytes);
 
  private:
+  bool complete_impl(std::size_t index, std::error_code ec, bool apply);
   struct Pending {
     Op op;
     std::span<std::uint8_t> read_buffer;
