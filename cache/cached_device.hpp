@@ -8,8 +8,9 @@
 //    has been brought up to date, so a read started after `done` sees the
 //    written data.
 //  * flush: passed through.
-//  * prefetch: starts fills of blocks not cached nor in flight, counted as
-//    read-ahead; never evicts for itself beyond the budget and never waits.
+//  * prefetch: starts fills of blocks neither cached nor in flight, counted
+//    as read-ahead. Like any fill it may evict least recently used blocks;
+//    it stops (never waits) when the budget is full of in-flight data.
 #pragma once
 
 #include <cstdint>
