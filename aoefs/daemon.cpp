@@ -130,6 +130,7 @@ int serve(const CommandLine& line, const Settings& settings,
 
   FsContext context;
   context.table = &table;
+  context.initiator = initiator.get();
   context.options.uid = settings.uid.value_or(::getuid());
   context.options.gid = settings.gid.value_or(::getgid());
   context.options.file_mode = 0666 & ~settings.umask;

@@ -33,6 +33,13 @@
 
 #include "aoefs/target_table.hpp"
 
+namespace aoe {
+class Initiator;
+}
+namespace cache {
+class BlockCache;
+}
+
 namespace aoefs {
 
 struct FsOptions {
@@ -51,6 +58,12 @@ struct FsOptions {
 // The session's userdata: must outlive the session.
 struct FsContext {
   TargetTable* table = nullptr;
+  // The AoE initiator behind the files: target metadata, config-string
+  // locks, stats. Null when the table's devices are not AoE targets (test
+  // tools serving memory devices); operations needing it then fail ENOTSUP.
+  aoe::Initiator* initiator = nullptr;
+  // The block cache the devices read through, for its stats; may be null.
+  cache::BlockCache* cache = nullptr;
   FsOptions options;
 };
 
