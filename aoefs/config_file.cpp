@@ -38,6 +38,10 @@ std::optional<std::string> value_text(const KeyInfo& key, const toml::node& node
       if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
       error = "expected an integer";
       return std::nullopt;
+    case KeyKind::word:
+      if (auto s = node.value_exact<std::string>()) return *s;
+      error = "expected a string";
+      return std::nullopt;
     case KeyKind::octal_mode:
       if (auto s = node.value_exact<std::string>()) return *s;
       if (auto i = node.value_exact<std::int64_t>()) {

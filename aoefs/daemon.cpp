@@ -19,9 +19,12 @@
 #include "aoefs/aoe_block_device.hpp"
 #include "aoefs/background.hpp"
 #include "aoefs/fuse_mount.hpp"
+#include "aoefs/human_size.hpp"
 #include "aoefs/link_opening.hpp"
+#include "aoefs/log.hpp"
 #include "aoefs/options.hpp"
 #include "aoefs/read_ahead.hpp"
+#include "cache/block_cache.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/interfaces.hpp"
 
@@ -31,32 +34,36 @@ namespace {
 constexpr int kExitUsage = 2;
 constexpr int kExitFailure = 1;
 
-void say(const char* fmt, auto... args) {
-  std::fputs("aoefs: ", stderr);
-  std::fprintf(stderr, fmt, args...);
-  std::fputc('\n', stderr);
+cache::CacheConfig cache_config(const Settings& settings) {
+  cache::CacheConfig c;
+  c.capacity_bytes = settings.cache_size;
+  c.block_size = settings.cache_block_size;
+  c.max_read_ahead_bytes = settings.cache_read_ahead;
+  c.expiry = settings.cache_expiry;
+  return c;
 }
 
-std::string size_text(std::uint64_t bytes) {
-  char buf[32];
-  if (bytes >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1ull << 30));
-  else std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / double(1ull << 20));
-  return buf;
-}
-
-// Turns the initiator's target events into files of the table.
-void on_target_event(TargetTable& table, aoe::Initiator& initiator, const aoe::TargetInfo& info,
-                     bool verbose) {
+// Turns the initiator's target events into files of the table; a target's
+// device is made (and wrapped in the block cache) on first sight and when
+// its capacity changed. Logs each change of presence once.
+void on_target_event(TargetTable& table, aoe::Initiator& initiator, cache::BlockCache& block_cache,
+                     const aoe::TargetInfo& info) {
   const bool usable = info.up && info.capacity_sectors > 0;
   std::shared_ptr<blockdev::BlockDevice> device;
   if (usable && !table.has_device_of_size(info.address, info.capacity_sectors))
-    device = std::make_shared<AoeBlockDevice>(initiator, info.address, info.capacity_sectors);
+    device = block_cache.wrap(
+        inode_of(info.address),
+        std::make_shared<AoeBlockDevice>(initiator, info.address, info.capacity_sectors));
   const auto before = table.by_inode(inode_of(info.address));
   table.update(info.address, usable, std::move(device));
   const bool was_present = before && before->present;
-  if (verbose && was_present != usable)
-    say("%s %s%s", file_name_of(info.address).c_str(), usable ? "up, " : "down",
-        usable ? size_text(info.capacity_sectors * 512).c_str() : "");
+  if (was_present == usable) return;
+  const std::string name = file_name_of(info.address);
+  if (usable)
+    log_message(LogLevel::info, "%s %s: %s, model \"%s\"", name.c_str(), before ? "back" : "found",
+                human_size(info.capacity_sectors * 512).c_str(), info.model.c_str());
+  else
+    log_message(LogLevel::warning, "%s down: no answer within the dead timeout", name.c_str());
 }
 
 // Asks every present target to write its cache to stable storage; waits at
@@ -76,7 +83,7 @@ int flush_all(TargetTable& table, std::chrono::milliseconds limit) {
       std::lock_guard g(state->m);
       if (ec) {
         ++state->failed;
-        say("flush of %s failed: %s", name.c_str(), ec.message().c_str());
+        log_message(LogLevel::error, "flush of %s failed: %s", name.c_str(), ec.message().c_str());
       }
       --state->pending;
       state->cv.notify_all();
@@ -94,13 +101,13 @@ int serve(const CommandLine& line, const Settings& settings,
   if (interfaces.empty()) {
     interfaces = aoe::default_aoe_interfaces();
     if (interfaces.empty()) {
-      say("no up, non-loopback Ethernet interface found (set interfaces=IF1:IF2)");
+      log_message(LogLevel::error, "no up, non-loopback Ethernet interface found (set interfaces=IF1:IF2)");
       return kExitFailure;
     }
   }
   auto opened = open_links(io, interfaces);
   if (auto* err = std::get_if<std::string>(&opened)) {
-    say("%s", err->c_str());
+    log_message(LogLevel::error, "%s", err->c_str());
     return kExitFailure;
   }
   auto links = std::move(std::get<0>(opened));
@@ -110,10 +117,11 @@ int serve(const CommandLine& line, const Settings& settings,
   init_options.dead_timeout = settings.dead_timeout;
   auto initiator = std::make_unique<aoe::Initiator>(io, std::move(links), init_options);
   TargetTable table;
-  const bool verbose = settings.foreground || settings.debug;
-  initiator->set_target_listener([&table, &initiator = *initiator, verbose](const aoe::TargetInfo& info) {
-    on_target_event(table, initiator, info, verbose);
-  });
+  cache::BlockCache block_cache(cache_config(settings));
+  initiator->set_target_listener(
+      [&table, &initiator = *initiator, &block_cache](const aoe::TargetInfo& info) {
+        on_target_event(table, initiator, block_cache, info);
+      });
 
   auto work = boost::asio::make_work_guard(io);
   std::thread io_thread([&io] { io.run(); });
@@ -131,6 +139,8 @@ int serve(const CommandLine& line, const Settings& settings,
   FsContext context;
   context.table = &table;
   context.initiator = initiator.get();
+  context.cache = &block_cache;
+  context.max_read_ahead_bytes = settings.cache_read_ahead;
   context.options.uid = settings.uid.value_or(::getuid());
   context.options.gid = settings.gid.value_or(::getgid());
   context.options.file_mode = 0666 & ~settings.umask;
@@ -144,19 +154,21 @@ int serve(const CommandLine& line, const Settings& settings,
   {
     auto mounted = FuseMount::mount(context, line.mountpoint, fuse_options, settings.allow_other);
     if (auto* err = std::get_if<std::string>(&mounted)) {
-      say("%s", err->c_str());
+      log_message(LogLevel::error, "%s", err->c_str());
       rc = kExitFailure;
     } else {
       auto& mount = std::get<0>(mounted);
       std::thread read_ahead_setter(
           [mp = line.mountpoint, kb = settings.read_ahead_kb] { set_read_ahead_after_init(mp, kb); });
       read_ahead_setter.detach();
-      if (verbose)
-        say("mounted on %s (%zu target%s)", line.mountpoint.c_str(), table.present_files().size(),
-            table.present_files().size() == 1 ? "" : "s");
+      const std::size_t count = table.present_files().size();
+      log_message(LogLevel::info, "mounted on %s (%zu target%s, cache %s)", line.mountpoint.c_str(),
+                  count, count == 1 ? "" : "s",
+                  settings.cache_size ? human_size(settings.cache_size).c_str() : "off");
       background.report_ready();
       const int signal = mount->run();
-      if (verbose && signal) say("signal %d: flushing and unmounting", signal);
+      if (signal) log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
+      else log_message(LogLevel::info, "unmounted %s", line.mountpoint.c_str());
       if (flush_all(table, std::min<std::chrono::milliseconds>(settings.dead_timeout,
                                                                std::chrono::seconds(30))) != 0)
         rc = kExitFailure;
@@ -181,20 +193,21 @@ int serve(const CommandLine& line, const Settings& settings,
 int run_daemon(int argc, char** argv) {
   auto parsed = parse_command_line(argc, argv);
   if (auto* err = std::get_if<UsageError>(&parsed)) {
-    say("%s", err->message.c_str());
+    log_message(LogLevel::error, "%s", err->message.c_str());
     return kExitUsage;
   }
   auto line = std::get<CommandLine>(parsed);
   std::vector<std::string> fuse_options;
   auto loaded = load_settings(line, fuse_options);
   if (auto* err = std::get_if<UsageError>(&loaded)) {
-    say("%s", err->message.c_str());
+    log_message(LogLevel::error, "%s", err->message.c_str());
     return kExitUsage;
   }
   const Settings settings = std::get<Settings>(loaded);
+  set_log_level(settings.debug ? LogLevel::debug : settings.log_level);
 
   if (auto err = check_mountpoint(line.mountpoint); !err.empty()) {
-    say("%s", err.c_str());
+    log_message(LogLevel::error, "%s", err.c_str());
     return kExitFailure;
   }
   // The background child runs in "/", so keep the absolute path.
@@ -202,7 +215,10 @@ int run_daemon(int argc, char** argv) {
   if (::realpath(line.mountpoint.c_str(), real)) line.mountpoint = real;
 
   Background background;
-  if (!settings.foreground && !settings.debug) background = Background::detach();
+  if (!settings.foreground && !settings.debug) {
+    background = Background::detach();
+    log_to_syslog();
+  }
   return serve(line, settings, fuse_options, background);
 }
 

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aoefs/human_size.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/interfaces.hpp"
 #include "protocol/raw_socket_link.hpp"
@@ -28,19 +29,6 @@ namespace {
 
 void usage() {
   std::fputs("usage: aoefs discover [-i IFACE]... [--wait MS]\n", stderr);
-}
-
-std::string human_size(std::uint64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 5) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
 }
 
 std::string quoted(std::string_view s) {

@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "aoefs/errno_mapping.hpp"
+#include "aoefs/log.hpp"
+#include "aoefs/stats_report.hpp"
 #include "aoefs/unaligned_io.hpp"
+#include "cache/read_stream.hpp"
 
 namespace aoefs {
 namespace {
@@ -21,25 +24,25 @@ namespace {
 constexpr double kEntryTimeout = 1.0;
 constexpr double kAttrTimeout = 1.0;
 
-// One open file: the data path of that descriptor. Holding the device here
-// (not looking it up per request) lets a per-open device, e.g. a cache,
-// replace it later without touching read/write.
+// The hidden statistics file in the root: a fixed inode outside the range
+// of target inodes (2 + shelf*256 + slot < 2^24).
+constexpr fuse_ino_t kStatsInode = fuse_ino_t{1} << 32;
+constexpr const char* kStatsName = ".stats";
+
+// One open file: the data path of that descriptor (the target's device, or
+// a read-ahead stream over it when the block cache is on), or for the
+// stats file the snapshot taken at open (device null).
 struct OpenFile {
   std::shared_ptr<blockdev::BlockDevice> device;
   std::shared_ptr<RangeLock> lock;
   bool writable = false;
+  std::string snapshot;
 };
 
 FsContext& context(fuse_req_t req) { return *static_cast<FsContext*>(fuse_req_userdata(req)); }
 
 OpenFile& open_file(fuse_file_info* fi) { return *reinterpret_cast<OpenFile*>(fi->fh); }
 
-void debug_log(const FsContext& ctx, const char* fmt, auto... args) {
-  if (ctx.options.debug) {
-    std::fprintf(stderr, fmt, args...);
-    std::fputc('\n', stderr);
-  }
-}
 
 struct stat root_stat(const FsContext& ctx) {
   struct stat st {};
@@ -49,6 +52,19 @@ struct stat root_stat(const FsContext& ctx) {
   st.st_uid = ctx.options.uid;
   st.st_gid = ctx.options.gid;
   st.st_atime = st.st_mtime = st.st_ctime = ctx.options.mount_time;
+  return st;
+}
+
+// Size 0: the text is made at open, and the file is opened direct_io so
+// reads are not cut at the size.
+struct stat stats_stat(const FsContext& ctx) {
+  struct stat st {};
+  st.st_ino = kStatsInode;
+  st.st_mode = S_IFREG | 0444;
+  st.st_nlink = 1;
+  st.st_uid = ctx.options.uid;
+  st.st_gid = ctx.options.gid;
+  st.st_atime = st.st_mtime = st.st_ctime = std::time(nullptr);
   return st;
 }
 
@@ -84,16 +100,22 @@ void op_init(void* userdata, fuse_conn_info* conn) {
   // O_TRUNC arrives in open() instead of as a separate truncate.
   if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC) conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
   conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
-  debug_log(ctx, "init: max_write=%u max_read=%u max_readahead=%u max_background=%u",
+  log_message(LogLevel::debug, "init: max_write=%u max_read=%u max_readahead=%u max_background=%u",
             conn->max_write, conn->max_read, conn->max_readahead, conn->max_background);
 }
 
 void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   auto& ctx = context(req);
   if (parent != kRootInode) return (void)fuse_reply_err(req, ENOENT);
+  fuse_entry_param e{};
+  if (std::strcmp(name, kStatsName) == 0) {
+    e.ino = kStatsInode;
+    e.attr = stats_stat(ctx);
+    fuse_reply_entry(req, &e);  // timeouts 0: always fresh
+    return;
+  }
   auto f = ctx.table->by_name(name);
   if (!f) return (void)fuse_reply_err(req, ENOENT);
-  fuse_entry_param e{};
   e.ino = f->inode;
   e.attr = file_stat(ctx, *f);
   e.attr_timeout = kAttrTimeout;
@@ -108,6 +130,11 @@ void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
     fuse_reply_attr(req, &st, kAttrTimeout);
     return;
   }
+  if (ino == kStatsInode) {
+    auto st = stats_stat(ctx);
+    fuse_reply_attr(req, &st, 0);
+    return;
+  }
   auto f = ctx.table->by_inode(ino);
   if (!f) return (void)fuse_reply_err(req, ENOENT);
   auto st = file_stat(ctx, *f);
@@ -116,7 +143,7 @@ void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
 
 void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info*) {
   auto& ctx = context(req);
-  if (ino == kRootInode) return (void)fuse_reply_err(req, EPERM);
+  if (ino == kRootInode || ino == kStatsInode) return (void)fuse_reply_err(req, EPERM);
   auto f = ctx.table->by_inode(ino);
   if (!f) return (void)fuse_reply_err(req, ENOENT);
   if (to_set & (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
@@ -167,17 +194,25 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
 void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   auto& ctx = context(req);
   if (ino == kRootInode) return (void)fuse_reply_err(req, EISDIR);
-  auto f = ctx.table->by_inode(ino);
-  if (!f || !f->device) return (void)fuse_reply_err(req, ENOENT);
   const int access = fi->flags & O_ACCMODE;
   const bool writable = access == O_WRONLY || access == O_RDWR;
-  if (writable && ctx.options.read_only) return (void)fuse_reply_err(req, EROFS);
-  auto* of = new OpenFile{f->device, f->lock, writable};
+  OpenFile* of = nullptr;
+  if (ino == kStatsInode) {
+    if (writable) return (void)fuse_reply_err(req, EACCES);
+    of = new OpenFile{nullptr, nullptr, false, collect_stats(ctx)};
+    fi->direct_io = 1;
+  } else {
+    auto f = ctx.table->by_inode(ino);
+    if (!f || !f->device) return (void)fuse_reply_err(req, ENOENT);
+    if (writable && ctx.options.read_only) return (void)fuse_reply_err(req, EROFS);
+    of = new OpenFile{cache::open_read_stream(f->device, ctx.max_read_ahead_bytes), f->lock,
+                      writable, {}};
+    fi->direct_io = ctx.options.direct_io ? 1 : 0;
+    log_message(LogLevel::debug, "open %s flags 0x%x", f->name.c_str(), fi->flags);
+  }
   fi->fh = reinterpret_cast<std::uint64_t>(of);
-  fi->direct_io = ctx.options.direct_io ? 1 : 0;
   fi->keep_cache = 0;
   fi->noflush = 1;  // close() has nothing to write back: every write was acknowledged
-  debug_log(ctx, "open %s flags 0x%x", f->name.c_str(), fi->flags);
   if (fuse_reply_open(req, fi) == -ENOENT) delete of;  // the opener was interrupted
 }
 
@@ -189,11 +224,16 @@ void op_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
 void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_info* fi) {
   auto& of = open_file(fi);
   if (offset < 0) return (void)fuse_reply_err(req, EINVAL);
+  if (!of.device) {
+    const auto& text = of.snapshot;
+    const std::size_t start = std::min<std::size_t>(static_cast<std::size_t>(offset), text.size());
+    fuse_reply_buf(req, text.data() + start, std::min(size, text.size() - start));
+    return;
+  }
   read_bytes(of.device, static_cast<std::uint64_t>(offset), size,
              [req](std::error_code ec, std::span<const std::uint8_t> data) {
                if (ec) {
-                 if (context(req).options.debug)
-                   std::fprintf(stderr, "read failed: %s\n", ec.message().c_str());
+                 log_message(LogLevel::debug, "read failed: %s", ec.message().c_str());
                  fuse_reply_err(req, to_errno(ec));
                  return;
                }
@@ -207,8 +247,7 @@ void start_write(fuse_req_t req, OpenFile& of, off_t offset, std::vector<std::ui
   write_bytes(of.device, of.lock, static_cast<std::uint64_t>(offset), std::move(data),
               [req](std::error_code ec, std::size_t written) {
                 if (ec) {
-                  if (context(req).options.debug)
-                    std::fprintf(stderr, "write failed: %s\n", ec.message().c_str());
+                  log_message(LogLevel::debug, "write failed: %s", ec.message().c_str());
                   fuse_reply_err(req, to_errno(ec));
                   return;
                 }
@@ -231,7 +270,9 @@ void op_write_buf(fuse_req_t req, fuse_ino_t, fuse_bufvec* in, off_t offset, fus
 void op_flush(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, 0); }
 
 void op_fsync(fuse_req_t req, fuse_ino_t, int, fuse_file_info* fi) {
-  open_file(fi).device->flush([req](std::error_code ec) { fuse_reply_err(req, to_errno(ec)); });
+  auto& of = open_file(fi);
+  if (!of.device) return (void)fuse_reply_err(req, 0);
+  of.device->flush([req](std::error_code ec) { fuse_reply_err(req, to_errno(ec)); });
 }
 
 void op_statfs(fuse_req_t req, fuse_ino_t) {

@@ -20,6 +20,8 @@
 //    at every open (keep_cache = 0), so data another host wrote is seen by
 //    the next open; an already open descriptor may read stale cached pages.
 //    With direct_io == true every read and write reaches the daemon.
+//  * MOUNTPOINT/.stats (not listed by readdir, read-only) holds the mount's
+//    statistics (stats_report.hpp), a snapshot taken at open.
 //  * The size of a file is the target's capacity and cannot change: truncate
 //    to a larger size fails (EFBIG); to a smaller size is accepted and does
 //    nothing, as for a block device (so `dd of=FILE` without conv=notrunc
@@ -30,6 +32,9 @@
 #include <fuse_lowlevel.h>
 
 #include <ctime>
+#include <functional>
+#include <optional>
+#include <string>
 
 #include "aoefs/target_table.hpp"
 
@@ -62,8 +67,13 @@ struct FsContext {
   // locks, stats. Null when the table's devices are not AoE targets (test
   // tools serving memory devices); operations needing it then fail ENOTSUP.
   aoe::Initiator* initiator = nullptr;
-  // The block cache the devices read through, for its stats; may be null.
+  // The block cache the devices read through; may be null (no cache).
+  // Each open file reads through its own read-ahead stream over it.
   cache::BlockCache* cache = nullptr;
+  std::uint64_t max_read_ahead_bytes = 0;  // per open file, for the stream
+  // Our lock string for a target while this mount holds its flock, for
+  // the stats file; may be empty.
+  std::function<std::optional<std::string>(aoe::TargetAddress)> lock_holder;
   FsOptions options;
 };
 

@@ -1,16 +1,18 @@
-// aoefs: the entry point. `aoefs discover ...` lists targets; anything else
-// mounts (daemon.hpp).
+// aoefs: the entry point. `aoefs discover ...` lists targets, `aoefs stat
+// MOUNTPOINT` prints a mount's statistics; anything else mounts (daemon.hpp).
 #include <cstdio>
 #include <string_view>
 
 #include "aoefs/daemon.hpp"
 #include "aoefs/discover_command.hpp"
+#include "aoefs/stat_command.hpp"
 #include "aoefs/usage.hpp"
 
 int main(int argc, char** argv) {
   if (argc >= 2) {
     const std::string_view first = argv[1];
     if (first == "discover") return aoefs::run_discover_command(argc - 1, argv + 1);
+    if (first == "stat") return aoefs::run_stat_command(argc - 1, argv + 1);
     if (first == "--help" || first == "-h") {
       std::fwrite(aoefs::usage_text().data(), 1, aoefs::usage_text().size(), stdout);
       return 0;

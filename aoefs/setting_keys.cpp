@@ -20,10 +20,14 @@ constexpr std::array kKeys = {
     KeyInfo{"gid", KeyKind::unsigned_id},
     KeyInfo{"umask", KeyKind::octal_mode},
     KeyInfo{"cache_size", KeyKind::byte_size},
+    KeyInfo{"cache_block_size", KeyKind::byte_size},
+    KeyInfo{"cache_read_ahead", KeyKind::byte_size},
+    KeyInfo{"cache_expiry", KeyKind::seconds},
     KeyInfo{"read_ahead_kb", KeyKind::kibibytes},
     KeyInfo{"direct_io", KeyKind::flag},
     KeyInfo{"foreground", KeyKind::flag},
     KeyInfo{"debug", KeyKind::flag},
+    KeyInfo{"log_level", KeyKind::word},
 };
 
 std::optional<bool> parse_flag(std::string_view t) {
@@ -129,6 +133,7 @@ std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::
       auto v = parse_seconds(t);
       if (!v) return "expected a number of seconds greater than 0 (at most 86400)";
       if (n == "discovery_interval") s.discovery_interval = *v;
+      else if (n == "cache_expiry") s.cache_expiry = *v;
       else s.dead_timeout = *v;
       return std::nullopt;
     }
@@ -148,13 +153,28 @@ std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::
     case KeyKind::byte_size: {
       auto v = parse_size(t);
       if (!v) return "expected a size in bytes, optionally with K, M or G (e.g. 64M)";
-      s.cache_size = *v;
+      if (n == "cache_block_size") {
+        if (*v == 0 || *v % 512 != 0 || *v > (4u << 20))
+          return "expected a multiple of 512 bytes from 512 to 4M (e.g. 64K)";
+        s.cache_block_size = static_cast<std::uint32_t>(*v);
+      } else if (n == "cache_read_ahead") {
+        if (*v > (1ull << 30)) return "expected a size from 0 to 1G (e.g. 4M; 0 = no read-ahead)";
+        s.cache_read_ahead = *v;
+      } else {
+        s.cache_size = *v;
+      }
       return std::nullopt;
     }
     case KeyKind::kibibytes: {
       auto v = parse_unsigned<unsigned>(t);
       if (!v || *v > 1024 * 1024) return "expected a number of KiB (0 to 1048576)";
       s.read_ahead_kb = *v;
+      return std::nullopt;
+    }
+    case KeyKind::word: {
+      auto v = parse_log_level(t);
+      if (!v) return "expected error, warning, info or debug";
+      s.log_level = *v;
       return std::nullopt;
     }
     case KeyKind::interface_list: {

@@ -11,7 +11,16 @@
 
 namespace aoefs {
 
-enum class KeyKind { flag, seconds, unsigned_id, octal_mode, byte_size, kibibytes, interface_list };
+enum class KeyKind {
+  flag,
+  seconds,
+  unsigned_id,
+  octal_mode,
+  byte_size,
+  kibibytes,
+  interface_list,
+  word,  // one of a fixed set of names (log_level)
+};
 
 struct KeyInfo {
   std::string_view name;  // as in TOML; -o uses the same name (plus ro/rw)

@@ -5,6 +5,7 @@ namespace aoefs {
 std::string_view usage_text() {
   return R"(usage: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] MOUNTPOINT
        aoefs discover [-i IFACE]... [--wait MS]
+       aoefs stat MOUNTPOINT
        aoefs --help | --version
 
 Mounts every ATA-over-Ethernet target found on the network as a regular file
@@ -37,7 +38,14 @@ mount options (-o) and configuration-file keys (same names):
                           user's group)
   umask=OOO               octal mask removed from mode 0666 (default 0177,
                           i.e. mode 0600)
-  cache_size=N[K|M|G]     block cache size in bytes (default 64M; 0 = none)
+  cache_size=N[K|M|G]     block cache budget for all targets together
+                          (default 64M; 0 = no cache and no daemon read-ahead,
+                          for targets other hosts write to)
+  cache_block_size=N[K]   bytes per cached block, a multiple of 512 (default 64K)
+  cache_read_ahead=N[K|M] largest read-ahead window of one open file (default
+                          4M; 0 = none)
+  cache_expiry=S          seconds a cached block may answer before it is read
+                          again, so other hosts' writes show (default 3)
   read_ahead_kb=N         kernel read-ahead of the mount in KiB (default 1024;
                           set in the mount's bdi, /sys/class/bdi/*/read_ahead_kb)
   direct_io               bypass the kernel page cache: every read reaches the
@@ -46,6 +54,8 @@ mount options (-o) and configuration-file keys (same names):
                           every open; writes always reach the target first)
   foreground              stay in the foreground (TOML: foreground = true)
   debug                   log every request (TOML: debug = true)
+  log_level=L             error, warning, info (default) or debug; stderr in
+                          the foreground, syslog (daemon) in the background
   Passed to FUSE: auto_unmount, fsname=NAME, subtype=NAME, dev, nodev, suid,
   nosuid, exec, noexec, atime, noatime (default_permissions is always on).
   Accepted and ignored (fstab): defaults, _netdev, auto, noauto, nofail, user,
@@ -55,6 +65,8 @@ An invalid file or option prints one message naming the key (and line) and
 exits with code 2; nothing is mounted.
 
   aoefs discover          lists the targets found (see `aoefs discover --help`)
+  aoefs stat MOUNTPOINT   per-target statistics of a mount as a table
+                          (the raw Prometheus text: cat MOUNTPOINT/.stats)
 )";
 }
 

@@ -53,6 +53,9 @@ for line in sys.stdin:
         if cmd == "read":
             data = os.pread(fd, 6, 0)
             print("ok", data.decode(errors="replace"), round(time.monotonic() - start, 1), flush=True)
+        elif cmd == "read-uncached":  # 4 MiB on: never read, so not in the block cache
+            data = os.pread(fd, 6, 4 << 20)
+            print("ok", data.decode(errors="replace"), round(time.monotonic() - start, 1), flush=True)
         elif cmd == "write":
             os.pwrite(fd, b"after!", 0)
             print("ok written", round(time.monotonic() - start, 1), flush=True)
@@ -63,7 +66,7 @@ coproc HOLDER { python3 -u "$FS_TMP/holder.py" "$MP/e1.1"; }
 read -r -u "${HOLDER[0]}" line
 fs_assert_eq "$line" "opened" "holder"
 "$AOENET" target fs3 stop 1.1 >/dev/null
-echo read >&"${HOLDER[1]}"
+echo read-uncached >&"${HOLDER[1]}"
 read -r -t 20 -u "${HOLDER[0]}" line || fs_fail "read on a stopped target did not return within 20 s"
 echo "read on stopped target: $line" >&2
 set -- $line

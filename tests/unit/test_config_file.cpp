@@ -24,6 +24,10 @@ read_ahead_kb = 1024
 foreground = true
 debug = false
 direct_io = true
+cache_block_size = "32K"
+cache_read_ahead = 1048576
+cache_expiry = 10
+log_level = "debug"
 )", "test.toml");
   REQUIRE_FALSE(err);
   CHECK(s.interfaces == std::vector<std::string>{"eth1", "eth2"});
@@ -39,6 +43,10 @@ direct_io = true
   CHECK(s.foreground);
   CHECK_FALSE(s.debug);
   CHECK(s.direct_io);
+  CHECK(s.cache_block_size == 32u << 10);
+  CHECK(s.cache_read_ahead == 1u << 20);
+  CHECK(s.cache_expiry == std::chrono::seconds(10));
+  CHECK(s.log_level == LogLevel::debug);
 }
 
 TEST_CASE("config file: alternative value forms") {

@@ -48,6 +48,7 @@ TEST_CASE("-o options override settings and keep FUSE's own") {
   auto r = parse({"-d", "-o",
                   "interfaces=eth0:eth1,discovery_interval=2.5,dead_timeout=7,ro,allow_other,"
                   "uid=1000,gid=100,umask=022,cache_size=16M,read_ahead_kb=512,"
+                  "cache_block_size=128K,cache_read_ahead=0,cache_expiry=0.5,log_level=warning,"
                   "default_permissions,fsname=aoe,_netdev,direct_io",
                   "/mnt"});
   auto line = std::get<CommandLine>(r);
@@ -64,6 +65,10 @@ TEST_CASE("-o options override settings and keep FUSE's own") {
   CHECK(s.umask == 022);
   CHECK(s.cache_size == 16u << 20);
   CHECK(s.read_ahead_kb == 512);
+  CHECK(s.cache_block_size == 128u << 10);
+  CHECK(s.cache_read_ahead == 0);
+  CHECK(s.cache_expiry == std::chrono::milliseconds(500));
+  CHECK(s.log_level == LogLevel::warning);
   CHECK(s.debug);
   CHECK(s.direct_io);
   CHECK_FALSE(s.foreground);
@@ -79,6 +84,11 @@ TEST_CASE("invalid -o options are errors naming the key") {
                  Case{"dead_timout=5", "did you mean 'dead_timeout'"},
                  Case{"umask=999", "umask"}, Case{"uid=-1", "uid"},
                  Case{"cache_size=12Q", "cache_size"}, Case{"interfaces=a::b", "interfaces"},
+                 Case{"cache_block_size=1000", "multiple of 512"},
+                 Case{"cache_block_size=0", "cache_block_size"},
+                 Case{"cache_block_size=8M", "cache_block_size"},
+                 Case{"cache_read_ahead=2G", "cache_read_ahead"},
+                 Case{"cache_expiry=0", "cache_expiry"}, Case{"log_level=loud", "log_level"},
                  Case{"uid", "uid"}, Case{"ro=1", "ro"}, Case{"frobnicate", "frobnicate"}}) {
     INFO(c.option);
     auto line = std::get<CommandLine>(parse({"-o", c.option, "/mnt"}));

@@ -1,0 +1,109 @@
+// The stats file's text (stats_report) read back by `aoefs stat`'s parser
+// (prometheus_parse) and table (stat_command).
+#include <catch2/catch.hpp>
+
+#include "aoefs/prometheus_parse.hpp"
+#include "aoefs/stat_command.hpp"
+#include "aoefs/stats_report.hpp"
+
+using namespace aoefs;
+
+namespace {
+
+TargetReport sample_target() {
+  TargetReport t;
+  t.name = "e1.0";
+  t.info.address = {1, 0};
+  t.info.up = true;
+  t.info.capacity_sectors = 131072;
+  t.info.model = "Coraid \"EtherDrive\" vblade";
+  t.info.config_string = "aoefs-lock/1 host=a\\b\nx";
+  t.info.paths = {{"aoe0", *aoe::MacAddress::parse("02:00:00:00:00:01")}};
+  t.stats.requests = 7;
+  t.stats.bytes_read = 4096;
+  t.stats.bytes_written = 1024;
+  t.stats.retransmits = 3;
+  t.stats.srtt = std::chrono::microseconds(250);
+  t.stats.window = 16;
+  t.lock_holder = "aoefs-lock/1 host=a";
+  return t;
+}
+
+std::vector<MetricSample> parsed(const std::string& text) {
+  auto p = parse_prometheus_text(text);
+  REQUIRE(std::holds_alternative<std::vector<MetricSample>>(p));
+  return std::get<0>(p);
+}
+
+}  // namespace
+
+TEST_CASE("stats text round-trips through the parser, labels escaped") {
+  aoe::LinkStats link;
+  link.frames_received = 100;
+  link.malformed = 2;
+  link.unmatched = 5;
+  cache::CacheStats cs;
+  cs.hits = 11;
+  const auto samples = parsed(render_stats({sample_target()}, link, cs));
+  const std::map<std::string, std::string> e10{{"target", "e1.0"}};
+  CHECK(find_sample(samples, "aoefs_target_up", e10) == 1);
+  CHECK(find_sample(samples, "aoefs_target_capacity_bytes", e10) == 131072.0 * 512);
+  CHECK(find_sample(samples, "aoefs_target_requests_total", e10) == 7);
+  CHECK(find_sample(samples, "aoefs_target_read_bytes_total", e10) == 4096);
+  CHECK(find_sample(samples, "aoefs_target_written_bytes_total", e10) == 1024);
+  CHECK(find_sample(samples, "aoefs_target_retransmits_total", e10) == 3);
+  CHECK(find_sample(samples, "aoefs_target_srtt_seconds", e10) == Approx(0.000250));
+  CHECK(find_sample(samples, "aoefs_link_frames_malformed_total") == 2);
+  CHECK(find_sample(samples, "aoefs_link_frames_unmatched_total") == 5);
+  CHECK(find_sample(samples, "aoefs_cache_hits_total") == 11);
+  CHECK(find_sample(samples, "aoefs_target_info",
+                    {{"target", "e1.0"}, {"model", "Coraid \"EtherDrive\" vblade"},
+                     {"paths", "aoe0/02:00:00:00:00:01"}}) == 1);
+  CHECK(find_sample(samples, "aoefs_target_config_info",
+                    {{"target", "e1.0"}, {"config", "aoefs-lock/1 host=a\\b\nx"}}) == 1);
+  CHECK(find_sample(samples, "aoefs_target_lock_held",
+                    {{"target", "e1.0"}, {"holder", "aoefs-lock/1 host=a"}}) == 1);
+  CHECK_FALSE(find_sample(samples, "aoefs_target_up", {{"target", "e9.9"}}));
+}
+
+TEST_CASE("stats text without a cache has no cache families; every family has HELP and TYPE") {
+  const std::string text = render_stats({sample_target()}, {}, std::nullopt);
+  CHECK(text.find("aoefs_cache_") == std::string::npos);
+  for (const auto& s : parsed(text)) {
+    INFO(s.name);
+    CHECK(text.find("# TYPE " + s.name + " ") != std::string::npos);
+    CHECK(text.find("# HELP " + s.name + " ") != std::string::npos);
+  }
+}
+
+TEST_CASE("the parser names the bad line") {
+  for (const char* bad : {"x{a=\"1\" 2\n", "x{a=1} 2\n", "x 1\n{bad} 2\n", "x\n", "x abc\n",
+                          "x{a=\"unterminated} 1\n", "9x 1\n"}) {
+    INFO(bad);
+    auto p = parse_prometheus_text(bad);
+    REQUIRE(std::holds_alternative<std::string>(p));
+    CHECK(std::get<std::string>(p).rfind("line ", 0) == 0);
+  }
+  auto two = parse_prometheus_text("# HELP x y\n\nx 1\ny{a=\"\"} 2 1700000000\n");
+  REQUIRE(std::holds_alternative<std::vector<MetricSample>>(two));
+  CHECK(std::get<0>(two).size() == 2);
+}
+
+TEST_CASE("aoefs stat's table has a row per target and the totals") {
+  auto down = sample_target();
+  down.name = "e2.1";
+  down.info.up = false;
+  down.lock_holder.reset();
+  const std::string table =
+      format_stat_table(parsed(render_stats({sample_target(), down}, {}, std::nullopt)));
+  CHECK(table.rfind("target ", 0) == 0);
+  CHECK(table.find("\ne1.0 ") != std::string::npos);
+  CHECK(table.find("\ne2.1 ") != std::string::npos);
+  CHECK(table.find(" up ") != std::string::npos);
+  CHECK(table.find(" down ") != std::string::npos);
+  CHECK(table.find("64.0 MiB") != std::string::npos);
+  CHECK(table.find("250us") != std::string::npos);
+  CHECK(table.find("held") != std::string::npos);
+  CHECK(table.find("aoe0/02:00:00:00:00:01") != std::string::npos);
+  CHECK(table.find("cache: off") != std::string::npos);
+}
