@@ -43,44 +43,36 @@ FsContext& context(fuse_req_t req) { return *static_cast<FsContext*>(fuse_req_us
 
 OpenFile& open_file(fuse_file_info* fi) { return *reinterpret_cast<OpenFile*>(fi->fh); }
 
-
-struct stat root_stat(const FsContext& ctx) {
+// The attributes every entry of the mount shares: owner from the options.
+struct stat base_stat(const FsContext& ctx, fuse_ino_t ino, mode_t mode, nlink_t links,
+                      std::time_t time) {
   struct stat st {};
-  st.st_ino = kRootInode;
-  st.st_mode = S_IFDIR | 0755;
-  st.st_nlink = 2;
+  st.st_ino = ino;
+  st.st_mode = mode;
+  st.st_nlink = links;
   st.st_uid = ctx.options.uid;
   st.st_gid = ctx.options.gid;
-  st.st_atime = st.st_mtime = st.st_ctime = ctx.options.mount_time;
+  st.st_atime = st.st_mtime = st.st_ctime = time;
   return st;
+}
+
+struct stat root_stat(const FsContext& ctx) {
+  return base_stat(ctx, kRootInode, S_IFDIR | 0755, 2, ctx.options.mount_time);
 }
 
 // Size 0: the text is made at open, and the file is opened direct_io so
 // reads are not cut at the size.
 struct stat stats_stat(const FsContext& ctx) {
-  struct stat st {};
-  st.st_ino = kStatsInode;
-  st.st_mode = S_IFREG | 0444;
-  st.st_nlink = 1;
-  st.st_uid = ctx.options.uid;
-  st.st_gid = ctx.options.gid;
-  st.st_atime = st.st_mtime = st.st_ctime = std::time(nullptr);
-  return st;
+  return base_stat(ctx, kStatsInode, S_IFREG | 0444, 1, std::time(nullptr));
 }
 
 struct stat file_stat(const FsContext& ctx, const TargetFile& f) {
-  struct stat st {};
-  st.st_ino = f.inode;
   mode_t mode = ctx.options.file_mode;
   if (ctx.options.read_only) mode &= ~mode_t(0222);
-  st.st_mode = S_IFREG | mode;
-  st.st_nlink = 1;
-  st.st_uid = ctx.options.uid;
-  st.st_gid = ctx.options.gid;
+  struct stat st = base_stat(ctx, f.inode, S_IFREG | mode, 1, ctx.options.mount_time);
   st.st_size = static_cast<off_t>(f.size_bytes());
   st.st_blocks = static_cast<blkcnt_t>(f.size_bytes() / 512);
   st.st_blksize = 64 * 1024;
-  st.st_atime = st.st_mtime = st.st_ctime = ctx.options.mount_time;
   return st;
 }
 
