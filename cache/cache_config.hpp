@@ -36,6 +36,7 @@ struct CacheStats {
   std::uint64_t misses = 0;             // needed a new fill
   std::uint64_t coalesced = 0;          // waited for a fill already in flight
   std::uint64_t bypassed = 0;           // read straight through: budget full of in-flight data
+  std::uint64_t uncached = 0;           // random access, not cached: just the bytes asked for read
   std::uint64_t read_ahead_issued = 0;  // fills started by read-ahead
   std::uint64_t read_ahead_used = 0;    // ... later read (or waited for) by a reader
   std::uint64_t read_ahead_wasted = 0;  // ... dropped unread (evicted, expired, invalidated, failed)

@@ -153,7 +153,7 @@ void CacheCore::finish_part(const std::shared_ptr<ReadRequest>& request, std::er
 
 void CacheCore::read(TargetKey key, const Backing& backing, std::uint64_t device_sectors,
                      std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
-                     blockdev::BlockDevice::Done done) {
+                     blockdev::BlockDevice::Done done, bool fill_misses) {
   if (sectors == 0 || lba + sectors > device_sectors ||
       buffer.size() != std::size_t{sectors} * kSectorSize)
     return backing->read(lba, sectors, buffer, std::move(done));
@@ -197,14 +197,24 @@ void CacheCore::read(TargetKey key, const Backing& backing, std::uint64_t device
         }
         continue;
       }
-      if (auto fill = start_fill_locked(k, length, false)) {
+      std::shared_ptr<Block> fill;
+      if (fill_misses) fill = start_fill_locked(k, length, false);
+      if (fill) {
         ++stats_.misses;
         fill->waiters.push_back({request, dest, offset});
         starts.push_back({std::move(fill), block * block_sectors_, {}});
-      } else {
-        ++stats_.bypassed;
-        starts.push_back({nullptr, lo / kSectorSize, dest});
+        continue;
       }
+      ++(fill_misses ? stats_.bypassed : stats_.uncached);
+      // Straight reads of adjacent blocks go out as one read.
+      if (!starts.empty() && !starts.back().fill &&
+          starts.back().bypass.data() + starts.back().bypass.size() == dest.data()) {
+        auto& prev = starts.back().bypass;
+        prev = std::span<std::uint8_t>(prev.data(), prev.size() + dest.size());
+        request->pending.fetch_sub(1, std::memory_order_relaxed);  // one part, not two
+        continue;
+      }
+      starts.push_back({nullptr, lo / kSectorSize, dest});
     }
   }
   for (auto& s : starts) {

@@ -36,8 +36,11 @@ class CacheCore : public std::enable_shared_from_this<CacheCore> {
   void clear();
 
   using Backing = std::shared_ptr<blockdev::BlockDevice>;
+  // fill_misses false: blocks neither cached nor in flight are read straight
+  // from `backing` (just the requested bytes) and not cached.
   void read(TargetKey key, const Backing& backing, std::uint64_t device_sectors, std::uint64_t lba,
-            std::uint32_t sectors, std::span<std::uint8_t> buffer, blockdev::BlockDevice::Done done);
+            std::uint32_t sectors, std::span<std::uint8_t> buffer, blockdev::BlockDevice::Done done,
+            bool fill_misses = true);
   void write(TargetKey key, const Backing& backing, std::uint64_t lba, std::uint32_t sectors,
              std::span<const std::uint8_t> buffer, blockdev::BlockDevice::Done done);
   std::uint64_t prefetch(TargetKey key, const Backing& backing, std::uint64_t device_sectors,

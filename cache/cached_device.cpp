@@ -17,6 +17,11 @@ void CachedDevice::read(std::uint64_t lba, std::uint32_t sectors, std::span<std:
   core_->read(key_, backing_, sectors_, lba, sectors, buffer, std::move(done));
 }
 
+void CachedDevice::read_without_fill(std::uint64_t lba, std::uint32_t sectors,
+                                     std::span<std::uint8_t> buffer, Done done) {
+  core_->read(key_, backing_, sectors_, lba, sectors, buffer, std::move(done), false);
+}
+
 void CachedDevice::write(std::uint64_t lba, std::uint32_t sectors,
                          std::span<const std::uint8_t> buffer, Done done) {
   core_->write(key_, backing_, lba, sectors, buffer, std::move(done));

@@ -7,6 +7,7 @@
 //  * write: write-through (see block_cache.hpp); `done` runs after the cache
 //    has been brought up to date, so a read started after `done` sees the
 //    written data.
+//  * read_without_fill: the same, but misses are not cached (random access).
 //  * flush: passed through.
 //  * prefetch: starts fills of blocks neither cached nor in flight, counted
 //    as read-ahead. Like any fill it may evict least recently used blocks;
@@ -32,6 +33,13 @@ class CachedDevice final : public blockdev::BlockDevice {
   void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
              Done done) override;
   void flush(Done done) override;
+
+  // Like read, except that blocks neither cached nor in flight are read
+  // straight from the backing device, only the bytes asked for, and are not
+  // cached (counted as `uncached`): random access costs no more network
+  // traffic than without a cache. Cached blocks still answer.
+  void read_without_fill(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+                         Done done);
 
   // Starts read-ahead fills for blocks [first_block, first_block + count)
   // (clipped to the device). Returns the block index after the last one

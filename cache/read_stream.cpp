@@ -14,11 +14,11 @@ void ReadStream::read(std::uint64_t lba, std::uint32_t sectors, std::span<std::u
   const std::uint64_t begin = lba * blockdev::kSectorSize;
   const std::uint64_t end = begin + std::uint64_t{sectors} * blockdev::kSectorSize;
   std::uint64_t from = 0, to = 0;
+  bool sequential = false;
   {
     std::lock_guard lock(mutex_);
     const std::uint64_t slack = std::max<std::uint64_t>(1, window_) * block_size_;
-    const bool sequential = have_position_ && begin + slack >= next_offset_ &&
-                            begin <= next_offset_ + slack;
+    sequential = have_position_ && begin + slack >= next_offset_ && begin <= next_offset_ + slack;
     if (sequential && max_window_blocks_ > 0) {
       window_ = window_ == 0 ? std::min<std::uint64_t>(2, max_window_blocks_)
                              : std::min(window_ * 2, max_window_blocks_);
@@ -35,7 +35,8 @@ void ReadStream::read(std::uint64_t lba, std::uint32_t sectors, std::span<std::u
       to = end_block + window_;
     }
   }
-  device_->read(lba, sectors, buffer, std::move(done));
+  if (sequential) device_->read(lba, sectors, buffer, std::move(done));
+  else device_->read_without_fill(lba, sectors, buffer, std::move(done));
   if (to > from) {
     const std::uint64_t reached = device_->prefetch(from, to - from);
     std::lock_guard lock(mutex_);

@@ -10,6 +10,11 @@
 //  * On each sequential read the window doubles, starting at 2 blocks, up to
 //    CacheConfig::max_read_ahead_bytes (default 4 MiB); a non-sequential read
 //    (a seek) resets it to 0.
+//  * Only sequential reads fill blocks: a read that is not sequential (the
+//    first of a stream, or after a seek) is answered from blocks already
+//    cached, and reads what is missing straight from the target without
+//    caching it (CachedDevice::read_without_fill), so a random 4 KiB read
+//    costs 4 KiB on the wire, not a whole block.
 //  * After forwarding the read, the blocks from the end of the read up to
 //    window blocks beyond it that were not yet requested are prefetched
 //    asynchronously (CachedDevice::prefetch), so later reads hit.

@@ -16,6 +16,7 @@ std::string to_prometheus_text(const CacheStats& s, std::string_view prefix) {
       {"misses_total", "counter", "Block reads that started a fill from the target.", s.misses},
       {"coalesced_total", "counter", "Block reads that joined a fill already in flight.", s.coalesced},
       {"bypassed_total", "counter", "Block reads sent straight to the target (budget full).", s.bypassed},
+      {"uncached_total", "counter", "Random block reads sent straight to the target, not cached.", s.uncached},
       {"read_ahead_issued_total", "counter", "Blocks fetched ahead.", s.read_ahead_issued},
       {"read_ahead_used_total", "counter", "Blocks fetched ahead and then read.", s.read_ahead_used},
       {"read_ahead_wasted_total", "counter", "Blocks fetched ahead and dropped unread.", s.read_ahead_wasted},
