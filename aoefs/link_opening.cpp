@@ -55,7 +55,8 @@ std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> open_links(
     auto link = aoe::RawSocketLink::open(io, name, ec);
     if (!link) {
       if (permission_denied(ec) && ::geteuid() != 0) return from_helper(io, interfaces, note);
-      return "interface " + name + ": " + ec.message();
+      return "interface " + name + ": " +
+             (ec == std::errc::no_such_device ? "no such interface" : ec.message());
     }
     links.push_back(std::move(link));
   }

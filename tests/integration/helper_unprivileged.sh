@@ -6,6 +6,7 @@
 #    the initiator namespace's network; aoefs says (--debug) that it uses the
 #    helper, mounts through fusermount3 on a directory the user owns, and the
 #    user writes and reads a vblade target (checked against the backing file);
+#    `aoefs discover` finds the target through the helper too;
 #  - the helper refuses: an interface the policy does not list, a user it
 #    does not list, a policy (or its directory) writable by others, a policy
 #    not owned by root, bad arguments, and running without setuid root;
@@ -156,6 +157,10 @@ as "$USER_NAME" fusermount3 -u "$MP" || fail "fusermount3 -u as $USER_NAME"
 rc=0
 wait "$DAEMON" || rc=$?
 assert_eq "$rc" 0 "aoefs exit status after fusermount3 -u"
+
+note "unprivileged aoefs discover through the helper"
+out=$(as "$USER_NAME" "$AOEFS" discover -i aoe0 --wait 500 2>&1) || fail "aoefs discover as $USER_NAME: $out"
+assert_match "$out" "e1\.0 " "aoefs discover as $USER_NAME lists the target"
 
 note "aoefs reports the helper's refusal"
 mkdir "$PREFIX/mnt-nobody"
