@@ -10,17 +10,18 @@
 namespace aoefs {
 namespace {
 
-// FUSE options and the generic VFS mount flags (as mount(8) and
-// mount.fuse3 pass them), handed to libfuse unchanged.
-constexpr std::array<std::string_view, 21> kFuseFlags = {
-    "default_permissions", "auto_unmount", "dev", "nodev", "suid", "nosuid",
-    "exec", "noexec", "atime", "noatime", "relatime", "norelatime", "strictatime",
-    "nostrictatime", "diratime", "nodiratime", "lazytime", "nolazytime", "sync", "async",
-    "dirsync"};
+// FUSE options and the generic VFS mount flags libfuse 3.14 applies (as
+// mount(8) and mount.fuse3 pass them), handed to libfuse unchanged. libfuse
+// rejects relatime, strictatime, diratime, lazytime and their no- forms.
+constexpr std::array<std::string_view, 13> kFuseFlags = {
+    "default_permissions", "auto_unmount", "dev", "nodev", "suid", "nosuid", "exec", "noexec",
+    "atime", "noatime", "sync", "async", "dirsync"};
 constexpr std::array<std::string_view, 2> kFuseValued = {"fsname", "subtype"};
-// fstab bookkeeping that mount(8) may hand us; meaningless to the daemon.
-constexpr std::array<std::string_view, 10> kIgnored = {
-    "defaults", "_netdev", "auto", "noauto", "nofail", "user", "users", "nouser", "owner", "group"};
+// fstab bookkeeping that mount(8) may hand us, meaningless to the daemon;
+// and relatime, which every FUSE mount has unless noatime.
+constexpr std::array<std::string_view, 11> kIgnored = {
+    "defaults", "_netdev", "auto", "noauto", "nofail", "user", "users", "nouser", "owner", "group",
+    "relatime"};
 // Prefixes of fstab comments for other programs (x-systemd.*, comment=...).
 constexpr std::array<std::string_view, 2> kIgnoredPrefixes = {"x-", "comment="};
 

@@ -58,11 +58,11 @@ mount options (-o) and configuration-file keys (same names):
   log_level=L             error, warning, info (default) or debug; stderr in
                           the foreground, syslog (daemon) in the background
   Passed to FUSE: auto_unmount, fsname=NAME, subtype=NAME, and the generic
-  mount flags dev, nodev, suid, nosuid, exec, noexec, atime, noatime,
-  relatime, norelatime, strictatime, nostrictatime, diratime, nodiratime,
-  lazytime, nolazytime, sync, async, dirsync (default_permissions is always on).
+  mount flags dev, nodev, suid, nosuid, exec, noexec, atime, noatime, sync,
+  async, dirsync (default_permissions is always on).
   Accepted and ignored (fstab): defaults, _netdev, auto, noauto, nofail, user,
-  users, nouser, owner, group, x-*, comment=*. Any other option is an error.
+  users, nouser, owner, group, x-*, comment=*, relatime (the default).
+  Any other option is an error.
 
 Without CAP_NET_RAW (an ordinary user), aoefs gets its sockets from the
 setuid helper <prefix>/libexec/aoefs/aoefs-helper, as allowed by its policy

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Mounting through mount(8) and mount.fuse3, as an fstab line does:
-#   mount -t fuse.aoefs aoefs MP -o interfaces=aoe0,_netdev,noatime
+#   mount -t fuse.aoefs aoefs MP -o interfaces=aoe0,_netdev,relatime,noatime
 #   mount --fstab FILE MP   with   aoefs MP fuse.aoefs defaults,_netdev,noexec,interfaces=aoe0 0 0
 # Each mounts (type fuse.aoefs, the generic flags applied), shows the
 # target, writes reach the backing file and reads return it; umount ends
@@ -69,7 +69,7 @@ check_mount() {
 	echo "ok: $what" >&2
 }
 
-mount -t fuse.aoefs aoefs "$MP" -o interfaces=aoe0,_netdev,noatime || fail "mount -t fuse.aoefs"
+mount -t fuse.aoefs aoefs "$MP" -o interfaces=aoe0,_netdev,relatime,noatime || fail "mount -t fuse.aoefs"
 check_mount "mount -t fuse.aoefs" noatime
 
 mount --fstab "$PREFIX/fstab" "$MP" || fail "mount --fstab"
