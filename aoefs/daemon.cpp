@@ -105,7 +105,9 @@ int serve(const CommandLine& line, const Settings& settings,
       return kExitFailure;
     }
   }
-  auto opened = open_links(io, interfaces);
+  auto opened = open_links(io, interfaces, [](const std::string& note) {
+    log_message(LogLevel::debug, "%s", note.c_str());
+  });
   if (auto* err = std::get_if<std::string>(&opened)) {
     log_message(LogLevel::error, "%s", err->c_str());
     return kExitFailure;

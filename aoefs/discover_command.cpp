@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "aoefs/human_size.hpp"
+#include "aoefs/link_opening.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/interfaces.hpp"
-#include "protocol/raw_socket_link.hpp"
 
 namespace aoefs {
 namespace {
@@ -113,15 +113,14 @@ int run_discover_command(int argc, char** argv) {
       if (named) return 1;
       continue;
     }
-    std::error_code ec;
-    auto link = aoe::RawSocketLink::open(io, name, ec);
-    if (!link) {
-      std::fprintf(stderr, "aoefs discover: cannot open interface '%s': %s\n", name.c_str(),
-                   ec == std::errc::no_such_device ? "no such interface" : ec.message().c_str());
+    // Without CAP_NET_RAW the socket comes from the setuid helper, as for a mount.
+    auto opened = open_links(io, {name});
+    if (auto* err = std::get_if<std::string>(&opened)) {
+      std::fprintf(stderr, "aoefs discover: %s\n", err->c_str());
       if (named) return 1;
       continue;
     }
-    links.push_back(std::move(link));
+    links.push_back(std::move(std::get<0>(opened).front()));
   }
   if (links.empty()) {
     std::fputs("aoefs discover: no interface could be opened\n", stderr);

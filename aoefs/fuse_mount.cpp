@@ -1,6 +1,7 @@
 #include "aoefs/fuse_mount.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
@@ -88,8 +89,14 @@ std::variant<std::unique_ptr<FuseMount>, std::string> FuseMount::mount(
   std::signal(SIGTERM, SIG_DFL);
   if (fuse_set_signal_handlers(m->session_) != 0) return std::string("cannot install signal handlers");
   m->signals_installed_ = true;
-  if (fuse_session_mount(m->session_, mountpoint.c_str()) != 0)
+  if (fuse_session_mount(m->session_, mountpoint.c_str()) != 0) {
+    // libfuse opens /dev/fuse itself before it falls back to fusermount3.
+    if (::geteuid() != 0 && ::access("/dev/fuse", R_OK | W_OK) != 0)
+      return "cannot mount on " + mountpoint +
+             ": /dev/fuse is not readable and writable by this user (it needs mode 0666, as "
+             "Debian's udev rule for fuse3 sets it)";
     return "cannot mount on " + mountpoint + " (is /dev/fuse available and fusermount3 installed?)";
+  }
   m->mounted_ = true;
   return m;
 }

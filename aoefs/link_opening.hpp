@@ -4,6 +4,7 @@
 // sockets and adopts them.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -17,9 +18,14 @@ class io_context;
 
 namespace aoefs {
 
+// Receives one line about how the links were opened (which helper, what it
+// handed over); the daemon shows these with --debug.
+using LinkNote = std::function<void(const std::string&)>;
+
 // The links, in the order of `interfaces`, or one error message naming the
 // interface and what to do.
 std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> open_links(
-    boost::asio::io_context& io, const std::vector<std::string>& interfaces);
+    boost::asio::io_context& io, const std::vector<std::string>& interfaces,
+    const LinkNote& note = {});
 
 }  // namespace aoefs

@@ -1,5 +1,6 @@
 #include "aoefs/options.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -9,14 +10,20 @@
 namespace aoefs {
 namespace {
 
-// FUSE / VFS mount options passed through to libfuse unchanged.
-constexpr std::array<std::string_view, 10> kFuseFlags = {
-    "default_permissions", "auto_unmount", "dev", "nodev", "suid", "nosuid",
-    "exec", "noexec", "atime", "noatime"};
+// FUSE options and the generic VFS mount flags libfuse 3.14 applies (as
+// mount(8) and mount.fuse3 pass them), handed to libfuse unchanged. libfuse
+// rejects relatime, strictatime, diratime, lazytime and their no- forms.
+constexpr std::array<std::string_view, 13> kFuseFlags = {
+    "default_permissions", "auto_unmount", "dev", "nodev", "suid", "nosuid", "exec", "noexec",
+    "atime", "noatime", "sync", "async", "dirsync"};
 constexpr std::array<std::string_view, 2> kFuseValued = {"fsname", "subtype"};
-// fstab bookkeeping that mount(8) may hand us; meaningless to the daemon.
-constexpr std::array<std::string_view, 8> kIgnored = {
-    "defaults", "_netdev", "auto", "noauto", "nofail", "user", "users", "nouser"};
+// fstab bookkeeping that mount(8) may hand us, meaningless to the daemon;
+// and relatime, which every FUSE mount has unless noatime.
+constexpr std::array<std::string_view, 11> kIgnored = {
+    "defaults", "_netdev", "auto", "noauto", "nofail", "user", "users", "nouser", "owner", "group",
+    "relatime"};
+// Prefixes of fstab comments for other programs (x-systemd.*, comment=...).
+constexpr std::array<std::string_view, 2> kIgnoredPrefixes = {"x-", "comment="};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view s) {
@@ -40,6 +47,7 @@ void split_commas(std::string_view text, std::vector<std::string>& out) {
 
 std::variant<CommandLine, UsageError> parse_command_line(int argc, char** argv) {
   CommandLine line;
+  std::vector<std::string> positional;  // [SOURCE] MOUNTPOINT
   bool options_done = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -49,10 +57,10 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, char** argv) 
       return std::string(argv[++i]);
     };
     if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
-      if (!line.mountpoint.empty())
+      if (positional.size() == 2)
         return UsageError{"unexpected argument '" + std::string(arg) +
-                          "' (only one MOUNTPOINT; see aoefs --help)"};
-      line.mountpoint = std::string(arg);
+                          "' (at most SOURCE and MOUNTPOINT; see aoefs --help)"};
+      positional.emplace_back(arg);
       continue;
     }
     if (arg == "--") {
@@ -78,6 +86,8 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, char** argv) 
       return UsageError{"unknown option '" + std::string(arg) + "' (see aoefs --help)"};
     }
   }
+  if (positional.size() == 2) line.source = positional[0];
+  if (!positional.empty()) line.mountpoint = positional.back();
   if (line.mountpoint.empty()) return UsageError{"missing MOUNTPOINT (see aoefs --help)"};
   return line;
 }
@@ -98,6 +108,9 @@ std::optional<UsageError> apply_mount_options(Settings& settings, const CommandL
       continue;
     }
     if (contains(kIgnored, name)) continue;
+    if (std::any_of(kIgnoredPrefixes.begin(), kIgnoredPrefixes.end(),
+                    [&](std::string_view p) { return item.starts_with(p); }))
+      continue;
     if (contains(kFuseFlags, name)) {
       if (value) return fail("takes no value");
       fuse_options.push_back(name);

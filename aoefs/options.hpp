@@ -1,5 +1,8 @@
-// The mount command line: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] MOUNTPOINT
+// The mount command line: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] [SOURCE] MOUNTPOINT
 // (--help/--version are handled by main). Parsing is pure: no file access.
+//
+// SOURCE is what mount(8) and mount.fuse3 put before the mount point (the
+// first field of an fstab line, e.g. "aoefs"); aoefs accepts and ignores it.
 #pragma once
 
 #include <optional>
@@ -15,6 +18,7 @@ inline constexpr const char* kDefaultConfigPath = "/etc/aoefs.toml";
 
 struct CommandLine {
   std::string mountpoint;
+  std::optional<std::string> source;       // the SOURCE word, if given (ignored)
   std::optional<std::string> config_path;  // --config; empty: the default path, optional
   std::vector<std::string> mount_options;  // each -o item, in order
   bool foreground = false;                 // -f
@@ -29,8 +33,10 @@ struct UsageError {
 std::variant<CommandLine, UsageError> parse_command_line(int argc, char** argv);
 
 // Applies the -o items and -f/-d over `settings` (already holding defaults +
-// file). FUSE's own options that aoefs passes through (default_permissions,
-// fsname=..., ...) are appended to `fuse_options`; anything unknown is an error.
+// file). FUSE's own options and the generic mount flags mount(8) passes
+// (nosuid, noatime, sync, ...; see usage.cpp) are appended to `fuse_options`;
+// fstab bookkeeping (defaults, _netdev, noauto, x-*, ...) is ignored;
+// anything else is an error.
 std::optional<UsageError> apply_mount_options(Settings& settings, const CommandLine& line,
                                               std::vector<std::string>& fuse_options);
 

@@ -97,6 +97,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+std::span<const KeyInfo> all_keys() { return kKeys; }
+
 const KeyInfo* find_key(std::string_view name) {
   for (const auto& k : kKeys)
     if (k.name == name) return &k;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,9 @@ struct KeyInfo {
   std::string_view name;  // as in TOML; -o uses the same name (plus ro/rw)
   KeyKind kind;
 };
+
+// Every configuration key, in the order the documentation lists them.
+std::span<const KeyInfo> all_keys();
 
 // nullptr when `name` is not a configuration key.
 const KeyInfo* find_key(std::string_view name);

@@ -3,13 +3,14 @@
 namespace aoefs {
 
 std::string_view usage_text() {
-  return R"(usage: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] MOUNTPOINT
+  return R"(usage: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] [SOURCE] MOUNTPOINT
        aoefs discover [-i IFACE]... [--wait MS]
        aoefs stat MOUNTPOINT
        aoefs --help | --version
 
 Mounts every ATA-over-Ethernet target found on the network as a regular file
-MOUNTPOINT/e<shelf>.<slot> whose size is the target's capacity.
+MOUNTPOINT/e<shelf>.<slot> whose size is the target's capacity. SOURCE (the
+first field of an fstab line, e.g. "aoefs") is accepted and ignored.
 
 options:
   -f, --foreground        stay in the foreground (same as -o foreground)
@@ -56,10 +57,17 @@ mount options (-o) and configuration-file keys (same names):
   debug                   log every request (TOML: debug = true)
   log_level=L             error, warning, info (default) or debug; stderr in
                           the foreground, syslog (daemon) in the background
-  Passed to FUSE: auto_unmount, fsname=NAME, subtype=NAME, dev, nodev, suid,
-  nosuid, exec, noexec, atime, noatime (default_permissions is always on).
+  Passed to FUSE: auto_unmount, fsname=NAME, subtype=NAME, and the generic
+  mount flags dev, nodev, suid, nosuid, exec, noexec, atime, noatime, sync,
+  async, dirsync (default_permissions is always on).
   Accepted and ignored (fstab): defaults, _netdev, auto, noauto, nofail, user,
-  users, nouser. Any other option is an error.
+  users, nouser, owner, group, x-*, comment=*, relatime (the default).
+  Any other option is an error.
+
+Without CAP_NET_RAW (an ordinary user), aoefs gets its sockets from the
+setuid helper <prefix>/libexec/aoefs/aoefs-helper, as allowed by its policy
+<prefix>/etc/aoefs/helper.toml (/etc/aoefs/helper.toml for prefix /usr);
+the mount goes through fusermount3. See aoefs(8).
 
 An invalid file or option prints one message naming the key (and line) and
 exits with code 2; nothing is mounted.

@@ -44,8 +44,12 @@ std::variant<int, std::string> open_filtered_aoe_socket(const std::string& inter
     return msg;
   };
 
-  // ldh [12]; jeq #0x88a2, accept, drop
+  // ld ifindex; jne #index, drop; ldh [12]; jne #0x88a2, drop; accept.
+  // The interface test keeps the filter meaningful after the holder
+  // re-binds the socket to another interface (which bind() allows).
   sock_filter code[] = {
+      {BPF_LD | BPF_W | BPF_ABS, 0, 0, static_cast<__u32>(SKF_AD_OFF + SKF_AD_IFINDEX)},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, index},
       {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},
       {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, kEtherTypeAoe},
       {BPF_RET | BPF_K, 0, 0, 0x40000},

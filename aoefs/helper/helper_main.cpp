@@ -7,8 +7,13 @@
 // filtered, locked AoE socket per interface (aoe_socket.hpp), drops every
 // privilege, hands the sockets to descriptor N (a Unix socket the caller
 // made) and exits. It never executes anything, clears its environment, reads
-// no file but the policy and fails closed: any doubt is a refusal with a
-// message on stderr and exit status 1 (2 for a usage error).
+// no file but the policy (and the user and group databases) and fails
+// closed: any doubt is a refusal with a message on stderr and exit status 1
+// (2 for a usage error).
+//
+// The policy's path is fixed by where the helper is installed
+// (policy_path.hpp), never by the caller.
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/socket.h>
@@ -19,9 +24,6 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,10 +31,24 @@
 #include "aoefs/helper/fd_passing.hpp"
 #include "aoefs/helper/policy.hpp"
 #include "aoefs/helper/policy_path.hpp"
+#include "aoefs/helper/trusted_file.hpp"
 
 namespace {
 
 using namespace aoefs::helper;
+
+constexpr std::size_t kMaxPolicyBytes = 64 * 1024;
+
+// A caller may start us with 0, 1 or 2 closed; the first files we open would
+// then become its stdin/stdout/stderr and our messages would land in them.
+// Fills them with /dev/null; without that, gives up silently.
+void ensure_standard_descriptors() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    const int null = open("/dev/null", O_RDWR);
+    if (null != fd) _exit(1);
+  }
+}
 
 [[noreturn]] void refuse(const std::string& why, int status = 1) {
   std::fprintf(stderr, "aoefs-helper: %s\n", why.c_str());
@@ -44,9 +60,11 @@ int parse_fd(const char* text) {
   errno = 0;
   const long value = std::strtol(text, &end, 10);
   if (errno != 0 || end == text || *end != '\0' || value < 3 || value > INT_MAX) return -1;
-  int type = 0;
-  socklen_t len = sizeof type;
-  if (getsockopt(static_cast<int>(value), SOL_SOCKET, SO_TYPE, &type, &len) != 0) return -1;
+  int domain = 0;
+  socklen_t len = sizeof domain;
+  if (getsockopt(static_cast<int>(value), SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
+      domain != AF_UNIX)
+    return -1;
   struct stat st {};
   if (fstat(static_cast<int>(value), &st) != 0 || !S_ISSOCK(st.st_mode)) return -1;
   return static_cast<int>(value);
@@ -68,13 +86,10 @@ std::vector<std::string> group_names_of(const passwd& user) {
 
 Policy load_policy() {
   const std::string path = policy_file_path();
-  if (std::string why = check_policy_file_trusted(path); !why.empty())
-    refuse("refusing to trust the policy: " + why);
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) refuse("cannot read the policy " + path);
-  auto parsed = parse_policy(text.str(), path);
+  if (path.empty()) refuse("cannot tell where the helper is installed (/proc/self/exe)");
+  auto text = read_trusted_file(path, kMaxPolicyBytes);
+  if (auto* bad = std::get_if<UntrustedFile>(&text)) refuse("refusing the policy: " + bad->reason);
+  auto parsed = parse_policy(std::get<std::string>(text), path);
   if (auto* why = std::get_if<std::string>(&parsed)) refuse("bad policy: " + *why);
   return std::get<Policy>(std::move(parsed));
 }
@@ -89,19 +104,23 @@ void drop_privileges(uid_t uid, gid_t gid) {
 
 int main(int argc, char** argv) {
   clearenv();
+  ensure_standard_descriptors();
   umask(077);
   const uid_t uid = getuid();
   const gid_t gid = getgid();
-  if (geteuid() != 0) refuse("not installed setuid root (chown root, chmod 4755)");
+  if (geteuid() != 0)
+    refuse("not running as root: install it setuid root (chown root, chmod 4755) on a file system "
+           "not mounted nosuid, and do not run it with no_new_privs");
 
-  if (argc < 4 || std::strcmp(argv[1], "--fd") != 0)
+  if (argc < 4 || argv[1] != std::string("--fd"))
     refuse("usage: aoefs-helper --fd N IFACE...  (run by aoefs, not by hand)", 2);
   const int reply_fd = parse_fd(argv[2]);
-  if (reply_fd < 0) refuse("--fd must name an open socket descriptor >= 3", 2);
+  if (reply_fd < 0) refuse("--fd must name an open Unix socket descriptor >= 3", 2);
   std::vector<std::string> interfaces;
   for (int i = 3; i < argc; ++i) {
     std::string name = argv[i];
-    if (!is_valid_interface_name(name)) refuse("invalid interface name", 2);
+    if (!is_valid_interface_name(name))
+      refuse("invalid interface name (1 to 15 of A-Z a-z 0-9 _ . -)", 2);
     interfaces.push_back(std::move(name));
   }
   if (interfaces.size() > kMaxPassedSockets) refuse("too many interfaces", 2);

@@ -1,10 +1,6 @@
 #include "aoefs/helper/policy.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <toml++/toml.h>
 
 namespace aoefs::helper {
@@ -32,16 +28,6 @@ std::string read_string_list(const toml::table& table, std::string_view key,
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::string check_owner_and_mode(const std::string& path, bool want_directory) {
-  struct stat st {};
-  if (lstat(path.c_str(), &st) != 0) return path + ": " + std::strerror(errno);
-  if (want_directory ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
-    return path + ": not a " + (want_directory ? "directory" : "regular file");
-  if (st.st_uid != 0) return path + ": not owned by root";
-  if (st.st_mode & (S_IWGRP | S_IWOTH)) return path + ": writable by group or others";
-  return "";
 }
 
 }  // namespace
@@ -92,13 +78,6 @@ bool policy_allows(const Policy& policy, std::string_view user,
       if (contains(rule.groups, g)) return true;
   }
   return false;
-}
-
-std::string check_policy_file_trusted(const std::string& path) {
-  if (path.empty() || path[0] != '/') return "policy path must be absolute";
-  if (std::string err = check_owner_and_mode(path, false); !err.empty()) return err;
-  const std::string dir = path.substr(0, std::max<std::size_t>(path.rfind('/'), 1));
-  return check_owner_and_mode(dir, true);
 }
 
 }  // namespace aoefs::helper

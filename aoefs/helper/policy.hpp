@@ -35,9 +35,4 @@ std::variant<Policy, std::string> parse_policy(std::string_view text, const std:
 bool policy_allows(const Policy& policy, std::string_view user,
                    const std::vector<std::string>& groups, std::string_view interface);
 
-// Empty when `path` is a regular file owned by root, not writable by group
-// or others, in a directory owned by root and not writable by group or
-// others; otherwise the reason it cannot be trusted.
-std::string check_policy_file_trusted(const std::string& path);
-
 }  // namespace aoefs::helper

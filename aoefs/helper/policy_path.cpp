@@ -22,7 +22,9 @@ std::string policy_file_path() {
   char buf[PATH_MAX];
   const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
   if (n <= 0) return "";
-  return policy_path_for(std::string(buf, static_cast<std::size_t>(n)));
+  const std::string exe(buf, static_cast<std::size_t>(n));
+  if (exe.empty() || exe[0] != '/' || exe.ends_with(" (deleted)")) return "";
+  return policy_path_for(exe);
 }
 
 }  // namespace aoefs::helper

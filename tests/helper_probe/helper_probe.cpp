@@ -2,6 +2,9 @@
 // reports what that socket lets its unprivileged holder see.
 //
 //   helper-probe HELPER IFACE WAIT_MS
+//   helper-probe --direct IFACE WAIT_MS   (root: an unfiltered socket, the
+//                                          control that shows what the wire
+//                                          carried)
 //
 // Re-binds the socket to ETH_P_ALL (what a hostile holder would try: the
 // locked filter must still pass only AoE frames), then counts the frames it
@@ -20,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <string_view>
 #include <variant>
 
 #include "aoefs/helper/helper_client.hpp"
@@ -29,13 +33,23 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: helper-probe HELPER IFACE WAIT_MS\n");
     return 2;
   }
-  auto got = aoefs::helper::request_sockets_from_helper(argv[1], {argv[2]});
-  if (auto* why = std::get_if<std::string>(&got)) {
-    std::fprintf(stderr, "helper-probe: %s\n", why->c_str());
-    return 1;
+  int fd = -1;
+  if (std::string_view(argv[1]) == "--direct") {
+    fd = socket(AF_PACKET, SOCK_RAW, 0);
+    if (fd < 0) {
+      std::perror("helper-probe: socket(AF_PACKET)");
+      return 1;
+    }
+    std::printf("opened socket for %s\n", argv[2]);
+  } else {
+    auto got = aoefs::helper::request_sockets_from_helper(argv[1], {argv[2]});
+    if (auto* why = std::get_if<std::string>(&got)) {
+      std::fprintf(stderr, "helper-probe: %s\n", why->c_str());
+      return 1;
+    }
+    fd = std::get<std::vector<aoefs::helper::PassedSocket>>(got).at(0).fd;
+    std::printf("received socket for %s\n", argv[2]);
   }
-  const int fd = std::get<std::vector<aoefs::helper::PassedSocket>>(got).at(0).fd;
-  std::printf("received socket for %s\n", argv[2]);
 
   sockaddr_ll all{};
   all.sll_family = AF_PACKET;

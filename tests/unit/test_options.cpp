@@ -31,7 +31,7 @@ TEST_CASE("command line: flags, config and -o items") {
 }
 
 TEST_CASE("command line errors name the problem") {
-  auto r = parse({"/mnt", "/other"});
+  auto r = parse({"aoefs", "/mnt", "/other"});
   REQUIRE(std::holds_alternative<UsageError>(r));
   CHECK_THAT(std::get<UsageError>(r).message, Catch::Contains("/other"));
   r = parse({"--bogus", "/mnt"});
@@ -97,5 +97,56 @@ TEST_CASE("invalid -o options are errors naming the key") {
     auto err = apply_mount_options(s, line, fuse);
     REQUIRE(err);
     CHECK_THAT(err->message, Catch::Contains(c.expect));
+  }
+}
+
+TEST_CASE("command line as mount.fuse3 runs it: SOURCE MOUNTPOINT -o OPTIONS") {
+  // What `mount -t fuse.aoefs aoefs /mnt/aoe -o ...` makes mount.fuse3 run.
+  auto r = parse({"aoefs", "/mnt/aoe", "-o", "rw,nosuid,nodev,noatime,interfaces=aoe0,dev,suid"});
+  REQUIRE(std::holds_alternative<CommandLine>(r));
+  auto line = std::get<CommandLine>(r);
+  CHECK(line.source == "aoefs");
+  CHECK(line.mountpoint == "/mnt/aoe");
+  Settings s;
+  std::vector<std::string> fuse;
+  REQUIRE_FALSE(apply_mount_options(s, line, fuse));
+  CHECK_FALSE(s.read_only);
+  CHECK(s.interfaces == std::vector<std::string>{"aoe0"});
+  CHECK(fuse == std::vector<std::string>{"nosuid", "nodev", "noatime", "dev", "suid"});
+
+  auto one = std::get<CommandLine>(parse({"/mnt/aoe"}));
+  CHECK_FALSE(one.source);
+  CHECK(one.mountpoint == "/mnt/aoe");
+}
+
+TEST_CASE("generic mount flags go to FUSE, fstab bookkeeping is ignored") {
+  const std::vector<std::string> generic = {"dev",   "nodev",   "suid",  "nosuid", "exec",
+                                            "noexec", "atime", "noatime", "sync", "async",
+                                            "dirsync"};
+  std::string all;
+  for (const auto& g : generic) all += g + ",";
+  all += "defaults,_netdev,auto,noauto,nofail,user,users,nouser,owner,group,relatime,"
+         "x-systemd.requires=network-online.target,x-gvfs-hide,comment=aoe,ro";
+  auto line = std::get<CommandLine>(parse({"aoefs", "/mnt", "-o", all}));
+  Settings s;
+  std::vector<std::string> fuse;
+  auto err = apply_mount_options(s, line, fuse);
+  INFO((err ? err->message : ""));
+  REQUIRE_FALSE(err);
+  CHECK(fuse == generic);
+  CHECK(s.read_only);
+}
+
+TEST_CASE("mount flags take no value; lookalikes of ignored options are errors") {
+  // libfuse 3.14 refuses these atime flags, so aoefs does too, before mounting.
+  for (const char* bad : {"nosuid=1", "sync=yes", "_netdevs", "x", "comment", "defaults2",
+                          "strictatime", "nodiratime", "lazytime", "norelatime"}) {
+    INFO(bad);
+    auto line = std::get<CommandLine>(parse({"-o", bad, "/mnt"}));
+    Settings s;
+    std::vector<std::string> fuse;
+    auto err = apply_mount_options(s, line, fuse);
+    REQUIRE(err);
+    CHECK_THAT(err->message, Catch::Contains(bad));
   }
 }
