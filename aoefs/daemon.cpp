@@ -22,6 +22,7 @@
 #include "aoefs/human_size.hpp"
 #include "aoefs/link_opening.hpp"
 #include "aoefs/log.hpp"
+#include "aoefs/lock_service.hpp"
 #include "aoefs/options.hpp"
 #include "aoefs/read_ahead.hpp"
 #include "cache/block_cache.hpp"
@@ -138,11 +139,16 @@ int serve(const CommandLine& line, const Settings& settings,
     discovered.get_future().wait_for(std::chrono::seconds(5));
   }
 
+  LockService lock_service(io, *initiator);
   FsContext context;
   context.table = &table;
   context.initiator = initiator.get();
   context.cache = &block_cache;
   context.max_read_ahead_bytes = settings.cache_read_ahead;
+  context.locks = &lock_service.locks();
+  context.lock_holder = [&locks = lock_service.locks()](aoe::TargetAddress target) {
+    return locks.held_lock_string(target);
+  };
   context.options.uid = settings.uid.value_or(::getuid());
   context.options.gid = settings.gid.value_or(::getgid());
   context.options.file_mode = 0666 & ~settings.umask;
@@ -174,6 +180,11 @@ int serve(const CommandLine& line, const Settings& settings,
       if (flush_all(table, std::min<std::chrono::milliseconds>(settings.dead_timeout,
                                                                std::chrono::seconds(30))) != 0)
         rc = kExitFailure;
+      if (!lock_service.release_all(std::min<std::chrono::milliseconds>(settings.dead_timeout,
+                                                                         std::chrono::seconds(30)))) {
+        say("some flock locks could not be released; their config strings may remain");
+        rc = kExitFailure;
+      }
       // Every request still waiting on the network is answered (cancelled)
       // before the session goes away.
       initiator->shutdown();

@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "aoefs/errno_mapping.hpp"
+#include "aoefs/flock_ops.hpp"
 #include "aoefs/log.hpp"
 #include "aoefs/stats_report.hpp"
 #include "aoefs/unaligned_io.hpp"
+#include "aoefs/xattr_ops.hpp"
 #include "cache/read_stream.hpp"
 
 namespace aoefs {
@@ -92,6 +94,7 @@ void op_init(void* userdata, fuse_conn_info* conn) {
   // O_TRUNC arrives in open() instead of as a separate truncate.
   if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC) conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
   conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+  want_flock_forwarding(ctx, conn);
   log_message(LogLevel::debug, "init: max_write=%u max_read=%u max_readahead=%u max_background=%u",
             conn->max_write, conn->max_read, conn->max_readahead, conn->max_background);
 }
@@ -208,9 +211,9 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (fuse_reply_open(req, fi) == -ENOENT) delete of;  // the opener was interrupted
 }
 
-void op_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+void op_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   delete &open_file(fi);
-  fuse_reply_err(req, 0);
+  reply_release(req, ino, fi);
 }
 
 void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_info* fi) {
@@ -328,6 +331,8 @@ fuse_lowlevel_ops make_operations() {
   ops.unlink = op_no_unlink;
   ops.rmdir = op_no_unlink;
   ops.rename = op_no_rename;
+  add_xattr_operations(ops);
+  add_flock_operations(ops);
   return ops;
 }
 

@@ -47,6 +47,8 @@ class BlockCache;
 
 namespace aoefs {
 
+class ConfigLocks;
+
 struct FsOptions {
   uid_t uid = 0;
   gid_t gid = 0;
@@ -74,6 +76,9 @@ struct FsContext {
   // Our lock string for a target while this mount holds its flock, for
   // the stats file; may be empty.
   std::function<std::optional<std::string>(aoe::TargetAddress)> lock_holder;
+  // flock(2) mapped to config-string locks (flock_ops.hpp); null: the
+  // kernel keeps flock local.
+  ConfigLocks* locks = nullptr;
   FsOptions options;
 };
 

@@ -1,11 +1,13 @@
 // aoefs: the entry point. `aoefs discover ...` lists targets, `aoefs stat
-// MOUNTPOINT` prints a mount's statistics; anything else mounts (daemon.hpp).
+// MOUNTPOINT` prints a mount's statistics, `aoefs unlock ...` clears a lock
+// string; anything else mounts (daemon.hpp).
 #include <cstdio>
 #include <string_view>
 
 #include "aoefs/daemon.hpp"
 #include "aoefs/discover_command.hpp"
 #include "aoefs/stat_command.hpp"
+#include "aoefs/unlock_command.hpp"
 #include "aoefs/usage.hpp"
 
 int main(int argc, char** argv) {
@@ -13,6 +15,7 @@ int main(int argc, char** argv) {
     const std::string_view first = argv[1];
     if (first == "discover") return aoefs::run_discover_command(argc - 1, argv + 1);
     if (first == "stat") return aoefs::run_stat_command(argc - 1, argv + 1);
+    if (first == "unlock") return aoefs::run_unlock_command(argc - 1, argv + 1);
     if (first == "--help" || first == "-h") {
       std::fwrite(aoefs::usage_text().data(), 1, aoefs::usage_text().size(), stdout);
       return 0;

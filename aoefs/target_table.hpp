@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aoefs/range_lock.hpp"
@@ -44,6 +45,8 @@ struct TargetFile {
 
 InodeNumber inode_of(aoe::TargetAddress address);
 std::string file_name_of(aoe::TargetAddress address);
+// The inverse: "e<shelf>.<slot>" (decimal, shelf < 65535, slot < 255), else nullopt.
+std::optional<aoe::TargetAddress> parse_file_name(std::string_view name);
 
 class TargetTable {
  public:

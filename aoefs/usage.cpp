@@ -6,6 +6,7 @@ std::string_view usage_text() {
   return R"(usage: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] [SOURCE] MOUNTPOINT
        aoefs discover [-i IFACE]... [--wait MS]
        aoefs stat MOUNTPOINT
+       aoefs unlock eSHELF.SLOT --force [-i IFACE]... [--wait MS]
        aoefs --help | --version
 
 Mounts every ATA-over-Ethernet target found on the network as a regular file
@@ -75,6 +76,9 @@ exits with code 2; nothing is mounted.
   aoefs discover          lists the targets found (see `aoefs discover --help`)
   aoefs stat MOUNTPOINT   per-target statistics of a mount as a table
                           (the raw Prometheus text: cat MOUNTPOINT/.stats)
+  aoefs unlock e1.0 --force
+                          clears a target's config string, e.g. the flock lock
+                          string a crashed holder left (see README: Locks)
 )";
 }
 
