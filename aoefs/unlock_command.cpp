@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "aoefs/link_opening.hpp"
+#include "aoefs/lock_string.hpp"
 #include "aoefs/target_table.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/interfaces.hpp"
@@ -24,10 +25,9 @@ constexpr const char* kUsage =
     "  clears the target's AoE config string (the flock lock string of aoefs,\n"
     "  or any other string), e.g. after the holder crashed\n";
 
-int fail(const char* fmt, const std::string& a, const std::string& b = {}) {
-  std::fputs("aoefs unlock: ", stderr);
-  std::fprintf(stderr, fmt, a.c_str(), b.c_str());
-  std::fputc('\n', stderr);
+// Prints "aoefs unlock: MESSAGE" and returns exit code 1.
+int fail(const std::string& message) {
+  std::fprintf(stderr, "aoefs unlock: %s\n", message.c_str());
   return 1;
 }
 
@@ -91,29 +91,35 @@ int run_unlock_command(int argc, char** argv) {
   }
   if (interfaces.empty()) interfaces = aoe::default_aoe_interfaces();
   if (interfaces.empty())
-    return fail("no usable interface (no up, non-loopback Ethernet interface); name one with -i%s", "");
+    return fail("no usable interface (no up, non-loopback Ethernet interface); name one with -i");
 
   boost::asio::io_context io;
   auto opened = open_links(io, interfaces);
-  if (auto* err = std::get_if<std::string>(&opened)) return fail("%s", *err);
+  if (auto* err = std::get_if<std::string>(&opened)) return fail(*err);
   aoe::InitiatorOptions options;
   options.discovery_interval = std::chrono::hours(1);  // one round is enough
   options.dead_timeout = std::chrono::seconds(5);
   aoe::Initiator initiator(io, std::move(std::get<0>(opened)), options);
   initiator.wait_discovery(std::chrono::milliseconds(wait_ms), [&io](std::error_code) { io.stop(); });
   io.run();
-  if (!initiator.target(*target)) return fail("%s: no such target on %s", name, interfaces.front() + (interfaces.size() > 1 ? " ..." : ""));
+  if (!initiator.target(*target)) {
+    std::string where;
+    for (const auto& i : interfaces) where += (where.empty() ? "" : ", ") + i;
+    return fail(name + ": no such target found on " + where);
+  }
 
   auto [read_ec, before] = query(io, initiator, *target, aoe::ConfigCommand::read, {});
-  if (read_ec) return fail("%s: cannot read the config string: %s", name, read_ec.message());
+  if (read_ec) return fail(name + ": cannot read the config string: " + read_ec.message());
   if (before.empty()) {
     std::printf("%s: no config string set, nothing to clear\n", name.c_str());
     return 0;
   }
   auto [set_ec, after] = query(io, initiator, *target, aoe::ConfigCommand::force_set, {});
-  if (set_ec) return fail("%s: clearing failed: %s", name, set_ec.message());
-  if (!after.empty()) return fail("%s: the target kept a config string: '%s'", name, after);
-  std::printf("%s: cleared config string '%s'\n", name.c_str(), before.c_str());
+  if (set_ec) return fail(name + ": clearing failed: " + set_ec.message());
+  if (!after.empty()) return fail(name + ": the target kept a config string: '" + after + "'");
+  std::printf("%s: cleared %s '%s'\n", name.c_str(),
+              is_aoefs_lock_string(before) ? "the aoefs lock string" : "the config string (not an aoefs lock)",
+              before.c_str());
   initiator.shutdown();
   return 0;
 }

@@ -93,6 +93,13 @@ struct Fixture {
     locks.lock(w, kT, owner, mode, wait, 42, [result](std::error_code ec) { *result = ec; });
     return result;
   }
+  // Owners 1 and 2 hold LOCK_SH (one claim).
+  void two_shared_holders() {
+    auto a = request(1, LockMode::shared, false);
+    auto b = request(2, LockMode::shared, false);
+    store.drain();
+    REQUIRE((a->has_value() && !**a && b->has_value() && !**b));
+  }
   std::shared_ptr<std::optional<std::error_code>> unlock(ConfigLocks::Owner owner) {
     auto result = std::make_shared<std::optional<std::error_code>>();
     locks.unlock(kT, owner, [result](std::error_code ec) { *result = ec; });
@@ -148,11 +155,7 @@ TEST_CASE("config lock: local owners get flock semantics without the network") {
 
 TEST_CASE("config lock: shared holders share one claim; the last one releases it") {
   Fixture f;
-  auto a = f.request(1, LockMode::shared, false);
-  auto b = f.request(2, LockMode::shared, false);
-  f.store.drain();
-  CHECK(granted(a));
-  CHECK(granted(b));
+  f.two_shared_holders();
   CHECK(f.store.log.size() == 1);
   CHECK(failed_with(f.request(3, LockMode::exclusive, false), std::errc::operation_would_block));
   CHECK(granted(f.unlock(1)));
@@ -165,10 +168,7 @@ TEST_CASE("config lock: shared holders share one claim; the last one releases it
 
 TEST_CASE("config lock: a conversion drops the old lock first, as flock(2) does") {
   Fixture f;
-  auto a = f.request(1, LockMode::shared, false);
-  auto b = f.request(2, LockMode::shared, false);
-  f.store.drain();
-  REQUIRE(granted(a));
+  f.two_shared_holders();
   CHECK(failed_with(f.request(1, LockMode::exclusive, false), std::errc::operation_would_block));
   CHECK(f.locks.holder_count(kT) == 1);
   CHECK(granted(f.unlock(2)) == false);  // last holder: waits for the release
