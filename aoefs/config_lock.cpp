@@ -79,6 +79,14 @@ void ConfigLocks::cancel(WaiterId id) {
 }
 
 void ConfigLocks::unlock(aoe::TargetAddress target, Owner owner, Done done) {
+  drop_owner(target, owner, false, std::move(done));
+}
+
+void ConfigLocks::close_owner(aoe::TargetAddress target, Owner owner, Done done) {
+  drop_owner(target, owner, true, std::move(done));
+}
+
+void ConfigLocks::drop_owner(aoe::TargetAddress target, Owner owner, bool drop_waiters, Done done) {
   Completions out;
   {
     std::lock_guard g(mutex_);
@@ -88,6 +96,14 @@ void ConfigLocks::unlock(aoe::TargetAddress target, Owner owner, Done done) {
     } else {
       Target& t = it->second;
       t.holders.erase(owner);
+      for (auto w = t.waiters.begin(); drop_waiters && w != t.waiters.end();) {
+        if (w->owner != owner) {
+          ++w;
+          continue;
+        }
+        out.push_back([d = std::move(w->done)] { d(interrupted()); });
+        w = t.waiters.erase(w);
+      }
       advance(target, t, out);
       if (t.remote == Remote::releasing) t.on_released.push_back(std::move(done));
       else out.push_back([done = std::move(done)] { done({}); });

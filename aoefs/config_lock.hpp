@@ -101,6 +101,11 @@ class ConfigLocks {
   // remote release when this was the last holder: with its error, if the
   // string could not be checked or cleared (the local lock is gone anyway).
   void unlock(aoe::TargetAddress target, Owner owner, Done done);
+  // The close of `owner`'s last descriptor: as unlock(), and requests of
+  // `owner` still waiting end with `interrupted` first (their caller is gone:
+  // a process killed while blocked in flock), so they cannot take the lock
+  // for a file nobody has open any more.
+  void close_owner(aoe::TargetAddress target, Owner owner, Done done);
 
   // Clean shutdown (see above); `done` after every release finished, with
   // the first release error (a string that may remain).
@@ -142,6 +147,7 @@ class ConfigLocks {
   void on_read_for_release(aoe::TargetAddress address, std::error_code ec,
                            const std::string& current);
   void on_released(aoe::TargetAddress address, std::error_code ec);
+  void drop_owner(aoe::TargetAddress target, Owner owner, bool drop_waiters, Done done);
   void on_retry(aoe::TargetAddress address, std::uint64_t generation);
   std::chrono::milliseconds next_backoff(Target& t);
   void check_all_released(Completions& out);

@@ -57,7 +57,7 @@ void reply_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   auto& ctx = context(req);
   auto f = fi->flock_release && ctx.locks ? ctx.table->by_inode(ino) : std::nullopt;
   if (!f) return (void)fuse_reply_err(req, 0);
-  ctx.locks->unlock(f->address, fi->lock_owner, [req, name = f->name](std::error_code ec) {
+  ctx.locks->close_owner(f->address, fi->lock_owner, [req, name = f->name](std::error_code ec) {
     if (ec)
       std::fprintf(stderr, "aoefs: %s: lock released at close, but the config string could not be "
                    "checked or cleared (%s); it may remain: aoefs unlock %s --force\n",

@@ -51,8 +51,25 @@ set_fails() {
   if out=$(setfattr -n "$2" -v "$3" "$1" 2>&1); then fs_fail "setfattr $2='${3:0:40}' succeeded"; fi
   grep -q "$4" <<<"$out" || fs_fail "setfattr $2: expected '$4', got: $out"
 }
+# bounded_wait PID SECONDS: waits for PID, fails after SECONDS. A request
+# the daemon never answers cannot even be killed (the kernel waits for the
+# answer once the daemon has read it), so `timeout` would hang too; the
+# cleanup's daemon kill aborts the connection and frees it.
+bounded_wait() {
+  local deadline=$((SECONDS + $2))
+  while kill -0 "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || fs_fail "flock still blocked after $2 s (interrupt or reply lost)"
+    sleep 0.1
+  done
+  wait "$1"
+}
 # lock_rc FILE FLOCK-OPTIONS...: flock(1)'s exit code for a lock-and-release.
-lock_rc() { local f=$1; shift; local rc=0; timeout 20 flock -E $TAKEN "$@" "$f" -c true || rc=$?; echo $rc; }
+lock_rc() {
+  local f=$1 rc=0; shift
+  flock -E $TAKEN "$@" "$f" -c true </dev/null >/dev/null 2>&1 &
+  bounded_wait $! 20 || rc=$?
+  echo $rc
+}
 # eventually SECONDS CMD...: CMD succeeds within SECONDS. A close releases its
 # lock asynchronously (FUSE sends RELEASE after close() returned), so a lock
 # right after another process's close may still find it held for a moment.
@@ -143,12 +160,12 @@ eventually 3 flock -n -x "$FA" -c true || fs_fail "A cannot lock again after B c
 
 fs_note "a blocked B gets the lock once A lets go (backoff retry)"
 eventually 3 flock -n -x 7 || fs_fail "A's LOCK_EX (2nd) failed"
-(timeout 20 flock -E $TAKEN -w 15 -x "$FB" -c "getfattr --absolute-names --only-values -n user.aoe.config '$FB'" >"$FS_TMP/b-got") &
+flock -E $TAKEN -w 15 -x "$FB" -c "getfattr --absolute-names --only-values -n user.aoe.config '$FB'" >"$FS_TMP/b-got" &
 WAITER=$!
 sleep 1.5
 kill -0 $WAITER 2>/dev/null || fs_fail "B's blocking lock returned while A held it"
 flock -u 7
-wait $WAITER || fs_fail "B's blocking lock failed after A unlocked (exit $?)"
+bounded_wait $WAITER 20 || fs_fail "B's blocking lock failed after A unlocked (exit $?)"
 [[ $(cat "$FS_TMP/b-got") == "aoefs-lock/1 host="*" mac=$MAC_B "* ]] || fs_fail "B held with: $(cat "$FS_TMP/b-got")"
 exec 7<&-
 

@@ -316,3 +316,19 @@ TEST_CASE("config lock: release_all with nothing held completes at once") {
   f.locks.release_all([&](std::error_code ec) { done = !ec; });
   CHECK(done);
 }
+
+TEST_CASE("config lock: closing an owner ends its abandoned waiters; they never take the lock") {
+  Fixture f;
+  f.store.strings[kT] = "foreign";
+  auto b = f.request(7, LockMode::exclusive, true);  // its process was killed meanwhile
+  f.store.step();
+  REQUIRE(f.timers.due.size() == 1);
+  auto c = std::make_shared<std::optional<std::error_code>>();
+  f.locks.close_owner(kT, 7, [c](std::error_code ec) { *c = ec; });
+  CHECK(failed_with(b, std::errc::interrupted));
+  CHECK(granted(c));
+  f.store.strings[kT].clear();
+  f.timers.fire_all();
+  CHECK(f.store.pending.empty());
+  CHECK(f.locks.holder_count(kT) == 0);
+}
