@@ -180,8 +180,12 @@ void ConfigLocks::on_claimed(aoe::TargetAddress address, std::error_code ec,
       t.remote = Remote::held;
       t.backoff = std::chrono::milliseconds{0};
     } else {
+      // No answer: the claim may have been applied with every answer lost,
+      // so it is released like a held one (read, compare, clear).
+      const bool uncertain = ec == aoe::InitiatorErrc::timeout;
       t.remote = Remote::idle;
-      t.string.clear();
+      if (uncertain) start_release(address, t, out);
+      else t.string.clear();
       bool someone_waits = false;
       for (auto it = t.waiters.begin(); it != t.waiters.end();) {
         if (conflicts(t, it->owner, it->mode) || (taken && it->wait)) {

@@ -18,7 +18,9 @@
 //    non-blocking request fails with operation_would_block; a blocking one
 //    retries with exponential backoff (kFirstRetry .. kMaxRetry, +-20 %
 //    jitter) until granted or cancelled. Any other failure of the claim
-//    (timeout, target down or unknown) fails the requests waiting for it.
+//    (timeout, target down or unknown) fails the requests waiting for it;
+//    after a timeout (the claim may have been applied and its answers lost)
+//    the string is released as below, in case it is ours.
 //  * Release: when the last local holder goes (unlock(), or the close of the
 //    last descriptor of a holder), the string is cleared only if it is still
 //    ours: read (CCmd 0), compare exactly, then force set (CCmd 4) the empty

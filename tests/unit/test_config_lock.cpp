@@ -31,6 +31,7 @@ struct FakeStore {
   std::deque<Op> pending;
   std::vector<ConfigCommand> log;
   std::optional<std::error_code> fail_next;
+  bool apply_failed = false;  // the failed command took effect (its answer was lost)
 
   aoefs::ConfigQuery query() {
     return [this](aoe::TargetAddress t, ConfigCommand c, std::string v, aoefs::ConfigQueryDone d) {
@@ -43,12 +44,13 @@ struct FakeStore {
     REQUIRE(!pending.empty());
     Op op = std::move(pending.front());
     pending.pop_front();
+    std::string& s = strings[op.target];
     if (fail_next) {
       auto ec = *fail_next;
       fail_next.reset();
+      if (apply_failed && (op.cmd == ConfigCommand::force_set || s.empty())) s = op.value;
       return op.done(ec, {});
     }
-    std::string& s = strings[op.target];
     switch (op.cmd) {
       case ConfigCommand::set_if_empty:
         if (!s.empty() && s != op.value) return op.done(aoe::AoeErrc::config_string_present, {});
@@ -258,16 +260,20 @@ TEST_CASE("config lock: a string that is no longer ours is left alone at release
 
 TEST_CASE("config lock: a claim that fails otherwise fails its waiters with that error") {
   Fixture f;
-  f.store.fail_next = make_error_code(aoe::InitiatorErrc::timeout);
+  f.store.fail_next = make_error_code(aoe::InitiatorErrc::target_down);
   auto b = f.request(1, LockMode::exclusive, true);
   f.store.step();
   REQUIRE(b->has_value());
-  CHECK(**b == make_error_code(aoe::InitiatorErrc::timeout));
+  CHECK(**b == make_error_code(aoe::InitiatorErrc::target_down));
   CHECK(f.timers.due.empty());
-  f.store.fail_next = make_error_code(aoe::InitiatorErrc::target_down);
+  CHECK(f.store.pending.empty());  // not sent: nothing to clean up
+  f.store.fail_next = make_error_code(aoe::InitiatorErrc::timeout);
   auto c = f.request(1, LockMode::exclusive, false);
   f.store.step();
-  CHECK(**c == make_error_code(aoe::InitiatorErrc::target_down));
+  REQUIRE(c->has_value());
+  CHECK(**c == make_error_code(aoe::InitiatorErrc::timeout));
+  f.store.drain();  // the cleanup read finds no string of ours
+  CHECK(f.store.log.back() == ConfigCommand::read);
 }
 
 TEST_CASE("config lock: an unlock whose release fails reports it; the local lock is gone") {
@@ -331,4 +337,21 @@ TEST_CASE("config lock: closing an owner ends its abandoned waiters; they never 
   f.timers.fire_all();
   CHECK(f.store.pending.empty());
   CHECK(f.locks.holder_count(kT) == 0);
+}
+
+TEST_CASE("config lock: a claim that timed out is released in case it took effect") {
+  Fixture f;
+  f.store.fail_next = make_error_code(aoe::InitiatorErrc::timeout);
+  f.store.apply_failed = true;
+  auto b = f.request(1, LockMode::exclusive, false);
+  f.store.step();
+  CHECK(**b == make_error_code(aoe::InitiatorErrc::timeout));
+  CHECK(f.store.strings[kT] == "aoefs-lock/1 pid=42 n=1");  // set, answer lost
+  auto c = f.request(2, LockMode::exclusive, false);       // waits for the cleanup
+  f.store.drain();
+  CHECK(f.store.log == std::vector<ConfigCommand>{ConfigCommand::set_if_empty, ConfigCommand::read,
+                                                   ConfigCommand::force_set,
+                                                   ConfigCommand::set_if_empty});
+  CHECK(granted(c));
+  CHECK(f.store.strings[kT] == "aoefs-lock/1 pid=42 n=2");
 }
