@@ -182,7 +182,7 @@ int serve(const CommandLine& line, const Settings& settings,
         rc = kExitFailure;
       if (!lock_service.release_all(std::min<std::chrono::milliseconds>(settings.dead_timeout,
                                                                          std::chrono::seconds(30)))) {
-        say("some flock locks could not be released; their config strings may remain");
+        log_message(LogLevel::error, "some flock locks could not be released; their config strings may remain");
         rc = kExitFailure;
       }
       // Every request still waiting on the network is answered (cancelled)

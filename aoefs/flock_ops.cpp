@@ -4,11 +4,11 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
 
 #include "aoefs/config_lock.hpp"
 #include "aoefs/errno_mapping.hpp"
 #include "aoefs/fuse_ops.hpp"
+#include "aoefs/log.hpp"
 
 namespace aoefs {
 namespace {
@@ -28,7 +28,7 @@ void op_flock(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi, int op) {
   auto& ctx = context(req);
   if (!ctx.locks) return (void)fuse_reply_err(req, ENOTSUP);
   auto f = ctx.table->by_inode(ino);
-  if (!f) return (void)fuse_reply_err(req, ENOENT);
+  if (!f) return (void)fuse_reply_err(req, EOPNOTSUPP);  // not a target (MOUNTPOINT/.stats)
   const int kind = op & ~LOCK_NB;
   if (kind == LOCK_UN) {
     ctx.locks->unlock(f->address, fi->lock_owner, [req](std::error_code ec) { reply_status(req, ec); });
@@ -59,9 +59,10 @@ void reply_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (!f) return (void)fuse_reply_err(req, 0);
   ctx.locks->close_owner(f->address, fi->lock_owner, [req, name = f->name](std::error_code ec) {
     if (ec)
-      std::fprintf(stderr, "aoefs: %s: lock released at close, but the config string could not be "
-                   "checked or cleared (%s); it may remain: aoefs unlock %s --force\n",
-                   name.c_str(), ec.message().c_str(), name.c_str());
+      log_message(LogLevel::warning,
+                  "%s: lock released at close, but the config string could not be checked or "
+                  "cleared (%s); it may remain: aoefs unlock %s --force",
+                  name.c_str(), ec.message().c_str(), name.c_str());
     fuse_reply_err(req, 0);
   });
 }

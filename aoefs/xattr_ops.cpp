@@ -24,16 +24,16 @@ void reply_value(fuse_req_t req, std::size_t size, const std::string& value) {
 
 void reply_error(fuse_req_t req, const std::error_code& ec) { fuse_reply_err(req, to_errno(ec)); }
 
-// The target behind `ino` and the initiator, or an errno already replied.
+// The target behind `ino` and the initiator; else replies `absent_errno`
+// (root, .stats: no such attribute) or ENOTSUP (no initiator) and returns false.
 struct Subject {
   aoe::Initiator* initiator = nullptr;
   aoe::TargetAddress address;
 };
 bool find_subject(fuse_req_t req, fuse_ino_t ino, int absent_errno, Subject& out) {
   auto& ctx = context(req);
-  if (ino == kRootInode) return fuse_reply_err(req, absent_errno), false;
   auto f = ctx.table->by_inode(ino);
-  if (!f) return fuse_reply_err(req, ENOENT), false;
+  if (!f) return fuse_reply_err(req, absent_errno), false;  // e.g. MOUNTPOINT/.stats
   if (!ctx.initiator) return fuse_reply_err(req, ENOTSUP), false;
   out = {ctx.initiator, f->address};
   return true;
@@ -143,9 +143,8 @@ void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
 
 void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
   auto& ctx = context(req);
-  if (ino == kRootInode || !ctx.initiator) return reply_value(req, size, {});
-  if (!ctx.table->by_inode(ino)) return (void)fuse_reply_err(req, ENOENT);
-  reply_value(req, size, xattr_name_list());
+  const bool target = ctx.initiator && ctx.table->by_inode(ino);
+  reply_value(req, size, target ? xattr_name_list() : std::string{});
 }
 
 }  // namespace

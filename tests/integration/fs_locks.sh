@@ -143,6 +143,10 @@ HELD=$(cfg "$NS_B")
 [[ $HELD =~ ^aoefs-lock/1\ host=[^\ ]+\ mac=$MAC_A\ pid=[0-9]+\ since=[0-9T:-]+Z\ daemon=$PID_A$ ]] ||
   fs_fail "lock string of A as aoecfg shows it: '$HELD'"
 fs_assert_eq "$(xattr "$FB" user.aoe.config)" "$HELD" "B's getfattr shows A's string"
+grep -qF "aoefs_target_lock_held{target=\"e1.0\",holder=\"$HELD\"} 1" "$MPA/.stats" ||
+  fs_fail "A's .stats does not show the held lock: $(grep lock_held "$MPA/.stats")"
+grep -q 'aoefs_target_lock_held{target="e1.0",holder=""} 0' "$MPB/.stats" ||
+  fs_fail "B's .stats shows a lock it does not hold: $(grep lock_held "$MPB/.stats")"
 fs_assert_eq "$(lock_rc "$FB" -n -x)" $TAKEN "B's LOCK_EX|LOCK_NB while A holds"
 fs_assert_eq "$(lock_rc "$FB" -n -s)" $TAKEN "B's LOCK_SH|LOCK_NB while A holds (exclusive across hosts)"
 fs_assert_eq "$(lock_rc "$FA" -n -x)" $TAKEN "a second open file on A (local flock semantics)"
