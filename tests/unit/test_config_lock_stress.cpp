@@ -2,9 +2,9 @@
 // random (shared/exclusive, blocking or not, some interrupted) while the
 // config store answers on its own thread, as the initiator does. Checks
 // flock's exclusion at every grant and that nothing stays claimed at the end.
-// Under ThreadSanitizer (clean):
-//   g++ -std=c++20 -O1 -g -fsanitize=thread -I. -Itests aoefs/config_lock.cpp \
-//     protocol/error.cpp tests/unit/test_config_lock*.cpp tests/catch_main.cpp \
+// Under ThreadSanitizer (clean), one command line:
+//   g++ -std=c++20 -O1 -g -fsanitize=thread -I. -Itests aoefs/config_lock.cpp
+//     protocol/error.cpp tests/unit/test_config_lock*.cpp tests/catch_main.cpp
 //     -o /tmp/lock_tsan -pthread && /tmp/lock_tsan
 #include <catch2/catch.hpp>
 
