@@ -167,10 +167,14 @@ void Engine::pump(Target& t, TimePoint now) {
       const std::uint32_t n =
           std::min<std::uint32_t>(t.info.sectors_per_frame, op.sectors - op.issued);
       const std::uint64_t lba = op.lba + op.issued;
-      if (op.kind == OpKind::write && config_.stale_write_guard &&
-          (overlaps_write_in_flight(t, lba, n) || t.guard.blocked(lba, n, now))) {
-        want_wakeup(t.guard.next_expiry());
-        return;  // head of line waits: keeps the order of writes
+      if (op.kind == OpKind::write && config_.stale_write_guard) {
+        // Head of line waits: keeps the order of writes. An overlapping frame
+        // in flight wakes us when it ends; a quarantine when it expires.
+        if (overlaps_write_in_flight(t, lba, n)) return;
+        if (auto until = t.guard.blocked_until(lba, n, now)) {
+          want_wakeup(*until);
+          return;
+        }
       }
       const std::uint32_t offset = op.issued;
       op.issued += n;
@@ -308,12 +312,16 @@ void Engine::retransmit(std::uint16_t slot, TimePoint now) {
   transmit(slot, now);
 }
 
-// Removes a frame from flight. A write frame that may still have copies on
-// the wire quarantines its sectors (write_guard.hpp).
+// Removes a frame from flight. A write frame quarantines its sectors for as
+// long as copies of it may still arrive (write_guard.hpp).
 void Engine::retire_frame(Target& t, std::uint16_t slot, bool answered) {
   PendingFrame& f = tags_.entry(slot);
-  if (f.write && config_.stale_write_guard && (f.sends > 1 || !answered))
-    t.guard.quarantine(f.lba, f.sectors, f.last_sent + WriteGuard::hold_for(t.rtt.rto()));
+  if (f.write && config_.stale_write_guard) {
+    const bool clean = f.sends == 1 && answered;
+    t.guard.quarantine(f.lba, f.sectors,
+                       f.last_sent + (clean ? WriteGuard::hold_after_answer(t.rtt.rto())
+                                            : WriteGuard::hold_for(t.rtt.rto())));
+  }
   if (f.op) --f.op->in_flight;
   auto it = std::find(t.in_flight.begin(), t.in_flight.end(), slot);
   if (it != t.in_flight.end()) {

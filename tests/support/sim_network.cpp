@@ -77,7 +77,7 @@ void SimNetwork::schedule(bool to_target, std::size_t link, FakeTarget* target,
   std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());
   if (chance(faults_.duplicate)) {
     ++counters_.duplicated;
-    const aoe::TimePoint dup_at = to_target ? at : at + jitter();
+    const aoe::TimePoint dup_at = to_target ? at + faults_.duplicate_delay : at + jitter();
     push(dup_at, to_target, link, target, copy);
   }
   push(at, to_target, link, target, std::move(copy));

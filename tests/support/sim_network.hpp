@@ -36,6 +36,9 @@ struct WireFaults {
   aoe::Duration latency = std::chrono::microseconds(50);
   aoe::Duration jitter = std::chrono::milliseconds(2);
   aoe::Duration stall_delay = std::chrono::milliseconds(300);
+  // Extra delay of the duplicate copy of a request (a duplicating relay that
+  // holds its copy back); the original is not delayed.
+  aoe::Duration duplicate_delay{0};
   std::uint64_t seed = 1;
 };
 

@@ -485,13 +485,9 @@ namespace {
 // times an older round landed on sectors after a newer one (a stale write;
 // frames always cover the same two sector pairs here), and checks
 // the disk ends with the last round when there was none.
-int stale_writes(bool guard, std::uint64_t seed) {
-  WireFaults f;
-  f.stall = 0.25;
-  f.stall_delay = 150ms;
-  f.reorder = 0.2;
-  f.duplicate = 0.1;
-  f.seed = seed;
+// Rewrites the same 4 sectors 40 times over a faulty wire; counts writes the
+// target applied that were older than one it had already applied.
+int stale_writes(bool guard, const WireFaults& f) {
   aoe::EngineConfig c = Rig::make_config();
   c.stale_write_guard = guard;
   Rig rig(WireFaults{}, c);
@@ -511,30 +507,60 @@ int stale_writes(bool guard, std::uint64_t seed) {
   rig.net.set_faults(f);
   std::vector<std::uint8_t> last;
   for (std::uint32_t round = 1; round <= 40; ++round) {
-    last = pattern(4 * 512, static_cast<std::uint32_t>(seed * 1000 + round));
+    last = pattern(4 * 512, static_cast<std::uint32_t>(f.seed * 1000 + round));
     for (int sector = 0; sector < 4; ++sector) std::memcpy(last.data() + sector * 512, &round, 4);
     REQUIRE_FALSE(rig.write({1, 0}, 8, last));
   }
   rig.net.faults() = WireFaults{};
   rig.net.run_for(5s);  // every copy still on the wire arrives
-  UNSCOPED_INFO("seed " << seed << ": stalled " << rig.net.counters().stalled << ", retransmits "
+  UNSCOPED_INFO("seed " << f.seed << ": stalled " << rig.net.counters().stalled << ", duplicated "
+                << rig.net.counters().duplicated << ", retransmits "
                 << rig.engine->stats({1, 0})->retransmits << ", stale writes " << stale);
   if (stale == 0) CHECK(std::equal(last.begin(), last.end(), target.disk().begin() + 8 * 512));
   return stale;
+}
+
+// Stalled requests (so retransmissions), reordering and duplicates.
+WireFaults stalling_wire(std::uint64_t seed) {
+  WireFaults f;
+  f.stall = 0.25;
+  f.stall_delay = 150ms;
+  f.reorder = 0.2;
+  f.duplicate = 0.1;
+  f.seed = seed;
+  return f;
+}
+
+// No loss, no retransmission: the network itself duplicates write frames
+// and delivers the copy 5 ms late (below the 10 ms minimum RTO).
+WireFaults duplicating_wire(std::uint64_t seed) {
+  WireFaults f;
+  f.duplicate = 0.5;
+  f.duplicate_delay = 5ms;
+  f.jitter = 0ms;
+  f.seed = seed;
+  return f;
 }
 
 }  // namespace
 
 TEST_CASE("engine: no stale writes: an old copy never overwrites a newer write",
           "[engine][faults][stale]") {
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) CHECK(stale_writes(true, seed) == 0);
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    CHECK(stale_writes(true, stalling_wire(seed)) == 0);
+    CHECK(stale_writes(true, duplicating_wire(seed)) == 0);
+  }
 }
 
-TEST_CASE("engine: without the guard the same wire corrupts data (the test can fail)",
+TEST_CASE("engine: without the guard the same wires corrupt data (the test can fail)",
           "[engine][faults][stale]") {
-  int stale = 0;
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) stale += stale_writes(false, seed);
-  CHECK(stale > 0);
+  int retransmitted = 0, duplicated = 0;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    retransmitted += stale_writes(false, stalling_wire(seed));
+    duplicated += stale_writes(false, duplicating_wire(seed));
+  }
+  CHECK(retransmitted > 0);
+  CHECK(duplicated > 0);
 }
 
 TEST_CASE("engine: malformed, foreign and unmatched frames are counted, not used",

@@ -103,4 +103,22 @@ TEST_CASE("write guard: quarantined ranges block overlaps until they expire", "[
   CHECK(g.size() == 0);
   CHECK(aoe::WriteGuard::hold_for(10ms) == 1s);
   CHECK(aoe::WriteGuard::hold_for(2s) == 8s);
+  CHECK(aoe::WriteGuard::hold_after_answer(10ms) == 10ms);
+}
+
+TEST_CASE("write guard: overlap queries see every live range among many", "[guard]") {
+  aoe::WriteGuard g;
+  const aoe::TimePoint t0{};
+  // A stream of 2-sector frames, then one long range far away.
+  for (std::uint64_t lba = 0; lba < 20000; lba += 2) g.quarantine(lba, 2, t0 + 10ms);
+  g.quarantine(100000, 255, t0 + 1s);
+  CHECK(g.blocked_until(19999, 1, t0) == t0 + 10ms);
+  CHECK(g.blocked_until(100254, 8, t0) == t0 + 1s);  // starts 254 sectors into the long one
+  CHECK_FALSE(g.blocked(20000, 1000, t0));
+  CHECK_FALSE(g.blocked(100255, 8, t0));
+  // Expired ranges stop blocking at once, and a sweep drops them.
+  CHECK_FALSE(g.blocked(0, 20000, t0 + 10ms));
+  g.expire(t0 + 10ms);
+  CHECK(g.size() == 1);
+  CHECK(g.next_expiry() == t0 + 1s);
 }
