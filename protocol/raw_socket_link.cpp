@@ -11,7 +11,6 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <sys/socket.h>
-#include <sched.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -93,28 +92,48 @@ struct RawSocketLink::State {
     descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                           [self](const boost::system::error_code& ec) {
                             if (ec || !self->running) return;
-                            self->drain_then_wait(self);
+                            self->drain_then_continue(self);
                           });
   }
 
-  // Asio's epoll reactor is edge-triggered: wait again only after reading
-  // to EAGAIN. When the per-wakeup bound stopped us first (so timers and
-  // other work get a turn), continue through post() instead.
-  void drain_then_wait(const std::shared_ptr<State>& self) {
-    const bool exhausted = drain();
-    if (!running) return;
-    if (exhausted)
-      wait(self);
-    else
-      boost::asio::post(descriptor.get_executor(), [self] {
-        if (self->running) self->drain_then_wait(self);
-      });
+  struct Drained {
+    bool exhausted = false;  // the socket had no more frames (EAGAIN)
+    bool delivered = false;  // at least one frame reached the receiver
+  };
+
+  void drain_then_continue(const std::shared_ptr<State>& self) {
+    const Drained d = drain();
+    if (running) continue_after(self, d, std::chrono::steady_clock::now() + busy_poll);
   }
 
-  // True when the socket had no more frames (EAGAIN).
-  bool drain() {
-    bool exhausted = false;
-    bool delivered = false;
+  // What follows a drain. Asio's epoll reactor is edge-triggered: wait again
+  // only after reading to EAGAIN. When the per-wakeup bound stopped us
+  // first, or while busy polling, continue through post(): everything the
+  // drain queued — completion handlers the engine posted, requests other
+  // threads posted — runs before the next poll. (Polling inside the drain
+  // would hold back the very completion whose caller is about to send the
+  // next request: at one request in flight the poll could never succeed,
+  // it only delayed every answer.)
+  void continue_after(const std::shared_ptr<State>& self, const Drained& d,
+                      std::chrono::steady_clock::time_point poll_until) {
+    if (d.exhausted && (busy_poll.count() <= 0 || std::chrono::steady_clock::now() >= poll_until)) {
+      wait(self);
+      return;
+    }
+    boost::asio::post(descriptor.get_executor(), [self, poll_until] {
+      if (!self->running) return;
+      const Drained next = self->drain();
+      if (!self->running) return;
+      // Frames still flowing: poll for another busy_poll from now.
+      const auto until = next.delivered ? std::chrono::steady_clock::now() + self->busy_poll : poll_until;
+      self->continue_after(self, next, until);
+    });
+  }
+
+  // Reads frames (up to kMaxBatchesPerWakeup batches) and hands them to the
+  // receiver; sends made meanwhile leave together after each batch.
+  Drained drain() {
+    Drained d;
     in_batch = true;
     for (unsigned round = 0; round < kMaxBatchesPerWakeup && running; ++round) {
       for (unsigned i = 0; i < kBatch; ++i) {
@@ -123,23 +142,12 @@ struct RawSocketLink::State {
         rx_msgs[i].msg_hdr.msg_iovlen = 1;
       }
       int n = ::recvmmsg(fd, rx_msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
-      if (n <= 0 && delivered && busy_poll.count() > 0) {
-        // Traffic is flowing: poll a little before paying for a sleep and
-        // wakeup (tens of microseconds on a VM), which would leave the
-        // target idle with nothing queued.
-        const auto until = std::chrono::steady_clock::now() + busy_poll;
-        while (n <= 0 && (n == 0 || errno == EAGAIN || errno == EINTR) &&
-               std::chrono::steady_clock::now() < until) {
-          ::sched_yield();  // a polite spin: whoever else is runnable here goes first
-          n = ::recvmmsg(fd, rx_msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
-        }
-      }
       if (n <= 0) {
         if (n < 0 && errno == EINTR) continue;
-        exhausted = true;  // EAGAIN, or an error the next wait reports again
+        d.exhausted = true;  // EAGAIN, or an error the next wait reports again
         break;
       }
-      delivered = true;
+      d.delivered = true;
       for (int i = 0; i < n && running; ++i) {
         if (rx_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
         receiver(std::span<const std::uint8_t>(
@@ -149,7 +157,7 @@ struct RawSocketLink::State {
     }
     flush_sends();
     in_batch = false;
-    return exhausted;
+    return d;
   }
 };
 
