@@ -11,8 +11,10 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -52,6 +54,10 @@ struct RawSocketLink::State {
   unsigned tx_count = 0;
   std::uint64_t send_drops = 0;
   std::chrono::microseconds busy_poll{0};
+  // Frames sent minus frames received, floored at 0 at each receive (other
+  // traffic on the port is received too): whether an answer may be on its
+  // way. Polling for answers when none can come only burns the CPU.
+  std::int64_t awaiting = 0;
 
   void allocate() {
     frame_capacity = facts.mtu + kEthernetHeaderSize + 64;
@@ -85,6 +91,7 @@ struct RawSocketLink::State {
       }
       done += static_cast<unsigned>(n);
     }
+    awaiting += tx_count;
     tx_count = 0;
   }
 
@@ -116,12 +123,15 @@ struct RawSocketLink::State {
   // it only delayed every answer.)
   void continue_after(const std::shared_ptr<State>& self, const Drained& d,
                       std::chrono::steady_clock::time_point poll_until) {
-    if (d.exhausted && (busy_poll.count() <= 0 || std::chrono::steady_clock::now() >= poll_until)) {
+    if (d.exhausted && (busy_poll.count() <= 0 || awaiting <= 0 || std::chrono::steady_clock::now() >= poll_until)) {
       wait(self);
       return;
     }
-    boost::asio::post(descriptor.get_executor(), [self, poll_until] {
+    boost::asio::post(descriptor.get_executor(), [self, poll_until, exhausted = d.exhausted] {
       if (!self->running) return;
+      // Between polls for an answer, whoever else is runnable here (the
+      // target itself, on a shared host) goes first.
+      if (exhausted) ::sched_yield();
       const Drained next = self->drain();
       if (!self->running) return;
       // Frames still flowing: poll for another busy_poll from now.
@@ -148,6 +158,7 @@ struct RawSocketLink::State {
         break;
       }
       d.delivered = true;
+      awaiting = std::max<std::int64_t>(0, awaiting - n);
       for (int i = 0; i < n && running; ++i) {
         if (rx_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
         receiver(std::span<const std::uint8_t>(
@@ -276,7 +287,10 @@ std::error_code RawSocketLink::send(std::span<const std::uint8_t> frame) {
   }
   for (;;) {
     ssize_t n = ::send(s.fd, frame.data(), frame.size(), MSG_DONTWAIT);
-    if (n >= 0) return {};
+    if (n >= 0) {
+      ++s.awaiting;
+      return {};
+    }
     if (errno == EINTR) continue;
     if (errno == ENOBUFS || errno == EAGAIN || errno == EWOULDBLOCK) {
       ++s.send_drops;
