@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -53,6 +54,10 @@ struct RawSocketLink::State {
   unsigned tx_count = 0;
   std::uint64_t send_drops = 0;
   std::chrono::microseconds busy_poll{0};
+  // Frames sent minus frames received, floored at 0 at each receive (other
+  // traffic on the port is received too): whether an answer may be on its
+  // way. Polling for answers when none can come only burns the CPU.
+  std::int64_t awaiting = 0;
 
   void allocate() {
     frame_capacity = facts.mtu + kEthernetHeaderSize + 64;
@@ -86,6 +91,7 @@ struct RawSocketLink::State {
       }
       done += static_cast<unsigned>(n);
     }
+    awaiting += tx_count;
     tx_count = 0;
   }
 
@@ -93,28 +99,51 @@ struct RawSocketLink::State {
     descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                           [self](const boost::system::error_code& ec) {
                             if (ec || !self->running) return;
-                            self->drain_then_wait(self);
+                            self->drain_then_continue(self);
                           });
   }
 
-  // Asio's epoll reactor is edge-triggered: wait again only after reading
-  // to EAGAIN. When the per-wakeup bound stopped us first (so timers and
-  // other work get a turn), continue through post() instead.
-  void drain_then_wait(const std::shared_ptr<State>& self) {
-    const bool exhausted = drain();
-    if (!running) return;
-    if (exhausted)
-      wait(self);
-    else
-      boost::asio::post(descriptor.get_executor(), [self] {
-        if (self->running) self->drain_then_wait(self);
-      });
+  struct Drained {
+    bool exhausted = false;  // the socket had no more frames (EAGAIN)
+    bool delivered = false;  // at least one frame reached the receiver
+  };
+
+  void drain_then_continue(const std::shared_ptr<State>& self) {
+    const Drained d = drain();
+    if (running) continue_after(self, d, std::chrono::steady_clock::now() + busy_poll);
   }
 
-  // True when the socket had no more frames (EAGAIN).
-  bool drain() {
-    bool exhausted = false;
-    bool delivered = false;
+  // What follows a drain. Asio's epoll reactor is edge-triggered: wait again
+  // only after reading to EAGAIN. When the per-wakeup bound stopped us
+  // first, or while busy polling, continue through post(): everything the
+  // drain queued — completion handlers the engine posted, requests other
+  // threads posted — runs before the next poll. (Polling inside the drain
+  // would hold back the very completion whose caller is about to send the
+  // next request: at one request in flight the poll could never succeed,
+  // it only delayed every answer.)
+  void continue_after(const std::shared_ptr<State>& self, const Drained& d,
+                      std::chrono::steady_clock::time_point poll_until) {
+    if (d.exhausted && (busy_poll.count() <= 0 || awaiting <= 0 || std::chrono::steady_clock::now() >= poll_until)) {
+      wait(self);
+      return;
+    }
+    boost::asio::post(descriptor.get_executor(), [self, poll_until, exhausted = d.exhausted] {
+      if (!self->running) return;
+      // Between polls for an answer, whoever else is runnable here (the
+      // target itself, on a shared host) goes first.
+      if (exhausted) ::sched_yield();
+      const Drained next = self->drain();
+      if (!self->running) return;
+      // Frames still flowing: poll for another busy_poll from now.
+      const auto until = next.delivered ? std::chrono::steady_clock::now() + self->busy_poll : poll_until;
+      self->continue_after(self, next, until);
+    });
+  }
+
+  // Reads frames (up to kMaxBatchesPerWakeup batches) and hands them to the
+  // receiver; sends made meanwhile leave together after each batch.
+  Drained drain() {
+    Drained d;
     in_batch = true;
     for (unsigned round = 0; round < kMaxBatchesPerWakeup && running; ++round) {
       for (unsigned i = 0; i < kBatch; ++i) {
@@ -123,23 +152,13 @@ struct RawSocketLink::State {
         rx_msgs[i].msg_hdr.msg_iovlen = 1;
       }
       int n = ::recvmmsg(fd, rx_msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
-      if (n <= 0 && delivered && busy_poll.count() > 0) {
-        // Traffic is flowing: poll a little before paying for a sleep and
-        // wakeup (tens of microseconds on a VM), which would leave the
-        // target idle with nothing queued.
-        const auto until = std::chrono::steady_clock::now() + busy_poll;
-        while (n <= 0 && (n == 0 || errno == EAGAIN || errno == EINTR) &&
-               std::chrono::steady_clock::now() < until) {
-          ::sched_yield();  // a polite spin: whoever else is runnable here goes first
-          n = ::recvmmsg(fd, rx_msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
-        }
-      }
       if (n <= 0) {
         if (n < 0 && errno == EINTR) continue;
-        exhausted = true;  // EAGAIN, or an error the next wait reports again
+        d.exhausted = true;  // EAGAIN, or an error the next wait reports again
         break;
       }
-      delivered = true;
+      d.delivered = true;
+      awaiting = std::max<std::int64_t>(0, awaiting - n);
       for (int i = 0; i < n && running; ++i) {
         if (rx_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
         receiver(std::span<const std::uint8_t>(
@@ -149,7 +168,7 @@ struct RawSocketLink::State {
     }
     flush_sends();
     in_batch = false;
-    return exhausted;
+    return d;
   }
 };
 
@@ -268,7 +287,10 @@ std::error_code RawSocketLink::send(std::span<const std::uint8_t> frame) {
   }
   for (;;) {
     ssize_t n = ::send(s.fd, frame.data(), frame.size(), MSG_DONTWAIT);
-    if (n >= 0) return {};
+    if (n >= 0) {
+      ++s.awaiting;
+      return {};
+    }
     if (errno == EINTR) continue;
     if (errno == ENOBUFS || errno == EAGAIN || errno == EWOULDBLOCK) {
       ++s.send_drops;
