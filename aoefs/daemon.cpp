@@ -22,6 +22,7 @@
 #include "aoefs/human_size.hpp"
 #include "aoefs/link_opening.hpp"
 #include "aoefs/log.hpp"
+#include "aoefs/memory_policy.hpp"
 #include "aoefs/lock_service.hpp"
 #include "aoefs/options.hpp"
 #include "aoefs/read_ahead.hpp"
@@ -97,6 +98,7 @@ int flush_all(TargetTable& table, std::chrono::milliseconds limit) {
 
 int serve(const CommandLine& line, const Settings& settings,
           const std::vector<std::string>& fuse_options, Background& background) {
+  apply_memory_policy();
   boost::asio::io_context io;
   std::vector<std::string> interfaces = settings.interfaces;
   if (interfaces.empty()) {

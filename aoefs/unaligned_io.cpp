@@ -33,15 +33,18 @@ void read_bytes(std::shared_ptr<blockdev::BlockDevice> device, std::uint64_t off
   }
   if (length > size - offset) length = static_cast<std::size_t>(size - offset);
   const SectorSpan span = sector_span(offset, length);
-  auto buffer = std::make_shared<std::vector<std::uint8_t>>(span.count * kSectorSize);
-  std::span<std::uint8_t> whole(*buffer);
-  device->read(span.first, static_cast<std::uint32_t>(span.count), whole,
+  // Not zero-filled: the device overwrites every byte (a memset of each
+  // read buffer was 4 % of the daemon's CPU on sequential reads).
+  const std::size_t bytes = span.count * kSectorSize;
+  std::shared_ptr<std::uint8_t[]> buffer(new std::uint8_t[bytes]);
+  device->read(span.first, static_cast<std::uint32_t>(span.count),
+               std::span<std::uint8_t>(buffer.get(), bytes),
                [buffer, span, length, done = std::move(done)](std::error_code ec) {
                  if (ec) {
                    done(ec, {});
                    return;
                  }
-                 done({}, std::span<const std::uint8_t>(*buffer).subspan(span.head_skip, length));
+                 done({}, std::span<const std::uint8_t>(buffer.get() + span.head_skip, length));
                });
 }
 
