@@ -17,7 +17,7 @@ done
 fs_net_up ft1 --targets "1.0:64M" --relay "drop=0.05 dup=0.02 reorder=0.05 delay_ms=0 seed=7"
 fs_mkmount
 MP=$FS_MP
-fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=20
+fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=20,cache_size=0
 fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed: $(ls -la "$MP")"
 
 SIZE=$((48 << 20))

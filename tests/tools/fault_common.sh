@@ -50,6 +50,7 @@ fault_daemon_figures() {
 }
 
 WRITER=$FS_TOOLS/acked_writer  # tests/tools/acked_writer.cpp
+FAULT_TOOLS_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ -x "$WRITER" ] || fs_fail "test tool $WRITER not built"
 
 fault_now() { date +%s.%N; }
@@ -58,9 +59,36 @@ fault_elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }  # FROM TO: seconds, 3
 # fault_wait_acked LOG N PID: until acked_writer's LOG lists N blocks.
 fault_wait_acked() {
   for _ in $(seq 200); do
-    [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+    [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
     kill -0 "$3" 2>/dev/null || fs_fail "writer ended before $2 blocks"
     sleep 0.05
   done
   fs_fail "writer did not reach $2 blocks in 10 s"
 }
+
+# fault_stale_scenario NET MODE PROBABILITY: a network with the relay in
+# stale=PROBABILITY stale_mode=MODE (held copies released after a newer write
+# to their sectors was answered, or after 800 ms), a mount with the block
+# cache off, rewrite_check over 24 blocks through it; fails if any block
+# does not end with the newer write (read back, and in the backing file).
+fault_stale_scenario() {
+  local net=$1 mode=$2 p=$3 start counters blocks=24 daemon
+  fs_net_up "$net" --targets "1.0:16M" --relay "stale=$p stale_mode=$mode stale_hold_ms=800 seed=11"
+  fs_mkmount
+  fs_mount_fg "$FS_MP" -o interfaces=aoe0,dead_timeout=20,cache_size=0
+  fs_wait_file "$FS_MP/e1.0" 10 || fs_fail "e1.0 not listed"
+  fs_note "stale_mode=$mode: $blocks blocks, generation 1 then 2, read back"
+  start=$SECONDS
+  python3 "$FAULT_TOOLS_SRC/rewrite_check.py" "$FS_MP/e1.0" $blocks >"$FS_TMP/rw-$mode.log" 2>&1 ||
+    { cat "$FS_TMP/rw-$mode.log" >&2; fault_figure "$mode: relay $(fault_relay_counters)"; fs_fail "stale_mode=$mode: a stale write undid a newer one (read back through the mount)"; }
+  sleep 1  # every held copy is released by now (stale_hold_ms=800)
+  counters=$(fault_relay_counters)
+  python3 "$FAULT_TOOLS_SRC/rewrite_check.py" --expect "$FS_DIR/e1.0" $blocks >/dev/null ||
+    { fault_figure "$mode: relay $counters"; fs_fail "stale_mode=$mode: vblade's backing file does not hold the newer writes"; }
+  daemon=$(fault_daemon_figures "$FS_MP" e1.0)
+  fault_figure "$mode: $(cat "$FS_TMP/rw-$mode.log") bytes_verified=$((blocks * 4096)) seconds=$((SECONDS - start))"
+  fault_figure "$mode: relay $counters"
+  fault_figure "$mode: daemon $daemon"
+  [ "$(fault_relay_get stale_held "$counters")" -gt 0 ] || fs_fail "stale_mode=$mode: the relay held no write copies"
+}
+
