@@ -5,7 +5,7 @@
 // foreign source MACs, absurd lengths, bad versions, the Response flag
 // clear, error flags with garbage codes.
 //
-//   hostile_target IFACE SECONDS own=S.L real=S.L [every=N] [stats=PATH]
+//   hostile_target IFACE SECONDS own=S.L real=S.L [every=N] [only=NAME,...] [stats=PATH]
 //
 // own=S.L   the address it impersonates: it answers Query Config broadcasts
 //           for it (one valid answer, so the initiator IDENTIFYs it, plus
@@ -17,6 +17,7 @@
 //           foreign source MAC or an undecodable header); garbage read data
 //           would show up as corrupt reads if it were.
 // It never sends a frame that is a valid answer for the real target.
+// only=NAME,... sends just those variants (names as printed), for debugging.
 //
 // Each variant is counted. At exit (SECONDS, SIGTERM or SIGINT) it prints
 // one line per variant and a summary (also to stats=PATH):
@@ -89,7 +90,7 @@ class Hostile {
 
  private:
   enum Id {
-    qc_valid_own, qc_length_past_frame, qc_error_garbage_real, qc_bad_version, qc_response_clear,
+    qc_valid_own, qc_length_past_frame, qc_foreign_error_real, qc_bad_version, qc_response_clear,
     qc_foreign_real_length_past_frame,
     own_identify_truncated, own_error_garbage, own_status_garbage, own_absurd_length, own_wrong_command,
     real_wrong_tag, real_wrong_address, real_foreign_mac, real_foreign_mac_error, real_truncated_wrong_tag,
@@ -98,7 +99,7 @@ class Hostile {
   Variant variants_[18] = {
       {"qc_valid_own", false},
       {"qc_length_past_frame", true},
-      {"qc_error_garbage_real", true},
+      {"qc_foreign_error_real", true},
       {"qc_bad_version", true},
       {"qc_response_clear", true},
       {"qc_foreign_real_length_past_frame", true},
@@ -129,6 +130,7 @@ class Hostile {
   }
 
   void send(Id id, std::vector<std::uint8_t> bytes) {
+    if (!only_.empty() && only_.find("," + std::string(variants_[id].name) + ",") == std::string::npos) return;
     try {
       socket_.send(bytes);
       ++variants_[id].sent;
@@ -173,12 +175,15 @@ class Hostile {
     aoe::Frame r = f;
     r.header.response = false;
     send(qc_response_clear, r);
-    // 4. The real target's address, error flag with a garbage code, real MAC.
+    // 4. The real target's address, error flag with a garbage code, from a
+    //    foreign MAC (from the real one it would be a genuine error answer to
+    //    a Query Config sent to the real target).
     aoe::Frame e = f;
     e.header.target = real_;
+    e.header.src = kForeignMac;
     e.header.error = true;
     e.header.error_code = 0xee;
-    send(qc_error_garbage_real, e);
+    send(qc_foreign_error_real, e);
     // 5. The real target's address from a foreign MAC, undecodable length.
     aoe::Frame g = f;
     g.header.target = real_;
@@ -187,8 +192,9 @@ class Hostile {
     bytes[L::config::length] = 0xff;
     bytes[L::config::length + 1] = 0xff;
     send(qc_foreign_real_length_past_frame, bytes);
-    // 6. One valid answer for the impersonated target, so it gets IDENTIFYed.
-    send(qc_valid_own, f);
+    // 6. One valid answer for the impersonated target, so it gets IDENTIFYed
+    //    (not to a request meant for the real target: it would match nothing).
+    if (req.header.target != real_) send(qc_valid_own, f);
   }
 
   // Requests to the impersonated target: one garbage answer each, with the
@@ -202,9 +208,9 @@ class Hostile {
     a.cmd_status = 0x40;  // DRDY
     a.feature_error = 0;
     f.body = a;
-    aoe::Frame w = f;
-    w.header.command = 0x05;
-    send(own_wrong_command, w);
+    auto wrong = *aoe::encode(f);
+    wrong[aoe::layout::command] = 0x05;  // encode() takes the command from the body
+    send(own_wrong_command, wrong);
     std::vector<std::uint8_t> filler(1500 - 36, 0xff);
     switch (own_answers_++ % 4) {
       case 0: {  // 100 bytes of data where 512 per sector are due
@@ -273,6 +279,11 @@ class Hostile {
 
   aoetest::RawAoeSocket& socket_;
   aoe::TargetAddress own_, real_;
+
+ public:
+  std::string only_;  // ",a,b," or empty: every variant
+
+ private:
   unsigned every_;
   unsigned long real_requests_ = 0, own_answers_ = 0;
 };
@@ -286,7 +297,7 @@ std::optional<aoe::TargetAddress> parse_address(const std::string& s) {
 }
 
 [[noreturn]] void usage() {
-  std::fprintf(stderr, "usage: hostile_target IFACE SECONDS own=S.L real=S.L [every=N] [stats=PATH]\n");
+  std::fprintf(stderr, "usage: hostile_target IFACE SECONDS own=S.L real=S.L [every=N] [only=NAME,...] [stats=PATH]\n");
   std::exit(2);
 }
 
@@ -313,6 +324,7 @@ int main(int argc, char** argv) {
 
   auto socket = aoetest::RawAoeSocket::open(argv[1]);
   Hostile hostile(socket, *own, *real, every);
+  if (kv.count("only")) hostile.only_ = "," + kv["only"] + ",";
   std::printf("hostile_target on %s: own %s, real %s\n", argv[1], kv["own"].c_str(), kv["real"].c_str());
   std::fflush(stdout);
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
