@@ -2,7 +2,7 @@
 # Nothing lost under a bad wire: the aoe-relay between aoefs and vblade drops
 # 5 %, duplicates 2 % and reorders 5 % of the frames (both directions, seeded).
 # Through the real mount:
-#  1. fio writes 48 MiB with crc32c verify headers (libaio, O_DIRECT, 8 in
+#  1. fio writes 32 MiB with crc32c verify headers (libaio, O_DIRECT, 8 in
 #     flight) and reads them back: zero verify errors, and vblade's backing
 #     file equals what reads through the mount return.
 #  2. mkfs.ext4 on a loop device over the target file, a tree of files
@@ -20,7 +20,7 @@ MP=$FS_MP
 fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=20,cache_size=0
 fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed: $(ls -la "$MP")"
 
-SIZE=$((48 << 20))
+SIZE=$((32 << 20))
 fs_note "fio write + verify (crc32c) of $((SIZE >> 20)) MiB under drop/dup/reorder"
 fio --name=lossy --filename="$MP/e1.0" --size=$SIZE --rw=write --bs=64k \
   --ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 \
