@@ -13,18 +13,25 @@
 source "$(dirname "$0")/../tools/fault_common.sh"
 BS=65536 BLOCKS=384   # 24 MiB
 
+# mount_write_kill DEAD_TIMEOUT N: mounts with that dead_timeout, starts the
+# writer (seed 40+N, log acked$N), SIGKILLs vblade once 32 blocks are
+# acknowledged; sets W (writer pid) and T0 (time of the kill).
+mount_write_kill() {
+  fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=$1
+  fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed"
+  "$WRITER" write "$MP/e1.0" $BS $BLOCKS $((40 + $2)) "$FS_TMP/acked$2" --direct >"$FS_TMP/writer$2.log" 2>&1 &
+  W=$!
+  fault_wait_acked "$FS_TMP/acked$2" 32 $W
+  T0=$(fault_now)
+  "$AOENET" target ft4 kill 1.0 >/dev/null
+}
+
 fs_net_up ft4 --targets "1.0:32M"
 fs_mkmount
 MP=$FS_MP
 
 fs_note "1. vblade SIGKILLed mid-write, restarted after 2 s (dead_timeout=8)"
-fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=8
-fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed"
-"$WRITER" write "$MP/e1.0" $BS $BLOCKS 41 "$FS_TMP/acked1" --direct >"$FS_TMP/writer1.log" 2>&1 &
-W=$!
-fault_wait_acked "$FS_TMP/acked1" 32 $W
-T0=$(fault_now)
-"$AOENET" target ft4 kill 1.0 >/dev/null
+mount_write_kill 8 1
 ACKED_AT_KILL=$(wc -l <"$FS_TMP/acked1")
 sleep 2
 "$AOENET" target ft4 start 1.0 32M >/dev/null
@@ -41,13 +48,7 @@ wait "$FS_PID" || fs_fail "daemon exited with status $? after unmount"
 
 fs_note "2. vblade SIGKILLed mid-write, not restarted (dead_timeout=4): EIO in bounds"
 DEAD=4 MARGIN=2
-fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=$DEAD
-fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed"
-"$WRITER" write "$MP/e1.0" $BS $BLOCKS 42 "$FS_TMP/acked2" --direct >"$FS_TMP/writer2.log" 2>&1 &
-W=$!
-fault_wait_acked "$FS_TMP/acked2" 32 $W
-T0=$(fault_now)
-"$AOENET" target ft4 kill 1.0 >/dev/null
+mount_write_kill $DEAD 2
 rc=0
 # The bound is checked below; this only stops a hang from stalling the suite.
 timeout $((DEAD + 20)) tail --pid=$W -f /dev/null || fs_fail "writer still blocked $((DEAD + 20)) s after the kill (hang)"
