@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 
 namespace {
@@ -40,13 +41,19 @@ void fill(unsigned char* p, std::size_t n, std::uint64_t seed, std::uint64_t blo
   }
 }
 
-unsigned char* aligned_buffer(std::size_t n) {
+struct Free {
+  void operator()(unsigned char* p) const { std::free(p); }
+};
+using Buffer = std::unique_ptr<unsigned char[], Free>;
+
+// Page-aligned, for O_DIRECT.
+Buffer aligned_buffer(std::size_t n) {
   void* p = nullptr;
   if (posix_memalign(&p, 4096, n) != 0) {
     std::perror("posix_memalign");
     std::exit(2);
   }
-  return static_cast<unsigned char*>(p);
+  return Buffer(static_cast<unsigned char*>(p));
 }
 
 [[noreturn]] void failed(const char* what, long block, int err, std::chrono::steady_clock::time_point t0) {
@@ -69,7 +76,8 @@ int write_blocks(const char* path, std::size_t bs, long blocks, std::uint64_t se
     std::perror(log);
     return 2;
   }
-  unsigned char* buf = aligned_buffer(bs);
+  const Buffer owned = aligned_buffer(bs);
+  unsigned char* buf = owned.get();
   for (long i = 0; i < blocks; ++i) {
     fill(buf, bs, seed, static_cast<std::uint64_t>(i));
     auto t0 = std::chrono::steady_clock::now();
@@ -92,8 +100,9 @@ int verify_blocks(const char* path, std::size_t bs, std::uint64_t seed, const ch
     return 2;
   }
   std::ifstream in(log);
-  unsigned char* want = aligned_buffer(bs);
-  unsigned char* got = aligned_buffer(bs);
+  const Buffer want_buffer = aligned_buffer(bs), got_buffer = aligned_buffer(bs);
+  unsigned char* want = want_buffer.get();
+  unsigned char* got = got_buffer.get();
   long count = 0, block = 0;
   while (in >> block) {
     fill(want, bs, seed, static_cast<std::uint64_t>(block));

@@ -92,3 +92,6 @@ fault_stale_scenario() {
   [ "$(fault_relay_get stale_held "$counters")" -gt 0 ] || fs_fail "stale_mode=$mode: the relay held no write copies"
 }
 
+
+# On failure, the daemon's log tells why (fs_cleanup's $rc is in scope).
+FS_CLEANUP_HOOKS+=('[ "$rc" -eq 0 ] || { echo "--- aoefs log (tail):" >&2; tail -n 150 "$FS_TMP/aoefs.log" >&2 2>/dev/null; }')
