@@ -11,4 +11,4 @@
 # vblade's backing file after every held copy was released.
 # (fault_stale_duplicate.sh: the same attack with a network duplicate.)
 source "$(dirname "$0")/../tools/fault_common.sh"
-fault_stale_scenario ft2 orig 0.08
+fault_stale_scenario ft2 orig 0.08 800

@@ -66,14 +66,14 @@ fault_wait_acked() {
   fs_fail "writer did not reach $2 blocks in 10 s"
 }
 
-# fault_stale_scenario NET MODE PROBABILITY: a network with the relay in
-# stale=PROBABILITY stale_mode=MODE (held copies released after a newer write
-# to their sectors was answered, or after 800 ms), a mount with the block
+# fault_stale_scenario NET MODE PROBABILITY HOLD_MS: a network with the relay
+# in stale=PROBABILITY stale_mode=MODE (held copies released after a newer
+# write to their sectors was answered, or after HOLD_MS), a mount with the block
 # cache off, rewrite_check over 24 blocks through it; fails if any block
 # does not end with the newer write (read back, and in the backing file).
 fault_stale_scenario() {
-  local net=$1 mode=$2 p=$3 start counters blocks=24 daemon
-  fs_net_up "$net" --targets "1.0:16M" --relay "stale=$p stale_mode=$mode stale_hold_ms=800 seed=11"
+  local net=$1 mode=$2 p=$3 hold=$4 start counters blocks=24 daemon
+  fs_net_up "$net" --targets "1.0:16M" --relay "stale=$p stale_mode=$mode stale_hold_ms=$hold seed=11"
   fs_mkmount
   fs_mount_fg "$FS_MP" -o interfaces=aoe0,dead_timeout=20,cache_size=0
   fs_wait_file "$FS_MP/e1.0" 10 || fs_fail "e1.0 not listed"
@@ -81,7 +81,7 @@ fault_stale_scenario() {
   start=$SECONDS
   python3 "$FAULT_TOOLS_SRC/rewrite_check.py" "$FS_MP/e1.0" $blocks >"$FS_TMP/rw-$mode.log" 2>&1 ||
     { cat "$FS_TMP/rw-$mode.log" >&2; fault_figure "$mode: relay $(fault_relay_counters)"; fs_fail "stale_mode=$mode: a stale write undid a newer one (read back through the mount)"; }
-  sleep 1  # every held copy is released by now (stale_hold_ms=800)
+  sleep 1  # every held copy is released by now (HOLD_MS <= 800)
   counters=$(fault_relay_counters)
   python3 "$FAULT_TOOLS_SRC/rewrite_check.py" --expect "$FS_DIR/e1.0" $blocks >/dev/null ||
     { fault_figure "$mode: relay $counters"; fs_fail "stale_mode=$mode: vblade's backing file does not hold the newer writes"; }
@@ -90,6 +90,10 @@ fault_stale_scenario() {
   fault_figure "$mode: relay $counters"
   fault_figure "$mode: daemon $daemon"
   [ "$(fault_relay_get stale_held "$counters")" -gt 0 ] || fs_fail "stale_mode=$mode: the relay held no write copies"
+  # Within the guard's bounds no newer write may reach the wire while a held
+  # copy of an older one is still waiting.
+  [ "$(fault_relay_get stale_after_newer "$counters")" = 0 ] ||
+    fs_fail "stale_mode=$mode: a newer write was sent while a stale copy was still held"
 }
 
 
