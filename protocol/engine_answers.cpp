@@ -22,8 +22,14 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
     return;
   }
   const Header& h = *header;
-  if (!h.response) return;  // a request (another initiator's, or our own echo)
-  if (h.dst != links_[link]->mac() && !h.dst.is_broadcast()) return;  // for another initiator
+  const bool to_us = h.dst == links_[link]->mac();
+  if (!h.response) {
+    // A request: another initiator's (to a target or broadcast) is not ours
+    // to count; one addressed to this initiator's own MAC is garbage.
+    if (to_us) ++link_stats_.unmatched;
+    return;
+  }
+  if (!to_us && !h.dst.is_broadcast()) return;  // for another initiator
   const auto match = tags_.classify(h.tag);
   if (match == TagTable<PendingFrame>::Match::current) {
     const std::uint16_t slot = TagTable<PendingFrame>::slot_of(h.tag);
@@ -57,7 +63,13 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
     return;
   }
   if (match == TagTable<PendingFrame>::Match::stale) {
-    if (Target* t = find(h.target)) {
+    // A late answer to a copy we no longer wait for — if it comes from one
+    // of the target's own ports; from any other MAC it is a stranger's.
+    Target* t = find(h.target);
+    const bool from_target = t && std::any_of(t->paths.begin(), t->paths.end(), [&](const Path& p) {
+      return p.link == link && p.mac == h.src;
+    });
+    if (from_target) {
       ++t->stats.duplicates;
       heard_from(*t, now);
       return;

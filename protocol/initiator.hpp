@@ -90,7 +90,8 @@ struct TargetStats {
 struct LinkStats {
   std::uint64_t frames_received = 0;
   std::uint64_t malformed = 0;       // decode() failed
-  std::uint64_t unmatched = 0;       // no outstanding request with that tag/MAC/address/command
+  std::uint64_t unmatched = 0;       // no outstanding request with that tag/MAC/address/command,
+                                     // a late answer from a MAC not the target's, a request sent to us
 };
 
 struct ConfigReply {
