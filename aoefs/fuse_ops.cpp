@@ -38,7 +38,9 @@ struct OpenFile {
   std::shared_ptr<blockdev::BlockDevice> device;
   std::shared_ptr<RangeLock> lock;
   bool writable = false;
-  std::string snapshot;
+  // Shared so that a read holds the text while it replies: under ASan a
+  // RELEASE of the handle was seen running while a READ of it replied.
+  std::shared_ptr<const std::string> snapshot;
 };
 
 FsContext& context(fuse_req_t req) { return *static_cast<FsContext*>(fuse_req_userdata(req)); }
@@ -194,14 +196,15 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   OpenFile* of = nullptr;
   if (ino == kStatsInode) {
     if (writable) return (void)fuse_reply_err(req, EACCES);
-    of = new OpenFile{nullptr, nullptr, false, collect_stats(ctx)};
+    of = new OpenFile{nullptr, nullptr, false,
+                      std::make_shared<const std::string>(collect_stats(ctx))};
     fi->direct_io = 1;
   } else {
     auto f = ctx.table->by_inode(ino);
     if (!f || !f->device) return (void)fuse_reply_err(req, ENOENT);
     if (writable && ctx.options.read_only) return (void)fuse_reply_err(req, EROFS);
     of = new OpenFile{cache::open_read_stream(f->device, ctx.max_read_ahead_bytes), f->lock,
-                      writable, {}};
+                      writable, nullptr};
     fi->direct_io = ctx.options.direct_io ? 1 : 0;
     log_message(LogLevel::debug, "open %s flags 0x%x", f->name.c_str(), fi->flags);
   }
@@ -220,7 +223,8 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_in
   auto& of = open_file(fi);
   if (offset < 0) return (void)fuse_reply_err(req, EINVAL);
   if (!of.device) {
-    const auto& text = of.snapshot;
+    const std::shared_ptr<const std::string> hold = of.snapshot;
+    const std::string& text = *hold;
     const std::size_t start = std::min<std::size_t>(static_cast<std::size_t>(offset), text.size());
     fuse_reply_buf(req, text.data() + start, std::min(size, text.size() - start));
     return;

@@ -1,6 +1,8 @@
 // parse_identify(): see identify.hpp for the word layout.
 #include "protocol/identify.hpp"
 
+#include "protocol/ata.hpp"
+
 #include "protocol/byte_order.hpp"
 
 namespace aoe {
@@ -49,6 +51,10 @@ Result<IdentifyInfo> parse_identify(Page page) {
   const std::uint16_t w83 = word(page, 83);
   info.lba48 = w83 & kW83Lba48;
   info.flush_cache_ext = w83 & kW83FlushCacheExt;
+  // ATA addresses 48 bits: a larger count is garbage (a hostile or broken
+  // target), and as bytes it could overflow the file size.
+  if (info.lba48 && info.lba48_sectors > kMaxLba48 + 1)
+    return DecodeError{DecodeErrc::field_out_of_range, "identify: LBA48 capacity exceeds 2^48 sectors"};
   return info;
 }
 

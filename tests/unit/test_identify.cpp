@@ -89,7 +89,7 @@ TEST_CASE("identify: LBA28 and LBA48 capacities", "[identify]") {
     auto page = vblade_page();
     put_word(page, 60, 0xffff);
     put_word(page, 61, 0x0fff);
-    const std::uint64_t sectors = 0x0001'2345'6789'abcd;
+    const std::uint64_t sectors = 0x0000'2345'6789'abcd;  // below 2^48
     for (int i = 0; i < 4; ++i) put_word(page, 100 + i, static_cast<std::uint16_t>(sectors >> (16 * i)));
     auto info = aoe::parse_identify(page);
     REQUIRE(info.ok());
@@ -108,6 +108,17 @@ TEST_CASE("identify: LBA28 and LBA48 capacities", "[identify]") {
     CHECK_FALSE(info->lba48);
     CHECK(info->lba28_sectors == 0x01235678);
     CHECK(info->capacity_sectors() == 0x01235678);
+  }
+  SECTION("an LBA48 count beyond 2^48 sectors is an error, 2^48 itself is fine") {
+    auto page = vblade_page();
+    for (int i = 0; i < 4; ++i) put_word(page, 100 + i, 0xffff);
+    auto bad = aoe::parse_identify(page);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().code == aoe::DecodeErrc::field_out_of_range);
+    for (int i = 0; i < 4; ++i) put_word(page, 100 + i, i == 3 ? 1 : 0);  // exactly 2^48
+    auto max = aoe::parse_identify(page);
+    REQUIRE(max.ok());
+    CHECK(max->capacity_sectors() == std::uint64_t{1} << 48);
   }
   SECTION("FLUSH CACHE EXT advertised: word 83 bit 13") {
     auto page = vblade_page();
