@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the fault suite (tests/integration/fault_*.sh), on top of
 # fs_common.sh (daemon under nsenter --net, mount visible on the host,
 # cleanup trap). Every scenario prints its figures as lines starting with

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the filesystem integration tests (tests/integration/fs_*.sh).
 # Source it; it sets -euo pipefail, checks the environment (fails loudly,
 # never skips) and installs a cleanup trap that unmounts everything the test
