@@ -29,7 +29,17 @@ void check(bool ok, const char* what) {
 
 void check_identify(std::span<const std::uint8_t> data) {
   auto info = aoe::parse_identify(data);
-  check(info.ok() == (data.size() >= aoe::kIdentifySize), "parse_identify: ok iff >= 512 bytes");
+  if (data.size() < aoe::kIdentifySize) {
+    check(!info.ok() && info.error().code == aoe::DecodeErrc::truncated,
+          "parse_identify: fewer than 512 bytes are truncated");
+    return;
+  }
+  // Words 83 (bit 10: LBA48) and 100-103 (the LBA48 count, at most 2^48).
+  const bool lba48 = data[2 * 83 + 1] & 0x04;
+  std::uint64_t lba48_sectors = 0;
+  for (int i = 7; i >= 0; --i) lba48_sectors = lba48_sectors << 8 | data[2 * 100 + i];
+  const bool possible = !lba48 || lba48_sectors <= (std::uint64_t{1} << 48);
+  check(info.ok() == possible, "parse_identify: ok iff 512 bytes and a possible LBA48 capacity");
   if (info.ok()) {
     for (const std::string* s : {&info->model, &info->serial, &info->firmware})
       for (char c : *s) check(c >= 0x20 && c <= 0x7e, "parse_identify: printable strings");
