@@ -211,10 +211,15 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   fi->fh = reinterpret_cast<std::uint64_t>(of);
   fi->keep_cache = 0;
   fi->noflush = 1;  // close() has nothing to write back: every write was acknowledged
-  if (fuse_reply_open(req, fi) == -ENOENT) delete of;  // the opener was interrupted
+  ctx.open_files.add(of);
+  if (fuse_reply_open(req, fi) == -ENOENT) {  // the opener was interrupted
+    ctx.open_files.remove(of);
+    delete of;
+  }
 }
 
 void op_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  context(req).open_files.remove(&open_file(fi));
   delete &open_file(fi);
   reply_release(req, ino, fi);
 }
@@ -313,9 +318,16 @@ void op_no_rename(fuse_req_t req, fuse_ino_t, const char*, fuse_ino_t, const cha
   fuse_reply_err(req, EPERM);
 }
 
+// The session ends: files still open get no RELEASE any more.
+void op_destroy(void* userdata) {
+  auto& ctx = *static_cast<FsContext*>(userdata);
+  for (void* handle : ctx.open_files.take_all()) delete static_cast<OpenFile*>(handle);
+}
+
 fuse_lowlevel_ops make_operations() {
   fuse_lowlevel_ops ops{};
   ops.init = op_init;
+  ops.destroy = op_destroy;
   ops.lookup = op_lookup;
   ops.getattr = op_getattr;
   ops.setattr = op_setattr;

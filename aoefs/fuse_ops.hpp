@@ -32,6 +32,9 @@
 
 #include <ctime>
 #include <functional>
+#include <mutex>
+#include <unordered_set>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -62,6 +65,31 @@ struct FsOptions {
 };
 
 // The session's userdata: must outlive the session.
+// The handles of files open on the mount. A file still open when the
+// daemon stops never gets its RELEASE; the session's destroy frees what is
+// left here, so nothing the handles hold (devices, streams) outlives it.
+class OpenFileRegistry {
+ public:
+  void add(void* handle) {
+    std::lock_guard lock(mutex_);
+    handles_.insert(handle);
+  }
+  void remove(void* handle) {
+    std::lock_guard lock(mutex_);
+    handles_.erase(handle);
+  }
+  std::vector<void*> take_all() {
+    std::lock_guard lock(mutex_);
+    std::vector<void*> all(handles_.begin(), handles_.end());
+    handles_.clear();
+    return all;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_set<void*> handles_;
+};
+
 struct FsContext {
   TargetTable* table = nullptr;
   // The AoE initiator behind the files: target metadata, config-string
@@ -79,6 +107,7 @@ struct FsContext {
   // kernel keeps flock local.
   ConfigLocks* locks = nullptr;
   FsOptions options;
+  OpenFileRegistry open_files;
 };
 
 const fuse_lowlevel_ops& filesystem_operations();

@@ -34,6 +34,11 @@ FS_TMP=$(mktemp -d /tmp/aoefs-test.XXXXXX)
 fs_cleanup() {
   local rc=$?
   set +e
+  # A failed test shows what the daemons said (sanitizer reports included).
+  if [ $rc -ne 0 ] && [ -s "$FS_TMP/aoefs.log" ]; then
+    echo "--- aoefs log (last 60 lines):" >&2
+    tail -n 60 "$FS_TMP/aoefs.log" >&2
+  fi
   for hook in "${FS_CLEANUP_HOOKS[@]}"; do eval "$hook"; done
   for mp in "${FS_MOUNTS[@]}"; do
     if mountpoint -q "$mp" 2>/dev/null; then
