@@ -41,7 +41,9 @@ fs_cleanup() {
   fi
   for hook in "${FS_CLEANUP_HOOKS[@]}"; do eval "$hook"; done
   for mp in "${FS_MOUNTS[@]}"; do
-    if mountpoint -q "$mp" 2>/dev/null; then
+    # /proc/mounts, not mountpoint(1): a mount whose daemon died answers
+    # ENOTCONN, and mountpoint calls that "not a mount point".
+    if grep -qs " $mp fuse" /proc/mounts; then
       umount "$mp" 2>/dev/null || fusermount3 -u -z "$mp" 2>/dev/null
     fi
   done
