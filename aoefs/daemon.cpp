@@ -148,9 +148,6 @@ int serve(const CommandLine& line, const Settings& settings,
   context.cache = &block_cache;
   context.max_read_ahead_bytes = settings.cache_read_ahead;
   context.locks = &lock_service.locks();
-  context.lock_holder = [&locks = lock_service.locks()](aoe::TargetAddress target) {
-    return locks.held_lock_string(target);
-  };
   context.options.uid = settings.uid.value_or(::getuid());
   context.options.gid = settings.gid.value_or(::getgid());
   context.options.file_mode = 0666 & ~settings.umask;

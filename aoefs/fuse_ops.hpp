@@ -31,7 +31,6 @@
 #include <fuse_lowlevel.h>
 
 #include <ctime>
-#include <functional>
 #include <mutex>
 #include <unordered_set>
 #include <vector>
@@ -100,11 +99,8 @@ struct FsContext {
   // Each open file reads through its own read-ahead stream over it.
   cache::BlockCache* cache = nullptr;
   std::uint64_t max_read_ahead_bytes = 0;  // per open file, for the stream
-  // Our lock string for a target while this mount holds its flock, for
-  // the stats file; may be empty.
-  std::function<std::optional<std::string>(aoe::TargetAddress)> lock_holder;
-  // flock(2) mapped to config-string locks (flock_ops.hpp); null: the
-  // kernel keeps flock local.
+  // flock(2) mapped to config-string locks (flock_ops.hpp), also asked by
+  // the stats file who holds what; null: the kernel keeps flock local.
   ConfigLocks* locks = nullptr;
   FsOptions options;
   OpenFileRegistry open_files;

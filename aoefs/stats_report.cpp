@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "aoefs/config_lock.hpp"
 #include "aoefs/fuse_ops.hpp"
 #include "cache/block_cache.hpp"
 #include "cache/stats_text.hpp"
@@ -148,7 +149,7 @@ std::string collect_stats(const FsContext& context) {
       if (auto info = context.initiator->target(f.address)) t.info = *info;
       t.info.address = f.address;
       if (auto stats = context.initiator->stats(f.address)) t.stats = *stats;
-      if (context.lock_holder) t.lock_holder = context.lock_holder(f.address);
+      if (context.locks) t.lock_holder = context.locks->held_lock_string(f.address);
       targets.push_back(std::move(t));
     }
   }
