@@ -8,8 +8,8 @@
 // unchanged (timeouts after the dead timeout, AoE and ATA errors).
 #pragma once
 
-#include "cache/block_device.hpp"
-#include "protocol/header.hpp"
+#include "cache/blockdev/block_device.hpp"
+#include "protocol/codec/header.hpp"
 
 namespace aoe {
 class Initiator;

@@ -2,8 +2,7 @@
 
 #include <unistd.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
+#include "protocol/asio.hpp"
 #include <chrono>
 #include <climits>
 #include <condition_variable>
@@ -18,14 +17,15 @@
 
 #include "aoefs/aoe_block_device.hpp"
 #include "aoefs/background.hpp"
-#include "aoefs/fuse_mount.hpp"
-#include "aoefs/human_size.hpp"
-#include "aoefs/link_opening.hpp"
-#include "aoefs/log.hpp"
+#include "aoefs/fs/fuse_mount.hpp"
+#include "aoefs/util/human_size.hpp"
+#include "aoefs/link/link_opening.hpp"
+#include "aoefs/util/log.hpp"
+#include "aoefs/util/target_name.hpp"
 #include "aoefs/memory_policy.hpp"
-#include "aoefs/lock_service.hpp"
-#include "aoefs/options.hpp"
-#include "aoefs/read_ahead.hpp"
+#include "aoefs/locks/lock_service.hpp"
+#include "aoefs/settings/options.hpp"
+#include "aoefs/fs/read_ahead.hpp"
 #include "cache/block_cache.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/interfaces.hpp"

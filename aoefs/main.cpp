@@ -5,10 +5,10 @@
 #include <string_view>
 
 #include "aoefs/daemon.hpp"
-#include "aoefs/discover_command.hpp"
-#include "aoefs/stat_command.hpp"
-#include "aoefs/unlock_command.hpp"
-#include "aoefs/usage.hpp"
+#include "aoefs/cli/discover_command.hpp"
+#include "aoefs/cli/stat_command.hpp"
+#include "aoefs/cli/unlock_command.hpp"
+#include "aoefs/cli/usage.hpp"
 
 int main(int argc, char** argv) {
   if (argc >= 2) {

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "cache/block_cache.hpp"
-#include "cache/block_device.hpp"
+#include "cache/blockdev/block_device.hpp"
 #include "cache/cache_config.hpp"
 #include "cache/completion_thread.hpp"
 

@@ -18,7 +18,7 @@
 #include <memory>
 
 #include "cache/block_cache.hpp"
-#include "cache/block_device.hpp"
+#include "cache/blockdev/block_device.hpp"
 
 namespace cache {
 

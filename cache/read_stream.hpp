@@ -26,7 +26,7 @@
 #include <memory>
 #include <mutex>
 
-#include "cache/block_device.hpp"
+#include "cache/blockdev/block_device.hpp"
 #include "cache/cached_device.hpp"
 
 namespace cache {

@@ -60,7 +60,7 @@
 
 #include "protocol/clock.hpp"
 #include "protocol/congestion_window.hpp"
-#include "protocol/frame.hpp"
+#include "protocol/codec/frame.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/link.hpp"
 #include "protocol/rtt_estimator.hpp"

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cstring>
 
-#include "protocol/ata.hpp"
+#include "protocol/codec/ata.hpp"
 #include "protocol/engine_state.hpp"
-#include "protocol/error.hpp"
-#include "protocol/identify.hpp"
+#include "protocol/codec/error.hpp"
+#include "protocol/codec/identify.hpp"
 
 namespace aoe {
 

@@ -8,16 +8,12 @@
 // fires early (its deadline went away) is harmless.
 #include "protocol/initiator.hpp"
 
-#include <utility>
-// (utility first: Boost 1.74 Asio on g++ 12)
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include "protocol/asio.hpp"
 
 #include <mutex>
 
 #include "protocol/engine.hpp"
-#include "protocol/error.hpp"
+#include "protocol/codec/error.hpp"
 
 namespace aoe {
 

@@ -28,12 +28,12 @@
 #include <system_error>
 #include <vector>
 
-#include "protocol/header.hpp"
+#include "protocol/codec/header.hpp"
 #include "protocol/link.hpp"
-#include "protocol/mac_address.hpp"
-#include "protocol/mac_mask.hpp"
-#include "protocol/query_config.hpp"
-#include "protocol/reserve.hpp"
+#include "protocol/codec/mac_address.hpp"
+#include "protocol/codec/mac_mask.hpp"
+#include "protocol/codec/query_config.hpp"
+#include "protocol/codec/reserve.hpp"
 
 namespace boost::asio {
 class io_context;

@@ -7,7 +7,7 @@
 #include <system_error>
 #include <vector>
 
-#include "protocol/mac_address.hpp"
+#include "protocol/codec/mac_address.hpp"
 
 namespace aoe {
 

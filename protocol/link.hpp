@@ -17,7 +17,7 @@
 #include <string>
 #include <system_error>
 
-#include "protocol/mac_address.hpp"
+#include "protocol/codec/mac_address.hpp"
 
 namespace aoe {
 

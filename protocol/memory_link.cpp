@@ -1,9 +1,6 @@
 #include "protocol/memory_link.hpp"
 
-#include <utility>
-// (utility first: Boost 1.74 Asio on g++ 12)
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
+#include "protocol/asio.hpp"
 
 #include <mutex>
 #include <vector>

@@ -1,10 +1,6 @@
 #include "protocol/raw_socket_link.hpp"
 
-#include <utility>
-// (utility first: Boost 1.74 Asio on g++ 12)
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/post.hpp>
+#include "protocol/asio.hpp"
 
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -19,7 +15,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "protocol/header.hpp"
+#include "protocol/codec/header.hpp"
 #include "protocol/interfaces.hpp"
 
 namespace aoe {

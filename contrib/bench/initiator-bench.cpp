@@ -13,7 +13,7 @@
 // outstanding, until MAX_BYTES are done: the initiator-alone counterpart of
 // fio's random 4k jobs. Latency is per operation, issue to completion.
 #include <utility>
-#include <boost/asio/io_context.hpp>
+#include "protocol/asio.hpp"
 
 #include <algorithm>
 #include <chrono>

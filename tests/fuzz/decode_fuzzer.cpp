@@ -1,4 +1,4 @@
-// libFuzzer target for the AoE codec (protocol/frame.hpp, identify.hpp).
+// libFuzzer target for the AoE codec (protocol/codec/frame.hpp, identify.hpp).
 //
 // Checks, on any input:
 //  * decode(), decode_header() and parse_identify() return (ASan/UBSan watch
@@ -12,9 +12,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "protocol/frame.hpp"
-#include "protocol/frame_equal.hpp"
-#include "protocol/identify.hpp"
+#include "protocol/codec/frame.hpp"
+#include "protocol/codec/frame_equal.hpp"
+#include "protocol/codec/identify.hpp"
 
 namespace {
 

@@ -4,8 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <utility>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
+#include "protocol/asio.hpp"
 
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -20,7 +19,7 @@
 #include <random>
 #include <thread>
 
-#include "protocol/error.hpp"
+#include "protocol/codec/error.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/raw_socket_link.hpp"
 #include "support/aoe_network.hpp"

@@ -9,7 +9,7 @@
 #include <map>
 #include <variant>
 
-#include "protocol/frame.hpp"
+#include "protocol/codec/frame.hpp"
 #include "support/aoe_network.hpp"
 #include "support/raw_socket.hpp"
 

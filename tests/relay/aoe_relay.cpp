@@ -50,7 +50,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/frame_layout.hpp"
+#include "protocol/codec/frame_layout.hpp"
 
 namespace {
 
@@ -73,7 +73,7 @@ struct Counters {
                      send_errors = 0, stale_held = 0, stale_after_newer = 0, stale_timeout = 0;
 };
 
-// An ATA write request as the relay sees it (offsets: protocol/frame_layout.hpp).
+// An ATA write request as the relay sees it (offsets: protocol/codec/frame_layout.hpp).
 struct WriteRequest {
   std::uint32_t tag;
   std::uint64_t lba;

@@ -19,7 +19,7 @@
 #include <system_error>
 #include <vector>
 
-#include "cache/block_device.hpp"
+#include "cache/blockdev/block_device.hpp"
 
 namespace aoetest {
 

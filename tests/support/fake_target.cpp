@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "protocol/ata.hpp"
-#include "protocol/frame.hpp"
+#include "protocol/codec/ata.hpp"
+#include "protocol/codec/frame.hpp"
 
 namespace aoetest {
 namespace {

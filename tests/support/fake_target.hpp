@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "protocol/header.hpp"
-#include "protocol/mac_address.hpp"
+#include "protocol/codec/header.hpp"
+#include "protocol/codec/mac_address.hpp"
 
 namespace aoetest {
 

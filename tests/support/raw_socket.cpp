@@ -12,7 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "protocol/header.hpp"
+#include "protocol/codec/header.hpp"
 
 namespace aoetest {
 namespace {

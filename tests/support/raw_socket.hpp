@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/mac_address.hpp"
+#include "protocol/codec/mac_address.hpp"
 
 namespace aoetest {
 

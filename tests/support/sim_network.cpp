@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "protocol/frame.hpp"
+#include "protocol/codec/frame.hpp"
 
 namespace aoetest {
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "aoefs/fuse_mount.hpp"
+#include "aoefs/fs/fuse_mount.hpp"
 #include "support/memory_block_device.hpp"
 
 int main(int argc, char** argv) {

@@ -39,9 +39,9 @@
 #include <string>
 #include <vector>
 
-#include "protocol/ata.hpp"
-#include "protocol/frame.hpp"
-#include "protocol/frame_layout.hpp"
+#include "protocol/codec/ata.hpp"
+#include "protocol/codec/frame.hpp"
+#include "protocol/codec/frame_layout.hpp"
 #include "support/raw_socket.hpp"
 
 namespace {

@@ -7,8 +7,8 @@
 #include <span>
 #include <vector>
 
-#include "protocol/frame.hpp"
-#include "protocol/frame_equal.hpp"
+#include "protocol/codec/frame.hpp"
+#include "protocol/codec/frame_equal.hpp"
 
 namespace codec_test {
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/mac_address.hpp"
+#include "protocol/codec/mac_address.hpp"
 
 namespace codec_test {
 

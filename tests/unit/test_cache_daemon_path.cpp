@@ -7,7 +7,7 @@
 #include <future>
 #include <random>
 
-#include "aoefs/unaligned_io.hpp"
+#include "aoefs/fs/unaligned_io.hpp"
 #include "cache/block_cache.hpp"
 #include "cache/read_stream.hpp"
 #include "support/memory_block_device.hpp"

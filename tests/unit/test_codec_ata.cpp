@@ -2,7 +2,7 @@
 // LBA byte order, data views, round trips, truncation.
 #include <catch2/catch.hpp>
 
-#include "protocol/frame.hpp"
+#include "protocol/codec/frame.hpp"
 #include "unit/codec_checks.hpp"
 #include "unit/codec_vectors.hpp"
 

@@ -2,8 +2,8 @@
 // and the header-level rejections (EtherType, version, truncation).
 #include <catch2/catch.hpp>
 
-#include "protocol/error.hpp"
-#include "protocol/frame.hpp"
+#include "protocol/codec/error.hpp"
+#include "protocol/codec/frame.hpp"
 #include "unit/codec_checks.hpp"
 #include "unit/codec_vectors.hpp"
 

@@ -2,7 +2,7 @@
 // frames, directive and MAC lists, counts against the frame size, limits.
 #include <catch2/catch.hpp>
 
-#include "protocol/frame.hpp"
+#include "protocol/codec/frame.hpp"
 #include "unit/codec_checks.hpp"
 #include "unit/codec_vectors.hpp"
 

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "protocol/frame.hpp"
-#include "protocol/query_config.hpp"
+#include "protocol/codec/frame.hpp"
+#include "protocol/codec/query_config.hpp"
 #include "unit/codec_checks.hpp"
 #include "unit/codec_vectors.hpp"
 

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <fstream>
 
-#include "aoefs/config_file.hpp"
-#include "aoefs/options.hpp"
+#include "aoefs/settings/config_file.hpp"
+#include "aoefs/settings/options.hpp"
 
 using namespace aoefs;
 

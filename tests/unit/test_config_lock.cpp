@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "aoefs/config_lock.hpp"
-#include "protocol/error.hpp"
+#include "aoefs/locks/config_lock.hpp"
+#include "protocol/codec/error.hpp"
 
 using aoefs::ConfigLocks;
 using aoefs::LockMode;

@@ -3,8 +3,8 @@
 // config store answers on its own thread, as the initiator does. Checks
 // flock's exclusion at every grant and that nothing stays claimed at the end.
 // Under ThreadSanitizer (clean), one command line:
-//   g++ -std=c++20 -O1 -g -fsanitize=thread -I. -Itests aoefs/config_lock.cpp
-//     protocol/error.cpp tests/unit/test_config_lock*.cpp tests/catch_main.cpp
+//   g++ -std=c++20 -O1 -g -fsanitize=thread -I. -Itests aoefs/locks/config_lock.cpp
+//     protocol/codec/error.cpp tests/unit/test_config_lock*.cpp tests/catch_main.cpp
 //     -o /tmp/lock_tsan -pthread && /tmp/lock_tsan
 #include <catch2/catch.hpp>
 
@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "aoefs/config_lock.hpp"
-#include "protocol/error.hpp"
+#include "aoefs/locks/config_lock.hpp"
+#include "protocol/codec/error.hpp"
 
 namespace {
 

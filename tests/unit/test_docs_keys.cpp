@@ -1,5 +1,5 @@
 // The documentation cannot drift from the code: every configuration key of
-// aoefs/setting_keys.cpp is described in the man page (contrib/aoefs.8, as a
+// aoefs/settings/setting_keys.cpp is described in the man page (contrib/aoefs.8, as a
 // .TP tag), in `aoefs --help` and in the example configuration
 // (contrib/aoefs.toml, as a commented-out "# key = value" line); and that
 // example, uncommented, is a valid configuration.
@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "aoefs/config_file.hpp"
-#include "aoefs/setting_keys.hpp"
-#include "aoefs/usage.hpp"
+#include "aoefs/settings/config_file.hpp"
+#include "aoefs/settings/setting_keys.hpp"
+#include "aoefs/cli/usage.hpp"
 
 using namespace aoefs;
 

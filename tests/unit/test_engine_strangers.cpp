@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "protocol/engine.hpp"
-#include "protocol/frame.hpp"
-#include "protocol/frame_layout.hpp"
+#include "protocol/codec/frame.hpp"
+#include "protocol/codec/frame_layout.hpp"
 #include "support/fake_target.hpp"
 
 namespace {

@@ -2,8 +2,8 @@
 
 #include <cerrno>
 
-#include "aoefs/errno_mapping.hpp"
-#include "protocol/error.hpp"
+#include "aoefs/fs/errno_mapping.hpp"
+#include "protocol/codec/error.hpp"
 
 using aoefs::to_errno;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "protocol/error.hpp"
+#include "protocol/codec/error.hpp"
 
 TEST_CASE("ATA errors keep both registers", "[error]") {
   auto ec = aoe::make_ata_error(0x41, 0x04);

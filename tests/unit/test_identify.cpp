@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/frame.hpp"
-#include "protocol/identify.hpp"
+#include "protocol/codec/frame.hpp"
+#include "protocol/codec/identify.hpp"
 #include "unit/codec_checks.hpp"
 #include "unit/codec_vectors.hpp"
 

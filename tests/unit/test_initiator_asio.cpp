@@ -3,14 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <utility>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
+#include "protocol/asio.hpp"
 
 #include <atomic>
 #include <future>
 #include <thread>
 
-#include "protocol/error.hpp"
+#include "protocol/codec/error.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/memory_link.hpp"
 #include "support/fake_target.hpp"

@@ -7,8 +7,8 @@
 #include <random>
 
 #include "protocol/engine.hpp"
-#include "protocol/error.hpp"
-#include "protocol/frame.hpp"
+#include "protocol/codec/error.hpp"
+#include "protocol/codec/frame.hpp"
 #include "support/sim_network.hpp"
 
 using namespace std::chrono_literals;

@@ -1,7 +1,7 @@
 // MacAddress: text form, parsing, predicates, ordering.
 #include <catch2/catch.hpp>
 
-#include "protocol/mac_address.hpp"
+#include "protocol/codec/mac_address.hpp"
 
 using aoe::MacAddress;
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "aoefs/options.hpp"
+#include "aoefs/settings/options.hpp"
 
 using namespace aoefs;
 

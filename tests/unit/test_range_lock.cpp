@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "aoefs/range_lock.hpp"
+#include "aoefs/fs/range_lock.hpp"
 
 using aoefs::RangeLock;
 

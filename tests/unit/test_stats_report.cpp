@@ -2,9 +2,9 @@
 // (prometheus_parse) and table (stat_command).
 #include <catch2/catch.hpp>
 
-#include "aoefs/prometheus_parse.hpp"
-#include "aoefs/stat_command.hpp"
-#include "aoefs/stats_report.hpp"
+#include "aoefs/stats/prometheus_parse.hpp"
+#include "aoefs/cli/stat_command.hpp"
+#include "aoefs/stats/stats_report.hpp"
 
 using namespace aoefs;
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "aoefs/target_table.hpp"
+#include "aoefs/fs/target_table.hpp"
+#include "aoefs/util/target_name.hpp"
 #include "support/memory_block_device.hpp"
 
 using namespace aoefs;

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <random>
 
-#include "aoefs/unaligned_io.hpp"
+#include "aoefs/fs/unaligned_io.hpp"
 #include "support/memory_block_device.hpp"
 
 using aoefs::RangeLock;

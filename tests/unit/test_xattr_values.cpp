@@ -2,9 +2,10 @@
 
 #include <string>
 
-#include "aoefs/lock_string.hpp"
-#include "aoefs/target_table.hpp"
-#include "aoefs/xattr_values.hpp"
+#include "aoefs/locks/lock_string.hpp"
+#include "aoefs/fs/target_table.hpp"
+#include "aoefs/util/target_name.hpp"
+#include "aoefs/fs/xattr_values.hpp"
 
 using namespace aoefs;
 

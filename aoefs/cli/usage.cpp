@@ -1,0 +1,87 @@
+#include "aoefs/cli/usage.hpp"
+
+namespace aoefs {
+
+std::string_view usage_text() {
+  return R"(usage: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] [SOURCE] MOUNTPOINT
+       aoefs discover [-i IFACE]... [--wait MS]
+       aoefs stat MOUNTPOINT
+       aoefs unlock eSHELF.SLOT --force [-i IFACE]... [--wait MS]
+       aoefs --help | --version
+
+Mounts every ATA-over-Ethernet target found on the network as a regular file
+MOUNTPOINT/e<shelf>.<slot> whose size is the target's capacity. SOURCE (the
+first field of an fstab line, e.g. "aoefs") is accepted and ignored.
+
+options:
+  -f, --foreground        stay in the foreground (same as -o foreground)
+  -d, --debug             log every request, stay in the foreground
+                          (same as -o debug)
+  -c, --config FILE       configuration file (default /etc/aoefs.toml; a
+                          missing default file is fine, a missing --config
+                          file is an error)
+  -o OPT[,OPT...]         mount options; they override the configuration file
+  -h, --help              print this help and exit
+  -V, --version           print the version and exit
+
+mount options (-o) and configuration-file keys (same names):
+  interfaces=IF1:IF2      Ethernet interfaces to use, colon-separated
+                          (TOML: array of strings or "IF1:IF2"; default: every
+                          up, non-loopback Ethernet interface)
+  discovery_interval=S    seconds between discovery broadcasts (default 10)
+  dead_timeout=S          seconds without an answer before I/O fails with EIO
+                          and the target is marked down (default 60)
+  ro                      read-only mount (TOML: read_only = true)
+  rw                      read-write mount (TOML: read_only = false; default)
+  allow_other             let other users access the files (TOML:
+                          allow_other = true)
+  uid=N                   owner of the target files (default: the mounting user)
+  gid=N                   group of the target files (default: the mounting
+                          user's group)
+  umask=OOO               octal mask removed from mode 0666 (default 0177,
+                          i.e. mode 0600)
+  cache_size=N[K|M|G]     block cache budget for all targets together
+                          (default 64M; 0 = no cache and no daemon read-ahead,
+                          for targets other hosts write to)
+  cache_block_size=N[K]   bytes per cached block, a multiple of 512 (default 64K)
+  cache_read_ahead=N[K|M] largest read-ahead window of one open file (default
+                          4M; 0 = none)
+  cache_expiry=S          seconds a cached block may answer before it is read
+                          again, so other hosts' writes show (default 3)
+  read_ahead_kb=N         kernel read-ahead of the mount in KiB (default 1024;
+                          set in the mount's bdi, /sys/class/bdi/*/read_ahead_kb)
+  direct_io               bypass the kernel page cache: every read reaches the
+                          target (TOML: direct_io = true; default false: reads
+                          are cached and read ahead, the cache is dropped at
+                          every open; writes always reach the target first)
+  foreground              stay in the foreground (TOML: foreground = true)
+  debug                   log every request (TOML: debug = true)
+  log_level=L             error, warning, info (default) or debug; stderr in
+                          the foreground, syslog (daemon) in the background
+  Passed to FUSE: auto_unmount, fsname=NAME, subtype=NAME, and the generic
+  mount flags dev, nodev, suid, nosuid, exec, noexec, atime, noatime, sync,
+  async, dirsync (default_permissions is always on).
+  Accepted and ignored (fstab): defaults, _netdev, auto, noauto, nofail, user,
+  users, nouser, owner, group, x-*, comment=*, relatime (the default).
+  Any other option is an error.
+
+Without CAP_NET_RAW (an ordinary user), aoefs gets its sockets from the
+setuid helper <prefix>/libexec/aoefs/aoefs-helper, as allowed by its policy
+<prefix>/etc/aoefs/helper.toml (/etc/aoefs/helper.toml for prefix /usr);
+the mount goes through fusermount3. See aoefs(8).
+
+An invalid file or option prints one message naming the key (and line) and
+exits with code 2; nothing is mounted.
+
+  aoefs discover          lists the targets found (see `aoefs discover --help`)
+  aoefs stat MOUNTPOINT   per-target statistics of a mount as a table
+                          (the raw Prometheus text: cat MOUNTPOINT/.stats)
+  aoefs unlock e1.0 --force
+                          clears a target's config string, e.g. the flock lock
+                          string a crashed holder left (see README: Locks)
+)";
+}
+
+std::string_view version_text() { return "aoefs " AOEFS_VERSION "\n"; }
+
+}  // namespace aoefs

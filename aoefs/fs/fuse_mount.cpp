@@ -1,0 +1,119 @@
+#include "aoefs/fs/fuse_mount.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace aoefs {
+namespace {
+
+// /proc/self/mountinfo escapes blanks and backslashes as \ooo.
+std::string unescape_mountinfo(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size()) {
+      const std::string oct = s.substr(i + 1, 3);
+      if (oct.size() == 3 && oct.find_first_not_of("01234567") == std::string::npos) {
+        out += static_cast<char>(std::stoi(oct, nullptr, 8));
+        i += 3;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+bool is_mount_point(const std::string& real_path) {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, devno, root, point;
+    if (fields >> id >> parent >> devno >> root >> point && unescape_mountinfo(point) == real_path)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string check_mountpoint(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOTCONN) return "mount point " + path + " is busy: a dead FUSE mount is still there (fusermount3 -u " + path + ")";
+    return "mount point " + path + ": " + std::strerror(err);
+  }
+  if (!S_ISDIR(st.st_mode)) return "mount point " + path + " is not a directory";
+  char real[PATH_MAX];
+  if (!::realpath(path.c_str(), real)) return "mount point " + path + ": " + std::strerror(errno);
+  if (is_mount_point(real))
+    return "mount point " + path + " is busy: something is already mounted there";
+  return {};
+}
+
+std::variant<std::unique_ptr<FuseMount>, std::string> FuseMount::mount(
+    FsContext& context, const std::string& mountpoint, const std::vector<std::string>& fuse_options,
+    bool allow_other) {
+  if (auto err = check_mountpoint(mountpoint); !err.empty()) return err;
+  std::unique_ptr<FuseMount> m(new FuseMount);
+  m->mountpoint_ = mountpoint;
+
+  // Permission bits and owner come from our options; the kernel enforces them.
+  std::string opts = "fsname=aoefs,subtype=aoefs,default_permissions,max_read=" +
+                     std::to_string(context.options.max_io_bytes);
+  if (allow_other) opts += ",allow_other";
+  if (context.options.read_only) opts += ",ro";
+  for (const auto& o : fuse_options) opts += "," + o;
+  std::vector<std::string> args_storage = {"aoefs", "-o", opts};
+  if (context.options.debug) args_storage.push_back("-d");
+  std::vector<char*> argv;
+  for (auto& a : args_storage) argv.push_back(a.data());
+  fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
+
+  m->session_ = fuse_session_new(&args, &filesystem_operations(), sizeof(fuse_lowlevel_ops), &context);
+  fuse_opt_free_args(&args);
+  if (!m->session_) return std::string("cannot create the FUSE session (options: " + opts + ")");
+  // SIGINT and SIGTERM always mean "flush and unmount", also when the
+  // starting shell ignored them (e.g. `aoefs -f ... &` in a script); libfuse
+  // only takes over signals that are at their default.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (fuse_set_signal_handlers(m->session_) != 0) return std::string("cannot install signal handlers");
+  m->signals_installed_ = true;
+  if (fuse_session_mount(m->session_, mountpoint.c_str()) != 0) {
+    // libfuse opens /dev/fuse itself before it falls back to fusermount3.
+    if (::geteuid() != 0 && ::access("/dev/fuse", R_OK | W_OK) != 0)
+      return "cannot mount on " + mountpoint +
+             ": /dev/fuse is not readable and writable by this user (it needs mode 0666, as "
+             "Debian's udev rule for fuse3 sets it)";
+    return "cannot mount on " + mountpoint + " (is /dev/fuse available and fusermount3 installed?)";
+  }
+  m->mounted_ = true;
+  return m;
+}
+
+int FuseMount::run() {
+  fuse_loop_config config{};
+  config.clone_fd = 0;
+  config.max_idle_threads = 16;
+  const int rc = fuse_session_loop_mt(session_, &config);
+  return rc > 0 ? rc : 0;
+}
+
+FuseMount::~FuseMount() {
+  if (!session_) return;
+  if (signals_installed_) fuse_remove_signal_handlers(session_);
+  if (mounted_) fuse_session_unmount(session_);
+  fuse_session_destroy(session_);
+}
+
+}  // namespace aoefs

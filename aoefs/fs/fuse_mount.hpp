@@ -1,0 +1,44 @@
+// FuseMount: one mounted FUSE session serving filesystem_operations().
+//
+// Contract: mount() checks the mount point (exists, is a directory, is not
+// already a mount point) and mounts, or returns one error message. run()
+// serves requests on libfuse's multi-threaded loop until the filesystem is
+// unmounted (fusermount3 -u / umount) or SIGINT/SIGTERM/SIGHUP arrives; it
+// returns the signal number, or 0. The destructor unmounts (if still
+// mounted) and destroys the session: every request must have been answered
+// before (stop the device layer first).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "aoefs/fs/fuse_ops.hpp"
+
+namespace aoefs {
+
+// Returns an error message if `path` cannot be mounted on, else empty.
+std::string check_mountpoint(const std::string& path);
+
+class FuseMount {
+ public:
+  static std::variant<std::unique_ptr<FuseMount>, std::string> mount(
+      FsContext& context, const std::string& mountpoint, const std::vector<std::string>& fuse_options,
+      bool allow_other);
+  ~FuseMount();
+  FuseMount(const FuseMount&) = delete;
+  FuseMount& operator=(const FuseMount&) = delete;
+
+  int run();
+  const std::string& mountpoint() const { return mountpoint_; }
+
+ private:
+  FuseMount() = default;
+  fuse_session* session_ = nullptr;
+  bool mounted_ = false;
+  bool signals_installed_ = false;
+  std::string mountpoint_;
+};
+
+}  // namespace aoefs

@@ -1,0 +1,136 @@
+#include "aoefs/fs/unaligned_io.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <cstring>
+#include <utility>
+
+namespace aoefs {
+
+using blockdev::kSectorSize;
+
+SectorSpan sector_span(std::uint64_t offset, std::size_t length) {
+  SectorSpan s;
+  if (length == 0) return s;
+  const std::uint64_t end = offset + length;
+  s.first = offset / kSectorSize;
+  const std::uint64_t end_sector = (end + kSectorSize - 1) / kSectorSize;
+  s.count = end_sector - s.first;
+  s.head_skip = static_cast<std::uint32_t>(offset % kSectorSize);
+  // The first sector is partial if the range starts inside it or ends inside it.
+  s.head_partial = s.head_skip != 0 || end < (s.first + 1) * kSectorSize;
+  // The last sector, if different from the first, is partial if the range ends inside it.
+  s.tail_partial = s.count > 1 && end % kSectorSize != 0;
+  return s;
+}
+
+void read_bytes(std::shared_ptr<blockdev::BlockDevice> device, std::uint64_t offset,
+                std::size_t length, ReadBytesDone done) {
+  const std::uint64_t size = device->size_sectors() * kSectorSize;
+  if (offset >= size || length == 0) {
+    done({}, {});
+    return;
+  }
+  if (length > size - offset) length = static_cast<std::size_t>(size - offset);
+  const SectorSpan span = sector_span(offset, length);
+  // Not zero-filled: the device overwrites every byte (a memset of each
+  // read buffer was 4 % of the daemon's CPU on sequential reads).
+  const std::size_t bytes = span.count * kSectorSize;
+  std::shared_ptr<std::uint8_t[]> buffer(new std::uint8_t[bytes]);
+  device->read(span.first, static_cast<std::uint32_t>(span.count),
+               std::span<std::uint8_t>(buffer.get(), bytes),
+               [buffer, span, length, done = std::move(done)](std::error_code ec) {
+                 if (ec) {
+                   done(ec, {});
+                   return;
+                 }
+                 done({}, std::span<const std::uint8_t>(buffer.get() + span.head_skip, length));
+               });
+}
+
+namespace {
+
+// One write in flight: owns the data, the merged buffer (for unaligned
+// writes) and the lock ticket.
+struct WriteOp : std::enable_shared_from_this<WriteOp> {
+  std::shared_ptr<blockdev::BlockDevice> device;
+  std::shared_ptr<RangeLock> lock;
+  std::vector<std::uint8_t> data;
+  std::vector<std::uint8_t> merged;  // sector-sized copy for read-modify-write
+  SectorSpan span;
+  WriteBytesDone done;
+  RangeLock::Ticket ticket = 0;
+  std::atomic<int> reads_pending{0};
+  std::error_code read_error;
+  std::mutex read_error_mutex;
+
+  void start(RangeLock::Ticket t) {
+    ticket = t;
+    if (!span.head_partial && !span.tail_partial) {
+      write_sectors(data);
+      return;
+    }
+    merged.resize(span.count * kSectorSize);
+    const int reads = (span.head_partial ? 1 : 0) + (span.tail_partial ? 1 : 0);
+    reads_pending = reads;
+    auto self = shared_from_this();
+    if (span.head_partial)
+      device->read(span.first, 1, std::span(merged).first(kSectorSize),
+                   [self](std::error_code ec) { self->edge_read(ec); });
+    if (span.tail_partial)
+      device->read(span.first + span.count - 1, 1, std::span(merged).last(kSectorSize),
+                   [self](std::error_code ec) { self->edge_read(ec); });
+  }
+
+  void edge_read(std::error_code ec) {
+    if (ec) {
+      std::lock_guard g(read_error_mutex);
+      if (!read_error) read_error = ec;
+    }
+    if (--reads_pending != 0) return;
+    if (read_error) {
+      finish(read_error);
+      return;
+    }
+    std::memcpy(merged.data() + span.head_skip, data.data(), data.size());
+    write_sectors(merged);
+  }
+
+  void write_sectors(std::span<const std::uint8_t> sectors) {
+    auto self = shared_from_this();
+    device->write(span.first, static_cast<std::uint32_t>(span.count), sectors,
+                  [self](std::error_code ec) { self->finish(ec); });
+  }
+
+  void finish(std::error_code ec) {
+    lock->release(ticket);
+    done(ec, ec ? 0 : data.size());
+  }
+};
+
+}  // namespace
+
+void write_bytes(std::shared_ptr<blockdev::BlockDevice> device, std::shared_ptr<RangeLock> lock,
+                 std::uint64_t offset, std::vector<std::uint8_t> data, WriteBytesDone done) {
+  const std::uint64_t size = device->size_sectors() * kSectorSize;
+  if (data.empty()) {
+    done({}, 0);
+    return;
+  }
+  if (offset >= size) {
+    done(std::make_error_code(std::errc::no_space_on_device), 0);
+    return;
+  }
+  if (data.size() > size - offset) data.resize(static_cast<std::size_t>(size - offset));
+  auto op = std::make_shared<WriteOp>();
+  op->device = std::move(device);
+  op->lock = std::move(lock);
+  op->span = sector_span(offset, data.size());
+  op->data = std::move(data);
+  op->done = std::move(done);
+  const auto first = op->span.first;
+  const auto count = op->span.count;
+  op->lock->acquire(first, count, [op](RangeLock::Ticket t) { op->start(t); });
+}
+
+}  // namespace aoefs

@@ -1,0 +1,158 @@
+#include "aoefs/fs/xattr_ops.hpp"
+
+#include <sys/xattr.h>
+
+#include <cerrno>
+#include <string>
+
+#include "aoefs/fs/errno_mapping.hpp"
+#include "aoefs/fs/fs_context.hpp"
+#include "aoefs/fs/xattr_values.hpp"
+#include "protocol/initiator.hpp"
+
+namespace aoefs {
+namespace {
+
+
+// getxattr/listxattr: size 0 asks for the length; a smaller buffer is ERANGE.
+void reply_value(fuse_req_t req, std::size_t size, const std::string& value) {
+  if (size == 0) fuse_reply_xattr(req, value.size());
+  else if (value.size() > size) fuse_reply_err(req, ERANGE);
+  else fuse_reply_buf(req, value.data(), value.size());
+}
+
+void reply_error(fuse_req_t req, const std::error_code& ec) { fuse_reply_err(req, to_errno(ec)); }
+
+// The target behind `ino` and the initiator; else replies `absent_errno`
+// (root, .stats: no such attribute) or ENOTSUP (no initiator) and returns false.
+struct Subject {
+  aoe::Initiator* initiator = nullptr;
+  aoe::TargetAddress address;
+};
+bool find_subject(fuse_req_t req, fuse_ino_t ino, int absent_errno, Subject& out) {
+  auto& ctx = context(req);
+  auto f = ctx.table->by_inode(ino);
+  if (!f) return fuse_reply_err(req, absent_errno), false;  // e.g. MOUNTPOINT/.stats
+  if (!ctx.initiator) return fuse_reply_err(req, ENOTSUP), false;
+  out = {ctx.initiator, f->address};
+  return true;
+}
+
+void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
+  const auto which = xattr_by_name(name);
+  if (!which) return (void)fuse_reply_err(req, ENODATA);
+  Subject s;
+  if (!find_subject(req, ino, ENODATA, s)) return;
+  switch (*which) {
+    case Xattr::config:
+      s.initiator->query_config(s.address, aoe::ConfigCommand::read, {},
+                                [req, size](std::error_code ec, const aoe::ConfigReply& r) {
+                                  if (ec) return reply_error(req, ec);
+                                  reply_value(req, size, r.config_storage);
+                                });
+      return;
+    case Xattr::reserve:
+      s.initiator->reserve(s.address, aoe::ReserveMessage{},
+                           [req, size](std::error_code ec, const aoe::ReserveMessage& r) {
+                             if (ec) return reply_error(req, ec);
+                             reply_value(req, size, format_mac_list(r.macs));
+                           });
+      return;
+    case Xattr::mask:
+      s.initiator->mac_mask(s.address, aoe::MacMaskMessage{},
+                            [req, size](std::error_code ec, const aoe::MacMaskMessage& m) {
+                              if (ec) return reply_error(req, ec);
+                              reply_value(req, size, format_mask_list(m));
+                            });
+      return;
+    default: {
+      auto info = s.initiator->target(s.address);
+      if (!info) return (void)fuse_reply_err(req, ENXIO);
+      reply_value(req, size, snapshot_xattr_value(*which, *info));
+    }
+  }
+}
+
+void set_config(fuse_req_t req, const Subject& s, aoe::ConfigCommand cmd, std::string value) {
+  s.initiator->query_config(s.address, cmd, std::move(value),
+                            [req](std::error_code ec, const aoe::ConfigReply&) { reply_error(req, ec); });
+}
+
+void set_reserve(fuse_req_t req, const Subject& s, const ReserveRequest& r) {
+  aoe::ReserveMessage msg;
+  msg.command = static_cast<std::uint8_t>(r.force ? aoe::ReserveCommand::force_set
+                                                  : aoe::ReserveCommand::set);
+  msg.macs = r.macs;
+  s.initiator->reserve(s.address, std::move(msg),
+                       [req](std::error_code ec, const aoe::ReserveMessage&) { reply_error(req, ec); });
+}
+
+// Checks common to setxattr and removexattr: the name is ours and writable,
+// the mount writable. Replies and returns false otherwise.
+bool may_write(fuse_req_t req, Xattr which) {
+  if (!xattr_writable(which)) return fuse_reply_err(req, EPERM), false;
+  if (context(req).options.read_only) return fuse_reply_err(req, EROFS), false;
+  return true;
+}
+
+void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* value, size_t size,
+                 int flags) {
+  const auto which = xattr_by_name(name);
+  if (!which) return (void)fuse_reply_err(req, ENOTSUP);
+  Subject s;
+  if (!find_subject(req, ino, ENOTSUP, s) || !may_write(req, *which)) return;
+  const std::string_view text(value, size);
+  switch (*which) {
+    case Xattr::config: {
+      if (auto ec = check_config_value(text)) return reply_error(req, ec);
+      const auto cmd = (flags & XATTR_CREATE) ? aoe::ConfigCommand::set_if_empty
+                                              : aoe::ConfigCommand::force_set;
+      return set_config(req, s, cmd, std::string(text));
+    }
+    case Xattr::reserve: {
+      auto r = parse_reserve_value(text);
+      if (!r) return (void)fuse_reply_err(req, EINVAL);
+      return set_reserve(req, s, *r);
+    }
+    case Xattr::mask: {
+      auto directives = parse_mask_value(text);
+      if (!directives) return (void)fuse_reply_err(req, EINVAL);
+      aoe::MacMaskMessage msg;
+      msg.command = static_cast<std::uint8_t>(aoe::MaskCommand::edit);
+      msg.directives = std::move(*directives);
+      s.initiator->mac_mask(s.address, std::move(msg),
+                            [req](std::error_code ec, const aoe::MacMaskMessage& m) {
+                              reply_error(req, ec ? ec : mask_error(m.error));
+                            });
+      return;
+    }
+    default: fuse_reply_err(req, EPERM);
+  }
+}
+
+void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
+  const auto which = xattr_by_name(name);
+  if (!which) return (void)fuse_reply_err(req, ENODATA);
+  Subject s;
+  if (!find_subject(req, ino, ENODATA, s) || !may_write(req, *which)) return;
+  if (*which == Xattr::config) return set_config(req, s, aoe::ConfigCommand::force_set, {});
+  if (*which == Xattr::reserve) return set_reserve(req, s, ReserveRequest{});
+  fuse_reply_err(req, EPERM);  // a mask is edited entry by entry, not removed
+}
+
+void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
+  auto& ctx = context(req);
+  const bool target = ctx.initiator && ctx.table->by_inode(ino);
+  reply_value(req, size, target ? xattr_name_list() : std::string{});
+}
+
+}  // namespace
+
+void add_xattr_operations(fuse_lowlevel_ops& ops) {
+  ops.getxattr = op_getxattr;
+  ops.setxattr = op_setxattr;
+  ops.listxattr = op_listxattr;
+  ops.removexattr = op_removexattr;
+}
+
+}  // namespace aoefs

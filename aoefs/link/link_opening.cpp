@@ -1,0 +1,69 @@
+#include "aoefs/link/link_opening.hpp"
+
+#include <unistd.h>
+
+#include "protocol/asio.hpp"
+#include <cerrno>
+
+#include "aoefs/helper/helper_client.hpp"
+#include "protocol/raw_socket_link.hpp"
+
+namespace aoefs {
+namespace {
+
+bool permission_denied(const std::error_code& ec) {
+  return ec == std::errc::operation_not_permitted || ec == std::errc::permission_denied;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& n : names) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
+std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> from_helper(
+    boost::asio::io_context& io, const std::vector<std::string>& interfaces, const LinkNote& note) {
+  const std::string helper = helper::default_helper_path();
+  if (note)
+    note("no CAP_NET_RAW: asking the setuid helper " + helper + " for AoE sockets on " +
+         joined(interfaces));
+  auto got = helper::request_sockets_from_helper(helper, interfaces);
+  if (auto* err = std::get_if<std::string>(&got))
+    return "no permission to open raw sockets (CAP_NET_RAW) and the helper " + helper +
+           " refused: " + *err;
+  std::vector<std::unique_ptr<aoe::Link>> links;
+  for (auto& passed : std::get<0>(got)) {
+    std::error_code ec;
+    auto link = aoe::RawSocketLink::adopt(io, passed.fd, ec);
+    if (!link) return "interface " + passed.interface + ": socket from the helper: " + ec.message();
+    links.push_back(std::move(link));
+  }
+  if (note)
+    note("the helper handed over " + std::to_string(links.size()) +
+         " filtered AoE socket(s); using them");
+  return links;
+}
+
+}  // namespace
+
+std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> open_links(
+    boost::asio::io_context& io, const std::vector<std::string>& interfaces,
+    const LinkNote& note) {
+  std::vector<std::unique_ptr<aoe::Link>> links;
+  for (const auto& name : interfaces) {
+    std::error_code ec;
+    auto link = aoe::RawSocketLink::open(io, name, ec);
+    if (!link) {
+      if (permission_denied(ec) && ::geteuid() != 0) return from_helper(io, interfaces, note);
+      return "interface " + name + ": " +
+             (ec == std::errc::no_such_device ? "no such interface" : ec.message());
+    }
+    links.push_back(std::move(link));
+  }
+  if (note)
+    note("the helper handed over " + std::to_string(links.size()) +
+         " filtered AoE socket(s); using them");
+  return links;
+}
+
+}  // namespace aoefs

@@ -1,0 +1,153 @@
+#include "aoefs/settings/options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "aoefs/settings/config_file.hpp"
+#include "aoefs/settings/setting_keys.hpp"
+
+namespace aoefs {
+namespace {
+
+// FUSE options and the generic VFS mount flags libfuse 3.14 applies (as
+// mount(8) and mount.fuse3 pass them), handed to libfuse unchanged. libfuse
+// rejects relatime, strictatime, diratime, lazytime and their no- forms.
+constexpr std::array<std::string_view, 13> kFuseFlags = {
+    "default_permissions", "auto_unmount", "dev", "nodev", "suid", "nosuid", "exec", "noexec",
+    "atime", "noatime", "sync", "async", "dirsync"};
+constexpr std::array<std::string_view, 2> kFuseValued = {"fsname", "subtype"};
+// fstab bookkeeping that mount(8) may hand us, meaningless to the daemon;
+// and relatime, which every FUSE mount has unless noatime.
+constexpr std::array<std::string_view, 11> kIgnored = {
+    "defaults", "_netdev", "auto", "noauto", "nofail", "user", "users", "nouser", "owner", "group",
+    "relatime"};
+// Prefixes of fstab comments for other programs (x-systemd.*, comment=...).
+constexpr std::array<std::string_view, 2> kIgnoredPrefixes = {"x-", "comment="};
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& list, std::string_view s) {
+  for (auto x : list)
+    if (x == s) return true;
+  return false;
+}
+
+void split_commas(std::string_view text, std::vector<std::string>& out) {
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const auto part = text.substr(start, comma == text.npos ? text.npos : comma - start);
+    if (!part.empty()) out.emplace_back(part);
+    if (comma == text.npos) break;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::variant<CommandLine, UsageError> parse_command_line(int argc, char** argv) {
+  CommandLine line;
+  std::vector<std::string> positional;  // [SOURCE] MOUNTPOINT
+  bool options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    auto next_value = [&](std::string_view opt) -> std::optional<std::string> {
+      if (i + 1 >= argc) return std::nullopt;
+      (void)opt;
+      return std::string(argv[++i]);
+    };
+    if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
+      if (positional.size() == 2)
+        return UsageError{"unexpected argument '" + std::string(arg) +
+                          "' (at most SOURCE and MOUNTPOINT; see aoefs --help)"};
+      positional.emplace_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+    } else if (arg == "-f" || arg == "--foreground") {
+      line.foreground = true;
+    } else if (arg == "-d" || arg == "--debug") {
+      line.debug = true;
+    } else if (arg == "-c" || arg == "--config") {
+      auto v = next_value(arg);
+      if (!v || v->empty()) return UsageError{std::string(arg) + " needs a FILE"};
+      line.config_path = *v;
+    } else if (arg.starts_with("--config=")) {
+      line.config_path = std::string(arg.substr(9));
+      if (line.config_path->empty()) return UsageError{"--config needs a FILE"};
+    } else if (arg == "-o") {
+      auto v = next_value(arg);
+      if (!v) return UsageError{"-o needs OPT[,OPT...]"};
+      split_commas(*v, line.mount_options);
+    } else if (arg.starts_with("-o")) {
+      split_commas(arg.substr(2), line.mount_options);
+    } else {
+      return UsageError{"unknown option '" + std::string(arg) + "' (see aoefs --help)"};
+    }
+  }
+  if (positional.size() == 2) line.source = positional[0];
+  if (!positional.empty()) line.mountpoint = positional.back();
+  if (line.mountpoint.empty()) return UsageError{"missing MOUNTPOINT (see aoefs --help)"};
+  return line;
+}
+
+std::optional<UsageError> apply_mount_options(Settings& settings, const CommandLine& line,
+                                              std::vector<std::string>& fuse_options) {
+  for (const std::string& item : line.mount_options) {
+    const auto eq = item.find('=');
+    const std::string name = item.substr(0, eq);
+    const std::optional<std::string> value =
+        eq == std::string::npos ? std::nullopt : std::optional(item.substr(eq + 1));
+    auto fail = [&](const std::string& why) {
+      return UsageError{"-o " + item + ": " + why};
+    };
+    if (name == "ro" || name == "rw") {
+      if (value) return fail("takes no value");
+      settings.read_only = name == "ro";
+      continue;
+    }
+    if (contains(kIgnored, name)) continue;
+    if (std::any_of(kIgnoredPrefixes.begin(), kIgnoredPrefixes.end(),
+                    [&](std::string_view p) { return item.starts_with(p); }))
+      continue;
+    if (contains(kFuseFlags, name)) {
+      if (value) return fail("takes no value");
+      fuse_options.push_back(name);
+      continue;
+    }
+    if (contains(kFuseValued, name)) {
+      if (!value || value->empty()) return fail("needs a value");
+      fuse_options.push_back(item);
+      continue;
+    }
+    const KeyInfo* key = find_key(name);
+    if (!key) {
+      std::string msg = "unknown option '" + name + "'";
+      if (auto near = closest_key(name); !near.empty())
+        msg += " (did you mean '" + std::string(near) + "'?)";
+      return UsageError{"-o " + item + ": " + msg};
+    }
+    if (key->kind == KeyKind::flag && !value) {
+      apply_key_text(settings, *key, "true");
+      continue;
+    }
+    if (!value) return fail("needs a value (" + name + "=...)");
+    if (auto err = apply_key_text(settings, *key, *value)) return fail(*err);
+  }
+  if (line.foreground) settings.foreground = true;
+  if (line.debug) settings.debug = true;
+  return std::nullopt;
+}
+
+std::variant<Settings, UsageError> load_settings(const CommandLine& line,
+                                                 std::vector<std::string>& fuse_options) {
+  Settings settings;
+  const std::string path = line.config_path.value_or(kDefaultConfigPath);
+  if (auto err = apply_config_file(settings, path, line.config_path.has_value()))
+    return UsageError{*err};
+  if (auto err = apply_mount_options(settings, line, fuse_options)) return *err;
+  return settings;
+}
+
+}  // namespace aoefs

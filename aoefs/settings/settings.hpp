@@ -1,0 +1,44 @@
+// Settings: the daemon's configuration after merging defaults, the TOML file
+// and the -o options (in that order, later wins). Plain data.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aoefs/util/log.hpp"
+
+namespace aoefs {
+
+struct Settings {
+  std::vector<std::string> interfaces;  // empty: every up, non-loopback Ethernet interface
+  std::chrono::milliseconds discovery_interval{10'000};
+  std::chrono::milliseconds dead_timeout{60'000};
+  bool read_only = false;
+  bool allow_other = false;
+  std::optional<uid_t> uid;             // empty: the mounting user
+  std::optional<gid_t> gid;             // empty: the mounting user's group
+  mode_t umask = 0177;                  // file mode = 0666 & ~umask (0600)
+  // Block cache (cache/README.md): budget for all targets (0 = no cache,
+  // no daemon read-ahead), block size, largest read-ahead window of one
+  // open file, and how long a cached block may answer (other hosts' writes
+  // become visible after at most this long).
+  std::uint64_t cache_size = 64ull << 20;
+  std::uint32_t cache_block_size = 64u << 10;
+  std::uint64_t cache_read_ahead = 4ull << 20;
+  std::chrono::milliseconds cache_expiry{3'000};
+  unsigned read_ahead_kb = 1024;
+  // false: reads go through the kernel page cache (read-ahead, dropped at
+  // every open), writes are write-through; true: every read and write
+  // reaches the daemon (no kernel caching at all).
+  bool direct_io = false;
+  bool foreground = false;
+  bool debug = false;                   // log every request (implies foreground, log_level debug)
+  LogLevel log_level = LogLevel::info;
+};
+
+}  // namespace aoefs

@@ -1,0 +1,97 @@
+#include "aoefs/stats/prometheus_parse.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+namespace aoefs {
+namespace {
+
+bool name_char(char c, bool first) {
+  const bool alpha = std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+  return first ? alpha : alpha || std::isdigit(static_cast<unsigned char>(c));
+}
+
+// Parses `{a="x",b="y"}` at `pos` (which points at '{'); advances `pos`.
+std::optional<std::string> parse_labels(std::string_view line, std::size_t& pos,
+                                        std::map<std::string, std::string>& labels) {
+  ++pos;  // '{'
+  while (pos < line.size() && line[pos] != '}') {
+    const std::size_t start = pos;
+    while (pos < line.size() && name_char(line[pos], pos == start)) ++pos;
+    if (pos == start) return "expected a label name";
+    std::string key(line.substr(start, pos - start));
+    if (pos + 1 >= line.size() || line[pos] != '=' || line[pos + 1] != '"')
+      return "expected =\" after label " + key;
+    pos += 2;
+    std::string value;
+    while (true) {
+      if (pos >= line.size()) return "unterminated value of label " + key;
+      const char c = line[pos++];
+      if (c == '"') break;
+      if (c != '\\') {
+        value += c;
+        continue;
+      }
+      if (pos >= line.size()) return "unterminated escape in label " + key;
+      const char e = line[pos++];
+      value += e == 'n' ? '\n' : e;  // \\ and \" stand for themselves
+    }
+    labels[key] = std::move(value);
+    if (pos < line.size() && line[pos] == ',') ++pos;
+  }
+  if (pos >= line.size()) return "expected } to close the labels";
+  ++pos;  // '}'
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<std::vector<MetricSample>, std::string> parse_prometheus_text(std::string_view text) {
+  std::vector<MetricSample> samples;
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (line.empty() || line[0] == '#') continue;
+    auto bad = [&](const std::string& why) {
+      return "line " + std::to_string(line_no) + ": " + why;
+    };
+    MetricSample s;
+    std::size_t pos = 0;
+    while (pos < line.size() && name_char(line[pos], pos == 0)) ++pos;
+    if (pos == 0) return bad("expected a metric name");
+    s.name = std::string(line.substr(0, pos));
+    if (pos < line.size() && line[pos] == '{')
+      if (auto err = parse_labels(line, pos, s.labels)) return bad(*err);
+    if (pos >= line.size() || line[pos] != ' ') return bad("expected a space before the value");
+    const std::string number(line.substr(pos + 1));
+    char* end = nullptr;
+    s.value = std::strtod(number.c_str(), &end);
+    // A timestamp may follow the value.
+    if (end == number.c_str() || (*end != '\0' && *end != ' ')) return bad("expected a number");
+    samples.push_back(std::move(s));
+  }
+  return samples;
+}
+
+std::optional<double> find_sample(const std::vector<MetricSample>& samples, std::string_view name,
+                                  const std::map<std::string, std::string>& match) {
+  for (const auto& s : samples) {
+    if (s.name != name) continue;
+    bool all = true;
+    for (const auto& [k, v] : match) {
+      auto it = s.labels.find(k);
+      if (it == s.labels.end() || it->second != v) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return s.value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace aoefs

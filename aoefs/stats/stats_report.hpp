@@ -1,0 +1,40 @@
+// The live statistics of a mount as Prometheus text exposition format
+// (version 0.0.4): what MOUNTPOINT/.stats reads and `aoefs stat` prints.
+//
+// Families (label target="e<shelf>.<slot>" on the per-target ones):
+//   aoefs_target_info{target,model,serial,firmware,paths}  1
+//   aoefs_target_up, _capacity_bytes, _buffer_count, _sectors_per_frame
+//   aoefs_target_requests_total, _frames_sent_total, _frames_received_total,
+//     _read_bytes_total, _written_bytes_total, _retransmits_total,
+//     _duplicates_total, _errors_total                        (counters)
+//   aoefs_target_srtt_seconds, _rttvar_seconds, _window_frames,
+//     _outstanding_frames                                     (gauges)
+//   aoefs_target_config_info{target,config}  1   the config string as last seen
+//   aoefs_target_lock_held{target,holder}    1 while this mount holds the
+//                                            target's flock (holder = our string)
+//   aoefs_link_frames_received_total, _malformed_total, _unmatched_total
+//   aoefs_cache_* (cache/stats_text.hpp) when the block cache is on
+// Label values are escaped as the format requires (\\, \", \n).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cache/cache_config.hpp"
+#include "protocol/initiator.hpp"
+
+namespace aoefs {
+
+struct TargetReport {
+  std::string name;                        // e<shelf>.<slot>
+  aoe::TargetInfo info;
+  aoe::TargetStats stats;
+  std::optional<std::string> lock_holder;  // our lock string, while we hold it
+};
+
+// Pure: renders the given snapshots.
+std::string render_stats(const std::vector<TargetReport>& targets, const aoe::LinkStats& link,
+                         const std::optional<cache::CacheStats>& cache);
+
+}  // namespace aoefs

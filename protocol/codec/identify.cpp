@@ -1,0 +1,61 @@
+// parse_identify(): see identify.hpp for the word layout.
+#include "protocol/codec/identify.hpp"
+
+#include "protocol/codec/ata.hpp"
+
+#include "protocol/codec/byte_order.hpp"
+
+namespace aoe {
+namespace {
+
+using Page = std::span<const std::uint8_t>;
+
+std::uint16_t word(Page page, std::size_t w) { return wire::load_le16(&page[2 * w]); }
+
+// An ATA string in words [first, first + count): two characters per word,
+// high byte first. Padding (spaces, NULs) is trimmed at both ends; other
+// bytes outside printable ASCII become '?'.
+std::string ata_string(Page page, std::size_t first, std::size_t count) {
+  std::string s;
+  s.reserve(2 * count);
+  for (std::size_t w = first; w < first + count; ++w) {
+    s.push_back(static_cast<char>(page[2 * w + 1]));
+    s.push_back(static_cast<char>(page[2 * w]));
+  }
+  const auto padding = [](char c) { return c == ' ' || c == '\0'; };
+  std::size_t begin = 0, end = s.size();
+  while (begin < end && padding(s[begin])) ++begin;
+  while (end > begin && padding(s[end - 1])) --end;
+  s = s.substr(begin, end - begin);
+  for (char& c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u > 0x7e) c = '?';
+  }
+  return s;
+}
+
+constexpr std::uint16_t kW83Lba48 = 1u << 10;
+constexpr std::uint16_t kW83FlushCacheExt = 1u << 13;
+
+}  // namespace
+
+Result<IdentifyInfo> parse_identify(Page page) {
+  if (page.size() < kIdentifySize)
+    return DecodeError{DecodeErrc::truncated, "identify: fewer than 512 bytes"};
+  IdentifyInfo info;
+  info.serial = ata_string(page, 10, 10);
+  info.firmware = ata_string(page, 23, 4);
+  info.model = ata_string(page, 27, 20);
+  info.lba28_sectors = wire::load_le(&page[2 * 60], 4);
+  info.lba48_sectors = wire::load_le(&page[2 * 100], 8);
+  const std::uint16_t w83 = word(page, 83);
+  info.lba48 = w83 & kW83Lba48;
+  info.flush_cache_ext = w83 & kW83FlushCacheExt;
+  // ATA addresses 48 bits: a larger count is garbage (a hostile or broken
+  // target), and as bytes it could overflow the file size.
+  if (info.lba48 && info.lba48_sectors > kMaxLba48 + 1)
+    return DecodeError{DecodeErrc::field_out_of_range, "identify: LBA48 capacity exceeds 2^48 sectors"};
+  return info;
+}
+
+}  // namespace aoe
