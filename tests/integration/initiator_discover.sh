@@ -11,14 +11,14 @@ NET=indsc
 fail() { echo "FAIL: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || fail "needs root (network namespaces, raw sockets)"
 [ -x "$AOENET" ] || fail "fixture $AOENET missing"
-trap '"$AOENET" down "$NET" >/dev/null 2>&1 || true; ip netns del "$NET-empty" 2>/dev/null || true' EXIT
+trap '"$AOENET" down "$NET" >/dev/null 2>&1 || true; ip netns del "${AOENET_PREFIX:-}$NET-empty" 2>/dev/null || true' EXIT
 
 for mtu in 1500 9000; do
 	"$AOENET" up "$NET" --mtu "$mtu" --targets "1.0:64M 1.1:16M" >/dev/null
 	spf=$([ "$mtu" = 9000 ] && echo 17 || echo 2)
 	for args in "-i aoe0" ""; do
 		# shellcheck disable=SC2086
-		out=$(ip netns exec "$NET-ini" "$AOEFS_BINARY" discover $args --wait 500) ||
+		out=$(ip netns exec "${AOENET_PREFIX:-}$NET-ini" "$AOEFS_BINARY" discover $args --wait 500) ||
 			fail "discover $args exited $? at MTU $mtu"
 		echo "$out"
 		line10=$(grep -E '^e1\.0 ' <<<"$out") || fail "e1.0 missing (MTU $mtu, args '$args')"
@@ -37,21 +37,21 @@ for mtu in 1500 9000; do
 done
 
 # A bad interface: non-zero exit, message names it.
-ip netns add "$NET-empty"
+ip netns add "${AOENET_PREFIX:-}$NET-empty"
 set +e
-err=$(ip netns exec "$NET-empty" "$AOEFS_BINARY" discover -i nosuch0 2>&1 >/dev/null); rc=$?
+err=$(ip netns exec "${AOENET_PREFIX:-}$NET-empty" "$AOEFS_BINARY" discover -i nosuch0 2>&1 >/dev/null); rc=$?
 set -e
 [ $rc -ne 0 ] || fail "bad interface exited 0"
 grep -q "nosuch0" <<<"$err" || fail "message does not name the interface: $err"
 # An interface that exists but is down: non-zero, says so.
 set +e
-err=$(ip netns exec "$NET-empty" "$AOEFS_BINARY" discover -i lo 2>&1 >/dev/null); rc=$?
+err=$(ip netns exec "${AOENET_PREFIX:-}$NET-empty" "$AOEFS_BINARY" discover -i lo 2>&1 >/dev/null); rc=$?
 set -e
 [ $rc -ne 0 ] || fail "down interface exited 0"
 grep -q "down" <<<"$err" || fail "message does not say the interface is down: $err"
 # Nothing usable (only loopback, and it is down): non-zero, clear message.
 set +e
-err=$(ip netns exec "$NET-empty" "$AOEFS_BINARY" discover 2>&1 >/dev/null); rc=$?
+err=$(ip netns exec "${AOENET_PREFIX:-}$NET-empty" "$AOEFS_BINARY" discover 2>&1 >/dev/null); rc=$?
 set -e
 [ $rc -ne 0 ] || fail "no interface exited 0"
 grep -qi "interface" <<<"$err" || fail "unclear message: $err"
