@@ -2,22 +2,9 @@
 // decorator over a CachedDevice: reads and writes go to the cached device;
 // reads also drive read-ahead.
 //
-// Read-ahead algorithm:
-//  * A read is sequential when it starts within `slack` of where the previous
-//    reads of this stream ended (slack = max(one block, the current window),
-//    so FUSE requests that overtake each other still count). The first read
-//    of a stream only sets the position: random access never reads ahead.
-//  * On each sequential read the window doubles, starting at 2 blocks, up to
-//    CacheConfig::max_read_ahead_bytes (default 4 MiB); a non-sequential read
-//    (a seek) resets it to 0.
-//  * Only sequential reads fill blocks: a read that is not sequential (the
-//    first of a stream, or after a seek) is answered from blocks already
-//    cached, and reads what is missing straight from the target without
-//    caching it (CachedDevice::read_without_fill), so a random 4 KiB read
-//    costs 4 KiB on the wire, not a whole block.
-//  * After forwarding the read, the blocks from the end of the read up to
-//    window blocks beyond it that were not yet requested are prefetched
-//    asynchronously (CachedDevice::prefetch), so later reads hit.
+// Contract: the read-ahead and "random access is not cached" rules of
+// cache/README.md (Policy: Read-ahead, Random access); that page is where the
+// policy and its reasons are written, once.
 //
 // Thread-safe (FUSE may issue reads of one handle from several threads).
 #pragma once

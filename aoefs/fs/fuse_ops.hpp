@@ -10,14 +10,9 @@
 //  * write replies after the device acknowledged the data; fsync/fdatasync
 //    after the device's flush (FLUSH CACHE for AoE).
 //  * Page cache (FsOptions::direct_io == false, the default): reads go
-//    through the kernel page cache with read-ahead, so small sequential reads
-//    do not each cost a network round trip, and a re-read within one open
-//    is served by the kernel (1.4-1.8 GB/s measured, against 0.9-1.4 GB/s
-//    from the daemon's block cache through FUSE; README, Caching).
-//    Writes are write-through (no writeback cache): write() returns after the
-//    target acknowledged, so durability is unchanged. The cache is dropped
-//    at every open (keep_cache = 0), so data another host wrote is seen by
-//    the next open; an already open descriptor may read stale cached pages.
+//    through the kernel page cache, dropped at every open (keep_cache = 0);
+//    writes are write-through (no writeback cache). The policy and the
+//    measurements behind it: cache/README.md, "The kernel page cache".
 //    With direct_io == true every read and write reaches the daemon.
 //  * MOUNTPOINT/.stats (not listed by readdir, read-only) holds the mount's
 //    statistics (stats_report.hpp), a snapshot taken at open.

@@ -82,8 +82,9 @@ read -r -t 20 -u "${HOLDER[0]}" line || fs_fail "write after return hung"
 echo read >&"${HOLDER[1]}"
 read -r -t 20 -u "${HOLDER[0]}" line || fs_fail "read after return hung"
 [[ "$line" == "ok after!"* ]] || fs_fail "read on the open descriptor after return: $line"
-exec {HOLDER[1]}>&-
-wait $HOLDER_PID 2>/dev/null || true
+holder_in=${HOLDER[1]}
+exec {holder_in}>&-
+wait "$HOLDER_PID" 2>/dev/null || true
 
 fs_note "SIGTERM flushes and unmounts"
 kill -TERM "$DAEMON"
