@@ -118,66 +118,66 @@ std::string_view closest_key(std::string_view name) {
   return best;
 }
 
-std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::string_view t) {
+Expected<void> apply_key_text(Settings& s, const KeyInfo& key, std::string_view t) {
   const std::string_view n = key.name;
   switch (key.kind) {
     case KeyKind::flag: {
       auto v = parse_flag(t);
-      if (!v) return "expected true or false";
+      if (!v) return Error{"expected true or false"};
       if (n == "read_only") s.read_only = *v;
       else if (n == "allow_other") s.allow_other = *v;
       else if (n == "foreground") s.foreground = *v;
       else if (n == "debug") s.debug = *v;
       else if (n == "direct_io") s.direct_io = *v;
-      return std::nullopt;
+      return {};
     }
     case KeyKind::seconds: {
       auto v = parse_seconds(t);
-      if (!v) return "expected a number of seconds greater than 0 (at most 86400)";
+      if (!v) return Error{"expected a number of seconds greater than 0 (at most 86400)"};
       if (n == "discovery_interval") s.discovery_interval = *v;
       else if (n == "cache_expiry") s.cache_expiry = *v;
       else s.dead_timeout = *v;
-      return std::nullopt;
+      return {};
     }
     case KeyKind::unsigned_id: {
       auto v = parse_unsigned<std::uint32_t>(t);
-      if (!v || *v == 0xffffffffu) return "expected a numeric id (0 to 4294967294)";
+      if (!v || *v == 0xffffffffu) return Error{"expected a numeric id (0 to 4294967294)"};
       if (n == "uid") s.uid = *v;
       else s.gid = *v;
-      return std::nullopt;
+      return {};
     }
     case KeyKind::octal_mode: {
       auto v = parse_unsigned<unsigned>(t, 8);
-      if (!v || *v > 0777) return "expected an octal mask such as 022 (at most 777)";
+      if (!v || *v > 0777) return Error{"expected an octal mask such as 022 (at most 777)"};
       s.umask = static_cast<mode_t>(*v);
-      return std::nullopt;
+      return {};
     }
     case KeyKind::byte_size: {
       auto v = parse_size(t);
-      if (!v) return "expected a size in bytes, optionally with K, M or G (e.g. 64M)";
+      if (!v) return Error{"expected a size in bytes, optionally with K, M or G (e.g. 64M)"};
       if (n == "cache_block_size") {
         if (*v == 0 || *v % 512 != 0 || *v > (4u << 20))
-          return "expected a multiple of 512 bytes from 512 to 4M (e.g. 64K)";
+          return Error{"expected a multiple of 512 bytes from 512 to 4M (e.g. 64K)"};
         s.cache_block_size = static_cast<std::uint32_t>(*v);
       } else if (n == "cache_read_ahead") {
-        if (*v > (1ull << 30)) return "expected a size from 0 to 1G (e.g. 4M; 0 = no read-ahead)";
+        if (*v > (1ull << 30)) return Error{"expected a size from 0 to 1G (e.g. 4M; 0 = no read-ahead)"};
         s.cache_read_ahead = *v;
       } else {
         s.cache_size = *v;
       }
-      return std::nullopt;
+      return {};
     }
     case KeyKind::kibibytes: {
       auto v = parse_unsigned<unsigned>(t);
-      if (!v || *v > 1024 * 1024) return "expected a number of KiB (0 to 1048576)";
+      if (!v || *v > 1024 * 1024) return Error{"expected a number of KiB (0 to 1048576)"};
       s.read_ahead_kb = *v;
-      return std::nullopt;
+      return {};
     }
     case KeyKind::word: {
       auto v = parse_log_level(t);
-      if (!v) return "expected error, warning, info or debug";
+      if (!v) return Error{"expected error, warning, info or debug"};
       s.log_level = *v;
-      return std::nullopt;
+      return {};
     }
     case KeyKind::interface_list: {
       std::vector<std::string> list;
@@ -186,17 +186,17 @@ std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::
         const auto colon = t.find(':', start);
         const auto part = t.substr(start, colon == std::string_view::npos ? t.npos : colon - start);
         if (!valid_interface_name(part))
-          return "expected interface names separated by ':' (bad name '" + std::string(part) +
-                 "')";
+          return Error{"expected interface names separated by ':' (bad name '" + std::string(part) +
+                 "')"};
         list.emplace_back(part);
         if (colon == std::string_view::npos) break;
         start = colon + 1;
       }
       s.interfaces = std::move(list);
-      return std::nullopt;
+      return {};
     }
   }
-  return "unsupported key";
+  return Error{"unsupported key"};
 }
 
 }  // namespace aoefs

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "aoefs/settings/settings.hpp"
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs {
 
@@ -34,10 +35,9 @@ std::span<const KeyInfo> all_keys();
 // nullptr when `name` is not a configuration key.
 const KeyInfo* find_key(std::string_view name);
 
-// Parses `text` for `key` into `settings`. Returns an error message
-// ("expected ...") or nothing on success. Flags accept true/false/yes/no/1/0.
-std::optional<std::string> apply_key_text(Settings& settings, const KeyInfo& key,
-                                          std::string_view text);
+// Parses `text` for `key` into `settings`; on error (a message "expected
+// ...") `settings` is unchanged. Flags accept true/false/yes/no/1/0.
+Expected<void> apply_key_text(Settings& settings, const KeyInfo& key, std::string_view text);
 
 // The closest known key name to a misspelled one, or empty.
 std::string_view closest_key(std::string_view name);

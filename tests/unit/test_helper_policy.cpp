@@ -9,14 +9,14 @@ using namespace aoefs::helper;
 namespace {
 Policy parse_ok(const char* text) {
   auto parsed = parse_policy(text, "helper.toml");
-  INFO((std::holds_alternative<std::string>(parsed) ? std::get<std::string>(parsed) : ""));
-  REQUIRE(std::holds_alternative<Policy>(parsed));
-  return std::get<Policy>(parsed);
+  INFO((parsed ? "" : parsed.error().message));
+  REQUIRE(parsed);
+  return *parsed;
 }
 std::string parse_error(const char* text) {
   auto parsed = parse_policy(text, "helper.toml");
-  REQUIRE(std::holds_alternative<std::string>(parsed));
-  return std::get<std::string>(parsed);
+  REQUIRE_FALSE(parsed);
+  return parsed.error().message;
 }
 }  // namespace
 
