@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "aoefs/util/interface_name.hpp"
+
 #ifndef SO_LOCK_FILTER
 #define SO_LOCK_FILTER 44
 #endif
@@ -17,16 +19,7 @@
 namespace aoefs::helper {
 namespace {
 constexpr unsigned short kEtherTypeAoe = 0x88A2;
-}
-
-bool is_valid_interface_name(const std::string& name) {
-  if (name.empty() || name.size() >= IFNAMSIZ || name == "." || name == "..") return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
+static_assert(kMaxInterfaceNameBytes == IFNAMSIZ - 1);
 }
 
 Expected<int> open_filtered_aoe_socket(const std::string& interface) {

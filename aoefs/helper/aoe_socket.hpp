@@ -18,11 +18,8 @@
 
 namespace aoefs::helper {
 
-// Needs CAP_NET_RAW. Returns the descriptor (O_CLOEXEC).
+// Needs CAP_NET_RAW. Returns the descriptor (O_CLOEXEC). An invalid name
+// (util/interface_name.hpp) is refused before any system call.
 Expected<int> open_filtered_aoe_socket(const std::string& interface);
-
-// Whether `name` is a syntactically valid interface name (1..15 of
-// [A-Za-z0-9_.-], not "." or "..").
-bool is_valid_interface_name(const std::string& name);
 
 }  // namespace aoefs::helper

@@ -32,6 +32,7 @@
 #include "aoefs/helper/policy.hpp"
 #include "aoefs/helper/policy_path.hpp"
 #include "aoefs/helper/trusted_file.hpp"
+#include "aoefs/util/interface_name.hpp"
 
 namespace {
 
@@ -119,8 +120,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> interfaces;
   for (int i = 3; i < argc; ++i) {
     std::string name = argv[i];
-    if (!is_valid_interface_name(name))
-      refuse("invalid interface name (1 to 15 of A-Z a-z 0-9 _ . -)", 2);
+    if (!aoefs::is_valid_interface_name(name))
+      refuse("invalid interface name (1 to 15 bytes, not . or .., without / : or white space)", 2);
     interfaces.push_back(std::move(name));
   }
   if (interfaces.size() > kMaxPassedSockets) refuse("too many interfaces", 2);

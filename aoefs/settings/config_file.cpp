@@ -105,7 +105,7 @@ Expected<void> apply_config_text(Settings& settings, std::string_view text,
       note(node, name + ": " + text_value.error().message);
       continue;
     }
-    if (auto set = apply_key_text(result, *key, *text_value); !set)
+    if (auto set = key->apply(result, *text_value); !set)
       note(node, name + ": " + set.error().message);
   }
   if (first_error) return Error{*first_error};

@@ -129,11 +129,11 @@ Expected<void> apply_mount_options(Settings& settings, const CommandLine& line,
       return Error{"-o " + item + ": " + msg};
     }
     if (key->kind == KeyKind::flag && !value) {
-      if (auto set = apply_key_text(settings, *key, "true"); !set) return fail(set.error().message);
+      if (auto set = key->apply(settings, "true"); !set) return fail(set.error().message);
       continue;
     }
     if (!value) return fail("needs a value (" + name + "=...)");
-    if (auto set = apply_key_text(settings, *key, *value); !set) return fail(set.error().message);
+    if (auto set = key->apply(settings, *value); !set) return fail(set.error().message);
   }
   if (line.foreground) settings.foreground = true;
   if (line.debug) settings.debug = true;
