@@ -174,7 +174,8 @@ int serve(const CommandLine& line, const Settings& settings,
   if (signal) log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
   else log_message(LogLevel::info, "unmounted %s", line.mountpoint.c_str());
   int rc = 0;
-  const auto limit = std::min<std::chrono::milliseconds>(settings.dead_timeout, std::chrono::seconds(30));
+  const auto limit =
+      std::min<std::chrono::milliseconds>(settings.dead_timeout, std::chrono::seconds(30));
   if (flush_all(table, limit) != 0) rc = kExitFailure;
   if (!lock_service.release_all(limit)) {
     log_message(LogLevel::error, "some flock locks could not be released; their config strings may remain");

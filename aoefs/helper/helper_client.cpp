@@ -62,7 +62,8 @@ Expected<std::vector<PassedSocket>> request_sockets_from_helper(
   close(pair[0]);
   if (received) {
     bool same = received->size() == interfaces.size();
-    for (std::size_t i = 0; same && i < interfaces.size(); ++i) same = (*received)[i].interface == interfaces[i];
+    for (std::size_t i = 0; same && i < interfaces.size(); ++i)
+      same = (*received)[i].interface == interfaces[i];
     if (!same) {
       for (auto& s : *received) close(s.fd);
       return Error{"the helper handed over other interfaces than asked for"};

@@ -134,13 +134,14 @@ constexpr KeyInfo kKeys[] = {
      [](S& s, Text t) { return store(parse_flag(t), s.allow_other); }},
     {"uid", KeyKind::unsigned_id, [](S& s, Text t) { return store(parse_id(t), s.uid); }},
     {"gid", KeyKind::unsigned_id, [](S& s, Text t) { return store(parse_id(t), s.gid); }},
-    {"umask", KeyKind::octal_mode, [](S& s, Text t) { return store(parse_octal_mask(t), s.umask); }},
+    {"umask", KeyKind::octal_mode,
+     [](S& s, Text t) { return store(parse_octal_mask(t), s.umask); }},
     {"cache_size", KeyKind::byte_size,
      [](S& s, Text t) { return store(parse_size(t), s.cache_size); }},
     {"cache_block_size", KeyKind::byte_size,
      [](S& s, Text t) {
-       return store(checked(parse_size(t),
-                            [](std::uint64_t v) { return v != 0 && v % 512 == 0 && v <= (4u << 20); },
+       const auto ok = [](std::uint64_t v) { return v != 0 && v % 512 == 0 && v <= (4u << 20); };
+       return store(checked(parse_size(t), ok,
                             "expected a multiple of 512 bytes from 512 to 4M (e.g. 64K)"),
                     s.cache_block_size);
      }},
