@@ -17,6 +17,7 @@
 
 #include "aoefs/aoe_block_device.hpp"
 #include "aoefs/background.hpp"
+#include "aoefs/initiator_runtime.hpp"
 #include "aoefs/fs/fuse_mount.hpp"
 #include "aoefs/util/human_size.hpp"
 #include "aoefs/link/link_opening.hpp"
@@ -111,26 +112,25 @@ int serve(const CommandLine& line, const Settings& settings,
   auto opened = open_links(io, interfaces, [](const std::string& note) {
     log_message(LogLevel::debug, "%s", note.c_str());
   });
-  if (auto* err = std::get_if<std::string>(&opened)) {
-    log_message(LogLevel::error, "%s", err->c_str());
+  if (!opened) {
+    log_message(LogLevel::error, "%s", opened.error().message.c_str());
     return kExitFailure;
   }
-  auto links = std::move(std::get<0>(opened));
 
   aoe::InitiatorOptions init_options;
   init_options.discovery_interval = settings.discovery_interval;
   init_options.dead_timeout = settings.dead_timeout;
-  auto initiator = std::make_unique<aoe::Initiator>(io, std::move(links), init_options);
+  auto initiator = std::make_unique<aoe::Initiator>(io, std::move(opened).value(), init_options);
   TargetTable table;
   cache::BlockCache block_cache(cache_config(settings));
   initiator->set_target_listener(
       [&table, &initiator = *initiator, &block_cache](const aoe::TargetInfo& info) {
         on_target_event(table, initiator, block_cache, info);
       });
-
-  auto work = boost::asio::make_work_guard(io);
-  std::thread io_thread([&io] { io.run(); });
-  initiator->start();
+  // Declared before the runtime, so that on every way out the io thread has
+  // stopped before the lock service goes (lock_service.hpp).
+  LockService lock_service(io, *initiator);
+  InitiatorRuntime runtime(io, *initiator);
 
   // Mount with the targets that answer right away already listed, so the
   // files are there when `aoefs` returns; later ones appear as found.
@@ -141,7 +141,6 @@ int serve(const CommandLine& line, const Settings& settings,
     discovered.get_future().wait_for(std::chrono::seconds(5));
   }
 
-  LockService lock_service(io, *initiator);
   FsContext context;
   context.table = &table;
   context.initiator = initiator.get();
@@ -157,69 +156,61 @@ int serve(const CommandLine& line, const Settings& settings,
   context.options.direct_io = settings.direct_io;
   context.options.mount_time = std::time(nullptr);
 
-  int rc = 0;
-  {
-    auto mounted = FuseMount::mount(context, line.mountpoint, fuse_options, settings.allow_other);
-    if (auto* err = std::get_if<std::string>(&mounted)) {
-      log_message(LogLevel::error, "%s", err->c_str());
-      rc = kExitFailure;
-    } else {
-      auto& mount = std::get<0>(mounted);
-      std::thread read_ahead_setter(
-          [mp = line.mountpoint, kb = settings.read_ahead_kb] { set_read_ahead_after_init(mp, kb); });
-      read_ahead_setter.detach();
-      const std::size_t count = table.present_files().size();
-      log_message(LogLevel::info, "mounted on %s (%zu target%s, cache %s)", line.mountpoint.c_str(),
-                  count, count == 1 ? "" : "s",
-                  settings.cache_size ? human_size(settings.cache_size).c_str() : "off");
-      background.report_ready();
-      const int signal = mount->run();
-      if (signal) log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
-      else log_message(LogLevel::info, "unmounted %s", line.mountpoint.c_str());
-      if (flush_all(table, std::min<std::chrono::milliseconds>(settings.dead_timeout,
-                                                               std::chrono::seconds(30))) != 0)
-        rc = kExitFailure;
-      if (!lock_service.release_all(std::min<std::chrono::milliseconds>(settings.dead_timeout,
-                                                                         std::chrono::seconds(30)))) {
-        log_message(LogLevel::error, "some flock locks could not be released; their config strings may remain");
-        rc = kExitFailure;
-      }
-      // Every request still waiting on the network is answered (cancelled)
-      // before the session goes away.
-      initiator->shutdown();
-      work.reset();
-      io_thread.join();
-      mount.reset();  // unmounts if still mounted
-      initiator.reset();
-      return rc;
-    }
+  auto mounted = FuseMount::mount(context, line.mountpoint, fuse_options, settings.allow_other);
+  if (!mounted) {
+    log_message(LogLevel::error, "%s", mounted.error().message.c_str());
+    return kExitFailure;
   }
-  initiator->shutdown();
-  work.reset();
-  io_thread.join();
+  auto& mount = *mounted;
+  std::thread read_ahead_setter(
+      [mp = line.mountpoint, kb = settings.read_ahead_kb] { set_read_ahead_after_init(mp, kb); });
+  read_ahead_setter.detach();
+  const std::size_t count = table.present_files().size();
+  log_message(LogLevel::info, "mounted on %s (%zu target%s, cache %s)", line.mountpoint.c_str(),
+              count, count == 1 ? "" : "s",
+              settings.cache_size ? human_size(settings.cache_size).c_str() : "off");
+  background.report_ready();
+  const int signal = mount->run();
+  if (signal) log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
+  else log_message(LogLevel::info, "unmounted %s", line.mountpoint.c_str());
+  int rc = 0;
+  const auto limit =
+      std::min<std::chrono::milliseconds>(settings.dead_timeout, std::chrono::seconds(30));
+  if (flush_all(table, limit) != 0) rc = kExitFailure;
+  if (!lock_service.release_all(limit)) {
+    log_message(LogLevel::error, "some flock locks could not be released; their config strings may remain");
+    rc = kExitFailure;
+  }
+  // Every request still waiting on the network is answered (cancelled)
+  // before the session goes away.
+  runtime.stop();
+  mount.reset();  // unmounts if still mounted
+  initiator.reset();
   return rc;
 }
 
 }  // namespace
 
 int run_daemon(int argc, char** argv) {
+  // Errors of the command line and the configuration are usage errors
+  // (options.hpp): exit code 2, nothing mounted.
   auto parsed = parse_command_line(argc, argv);
-  if (auto* err = std::get_if<UsageError>(&parsed)) {
-    log_message(LogLevel::error, "%s", err->message.c_str());
+  if (!parsed) {
+    log_message(LogLevel::error, "%s", parsed.error().message.c_str());
     return kExitUsage;
   }
-  auto line = std::get<CommandLine>(parsed);
+  CommandLine line = *parsed;
   std::vector<std::string> fuse_options;
   auto loaded = load_settings(line, fuse_options);
-  if (auto* err = std::get_if<UsageError>(&loaded)) {
-    log_message(LogLevel::error, "%s", err->message.c_str());
+  if (!loaded) {
+    log_message(LogLevel::error, "%s", loaded.error().message.c_str());
     return kExitUsage;
   }
-  const Settings settings = std::get<Settings>(loaded);
+  const Settings settings = *loaded;
   set_log_level(settings.debug ? LogLevel::debug : settings.log_level);
 
-  if (auto err = check_mountpoint(line.mountpoint); !err.empty()) {
-    log_message(LogLevel::error, "%s", err.c_str());
+  if (auto usable = check_mountpoint(line.mountpoint); !usable) {
+    log_message(LogLevel::error, "%s", usable.error().message.c_str());
     return kExitFailure;
   }
   // The background child runs in "/", so keep the absolute path.

@@ -113,12 +113,12 @@ int run_discover_command(int argc, char** argv) {
     }
     // Without CAP_NET_RAW the socket comes from the setuid helper, as for a mount.
     auto opened = open_links(io, {name});
-    if (auto* err = std::get_if<std::string>(&opened)) {
-      std::fprintf(stderr, "aoefs discover: %s\n", err->c_str());
+    if (!opened) {
+      std::fprintf(stderr, "aoefs discover: %s\n", opened.error().message.c_str());
       if (named) return 1;
       continue;
     }
-    links.push_back(std::move(std::get<0>(opened).front()));
+    links.push_back(std::move(opened->front()));
   }
   if (links.empty()) {
     std::fputs("aoefs discover: no interface could be opened\n", stderr);

@@ -112,11 +112,11 @@ int run_stat_command(int argc, char** argv) {
   std::stringstream text;
   text << in.rdbuf();
   auto parsed = parse_prometheus_text(text.str());
-  if (auto* err = std::get_if<std::string>(&parsed)) {
-    std::fprintf(stderr, "aoefs stat: %s: %s\n", path.c_str(), err->c_str());
+  if (!parsed) {
+    std::fprintf(stderr, "aoefs stat: %s: %s\n", path.c_str(), parsed.error().message.c_str());
     return 1;
   }
-  const std::string table = format_stat_table(std::get<0>(parsed));
+  const std::string table = format_stat_table(*parsed);
   std::fwrite(table.data(), 1, table.size(), stdout);
   return 0;
 }

@@ -93,11 +93,11 @@ int run_unlock_command(int argc, char** argv) {
 
   boost::asio::io_context io;
   auto opened = open_links(io, interfaces);
-  if (auto* err = std::get_if<std::string>(&opened)) return fail(*err);
+  if (!opened) return fail(opened.error().message);
   aoe::InitiatorOptions options;
   options.discovery_interval = std::chrono::hours(1);  // one round is enough
   options.dead_timeout = std::chrono::seconds(5);
-  aoe::Initiator initiator(io, std::move(std::get<0>(opened)), options);
+  aoe::Initiator initiator(io, std::move(opened).value(), options);
   initiator.wait_discovery(std::chrono::milliseconds(wait_ms), [&io](std::error_code) { io.stop(); });
   io.run();
   if (!initiator.target(*target)) {

@@ -45,25 +45,28 @@ bool is_mount_point(const std::string& real_path) {
 
 }  // namespace
 
-std::string check_mountpoint(const std::string& path) {
+Expected<void> check_mountpoint(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     const int err = errno;
-    if (err == ENOTCONN) return "mount point " + path + " is busy: a dead FUSE mount is still there (fusermount3 -u " + path + ")";
-    return "mount point " + path + ": " + std::strerror(err);
+    if (err == ENOTCONN)
+      return Error{"mount point " + path +
+                   " is busy: a dead FUSE mount is still there (fusermount3 -u " + path + ")"};
+    return Error{"mount point " + path + ": " + std::strerror(err)};
   }
-  if (!S_ISDIR(st.st_mode)) return "mount point " + path + " is not a directory";
+  if (!S_ISDIR(st.st_mode)) return Error{"mount point " + path + " is not a directory"};
   char real[PATH_MAX];
-  if (!::realpath(path.c_str(), real)) return "mount point " + path + ": " + std::strerror(errno);
+  if (!::realpath(path.c_str(), real))
+    return Error{"mount point " + path + ": " + std::strerror(errno)};
   if (is_mount_point(real))
-    return "mount point " + path + " is busy: something is already mounted there";
+    return Error{"mount point " + path + " is busy: something is already mounted there"};
   return {};
 }
 
-std::variant<std::unique_ptr<FuseMount>, std::string> FuseMount::mount(
+Expected<std::unique_ptr<FuseMount>> FuseMount::mount(
     FsContext& context, const std::string& mountpoint, const std::vector<std::string>& fuse_options,
     bool allow_other) {
-  if (auto err = check_mountpoint(mountpoint); !err.empty()) return err;
+  if (auto usable = check_mountpoint(mountpoint); !usable) return usable.error();
   std::unique_ptr<FuseMount> m(new FuseMount);
   m->mountpoint_ = mountpoint;
 
@@ -81,21 +84,22 @@ std::variant<std::unique_ptr<FuseMount>, std::string> FuseMount::mount(
 
   m->session_ = fuse_session_new(&args, &filesystem_operations(), sizeof(fuse_lowlevel_ops), &context);
   fuse_opt_free_args(&args);
-  if (!m->session_) return std::string("cannot create the FUSE session (options: " + opts + ")");
+  if (!m->session_) return Error{"cannot create the FUSE session (options: " + opts + ")"};
   // SIGINT and SIGTERM always mean "flush and unmount", also when the
   // starting shell ignored them (e.g. `aoefs -f ... &` in a script); libfuse
   // only takes over signals that are at their default.
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  if (fuse_set_signal_handlers(m->session_) != 0) return std::string("cannot install signal handlers");
+  if (fuse_set_signal_handlers(m->session_) != 0) return Error{"cannot install signal handlers"};
   m->signals_installed_ = true;
   if (fuse_session_mount(m->session_, mountpoint.c_str()) != 0) {
     // libfuse opens /dev/fuse itself before it falls back to fusermount3.
     if (::geteuid() != 0 && ::access("/dev/fuse", R_OK | W_OK) != 0)
-      return "cannot mount on " + mountpoint +
-             ": /dev/fuse is not readable and writable by this user (it needs mode 0666, as "
-             "Debian's udev rule for fuse3 sets it)";
-    return "cannot mount on " + mountpoint + " (is /dev/fuse available and fusermount3 installed?)";
+      return Error{"cannot mount on " + mountpoint +
+                   ": /dev/fuse is not readable and writable by this user (it needs mode 0666, "
+                   "as Debian's udev rule for fuse3 sets it)"};
+    return Error{"cannot mount on " + mountpoint +
+                 " (is /dev/fuse available and fusermount3 installed?)"};
   }
   m->mounted_ = true;
   return m;

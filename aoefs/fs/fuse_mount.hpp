@@ -11,19 +11,19 @@
 
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "aoefs/fs/fuse_ops.hpp"
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs {
 
-// Returns an error message if `path` cannot be mounted on, else empty.
-std::string check_mountpoint(const std::string& path);
+// Whether `path` can be mounted on; the error names the path and the reason.
+Expected<void> check_mountpoint(const std::string& path);
 
 class FuseMount {
  public:
-  static std::variant<std::unique_ptr<FuseMount>, std::string> mount(
+  static Expected<std::unique_ptr<FuseMount>> mount(
       FsContext& context, const std::string& mountpoint, const std::vector<std::string>& fuse_options,
       bool allow_other);
   ~FuseMount();

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "aoefs/util/interface_name.hpp"
+
 #ifndef SO_LOCK_FILTER
 #define SO_LOCK_FILTER 44
 #endif
@@ -17,31 +19,22 @@
 namespace aoefs::helper {
 namespace {
 constexpr unsigned short kEtherTypeAoe = 0x88A2;
+static_assert(kMaxInterfaceNameBytes == IFNAMSIZ - 1);
 }
 
-bool is_valid_interface_name(const std::string& name) {
-  if (name.empty() || name.size() >= IFNAMSIZ || name == "." || name == "..") return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::variant<int, std::string> open_filtered_aoe_socket(const std::string& interface) {
-  if (!is_valid_interface_name(interface)) return "invalid interface name";
+Expected<int> open_filtered_aoe_socket(const std::string& interface) {
+  if (!is_valid_interface_name(interface)) return Error{"invalid interface name"};
   const unsigned index = if_nametoindex(interface.c_str());
-  if (index == 0) return interface + ": no such interface";
+  if (index == 0) return Error{interface + ": no such interface"};
 
   // Protocol 0: the socket receives nothing until bind() below, so no frame
   // of another interface or type is queued before the filter is in place.
   const int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::string("socket(AF_PACKET): ") + std::strerror(errno);
+  if (fd < 0) return Error{std::string("socket(AF_PACKET): ") + std::strerror(errno)};
   auto fail = [fd](std::string what) {
-    std::string msg = what + ": " + std::strerror(errno);
+    Error error{what + ": " + std::strerror(errno)};
     close(fd);
-    return msg;
+    return error;
   };
 
   // ld ifindex; jne #index, drop; ldh [12]; jne #0x88a2, drop; accept.

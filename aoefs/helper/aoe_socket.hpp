@@ -13,15 +13,13 @@
 #pragma once
 
 #include <string>
-#include <variant>
+
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs::helper {
 
-// Needs CAP_NET_RAW. Returns the descriptor (O_CLOEXEC) or an error message.
-std::variant<int, std::string> open_filtered_aoe_socket(const std::string& interface);
-
-// Whether `name` is a syntactically valid interface name (1..15 of
-// [A-Za-z0-9_.-], not "." or "..").
-bool is_valid_interface_name(const std::string& name);
+// Needs CAP_NET_RAW. Returns the descriptor (O_CLOEXEC). An invalid name
+// (util/interface_name.hpp) is refused before any system call.
+Expected<int> open_filtered_aoe_socket(const std::string& interface);
 
 }  // namespace aoefs::helper

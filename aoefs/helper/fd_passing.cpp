@@ -8,8 +8,8 @@
 
 namespace aoefs::helper {
 
-std::string send_sockets(int unix_socket, const std::vector<PassedSocket>& sockets) {
-  if (sockets.empty() || sockets.size() > kMaxPassedSockets) return "bad number of sockets";
+Expected<void> send_sockets(int unix_socket, const std::vector<PassedSocket>& sockets) {
+  if (sockets.empty() || sockets.size() > kMaxPassedSockets) return Error{"bad number of sockets"};
   std::string names;
   for (const PassedSocket& s : sockets) {
     if (!names.empty()) names += '\n';
@@ -31,11 +31,11 @@ std::string send_sockets(int unix_socket, const std::vector<PassedSocket>& socke
   ssize_t n;
   do n = sendmsg(unix_socket, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
-  if (n < 0) return std::string("sendmsg: ") + std::strerror(errno);
-  return "";
+  if (n < 0) return Error{std::string("sendmsg: ") + std::strerror(errno)};
+  return {};
 }
 
-std::variant<std::vector<PassedSocket>, std::string> receive_sockets(int unix_socket) {
+Expected<std::vector<PassedSocket>> receive_sockets(int unix_socket) {
   char names[kMaxPassedSockets * 17] = {};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxPassedSockets)] = {};
   iovec iov{names, sizeof names};
@@ -47,7 +47,7 @@ std::variant<std::vector<PassedSocket>, std::string> receive_sockets(int unix_so
   ssize_t n;
   do n = recvmsg(unix_socket, &msg, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
-  if (n < 0) return std::string("recvmsg: ") + std::strerror(errno);
+  if (n < 0) return Error{std::string("recvmsg: ") + std::strerror(errno)};
 
   std::vector<int> fds;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
@@ -61,7 +61,7 @@ std::variant<std::vector<PassedSocket>, std::string> receive_sockets(int unix_so
   }
   auto fail = [&](std::string why) {
     for (int fd : fds) close(fd);
-    return why;
+    return Error{std::move(why)};
   };
   if (n == 0 && fds.empty()) return fail("the helper sent no sockets");
   if (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC)) return fail("the helper's message was truncated");

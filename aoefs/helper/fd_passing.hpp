@@ -7,8 +7,9 @@
 #pragma once
 
 #include <string>
-#include <variant>
 #include <vector>
+
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs::helper {
 
@@ -19,11 +20,10 @@ struct PassedSocket {
 
 inline constexpr std::size_t kMaxPassedSockets = 16;
 
-// Returns an error message, or "" on success.
-std::string send_sockets(int unix_socket, const std::vector<PassedSocket>& sockets);
+Expected<void> send_sockets(int unix_socket, const std::vector<PassedSocket>& sockets);
 
 // Receives one message; takes ownership of the descriptors it returns.
 // Closes any received descriptor on error.
-std::variant<std::vector<PassedSocket>, std::string> receive_sockets(int unix_socket);
+Expected<std::vector<PassedSocket>> receive_sockets(int unix_socket);
 
 }  // namespace aoefs::helper

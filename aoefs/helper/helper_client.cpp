@@ -20,12 +20,12 @@ std::string default_helper_path() {
   return exe.substr(0, exe.rfind('/')) + "/../libexec/aoefs/aoefs-helper";
 }
 
-std::variant<std::vector<PassedSocket>, std::string> request_sockets_from_helper(
+Expected<std::vector<PassedSocket>> request_sockets_from_helper(
     const std::string& helper_path, const std::vector<std::string>& interfaces) {
-  if (interfaces.empty()) return "no interfaces to ask the helper for";
+  if (interfaces.empty()) return Error{"no interfaces to ask the helper for"};
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) != 0)
-    return std::string("socketpair: ") + std::strerror(errno);
+    return Error{std::string("socketpair: ") + std::strerror(errno)};
 
   std::vector<std::string> args{helper_path, "--fd", "3"};
   args.insert(args.end(), interfaces.begin(), interfaces.end());
@@ -38,7 +38,7 @@ std::variant<std::vector<PassedSocket>, std::string> request_sockets_from_helper
   if (pid < 0) {
     close(pair[0]);
     close(pair[1]);
-    return std::string("fork: ") + std::strerror(errno);
+    return Error{std::string("fork: ") + std::strerror(errno)};
   }
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec.
@@ -53,18 +53,20 @@ std::variant<std::vector<PassedSocket>, std::string> request_sockets_from_helper
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     close(pair[0]);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-      return "cannot run the helper " + helper_path;
-    return "the helper " + helper_path + " refused (exit status " +
-           std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ")";
+      return Error{"cannot run the helper " + helper_path};
+    return Error{"the helper " + helper_path + " refused (exit status " +
+                 std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
+                 ")"};
   }
   auto received = receive_sockets(pair[0]);
   close(pair[0]);
-  if (auto* sockets = std::get_if<std::vector<PassedSocket>>(&received)) {
-    bool same = sockets->size() == interfaces.size();
-    for (std::size_t i = 0; same && i < interfaces.size(); ++i) same = (*sockets)[i].interface == interfaces[i];
+  if (received) {
+    bool same = received->size() == interfaces.size();
+    for (std::size_t i = 0; same && i < interfaces.size(); ++i)
+      same = (*received)[i].interface == interfaces[i];
     if (!same) {
-      for (auto& s : *sockets) close(s.fd);
-      return "the helper handed over other interfaces than asked for";
+      for (auto& s : *received) close(s.fd);
+      return Error{"the helper handed over other interfaces than asked for"};
     }
   }
   return received;

@@ -2,10 +2,10 @@
 #pragma once
 
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "aoefs/helper/fd_passing.hpp"
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs::helper {
 
@@ -16,7 +16,7 @@ std::string default_helper_path();
 // Runs `helper_path --fd 3 IFACE...` with an empty environment and returns
 // the sockets it handed over, in the order asked, or the reason it failed
 // (including the helper's own message from stderr, which it inherits).
-std::variant<std::vector<PassedSocket>, std::string> request_sockets_from_helper(
+Expected<std::vector<PassedSocket>> request_sockets_from_helper(
     const std::string& helper_path, const std::vector<std::string>& interfaces);
 
 }  // namespace aoefs::helper

@@ -32,6 +32,7 @@
 #include "aoefs/helper/policy.hpp"
 #include "aoefs/helper/policy_path.hpp"
 #include "aoefs/helper/trusted_file.hpp"
+#include "aoefs/util/interface_name.hpp"
 
 namespace {
 
@@ -88,10 +89,10 @@ Policy load_policy() {
   const std::string path = policy_file_path();
   if (path.empty()) refuse("cannot tell where the helper is installed (/proc/self/exe)");
   auto text = read_trusted_file(path, kMaxPolicyBytes);
-  if (auto* bad = std::get_if<UntrustedFile>(&text)) refuse("refusing the policy: " + bad->reason);
-  auto parsed = parse_policy(std::get<std::string>(text), path);
-  if (auto* why = std::get_if<std::string>(&parsed)) refuse("bad policy: " + *why);
-  return std::get<Policy>(std::move(parsed));
+  if (!text) refuse("refusing the policy: " + text.error().message);
+  auto parsed = parse_policy(*text, path);
+  if (!parsed) refuse("bad policy: " + parsed.error().message);
+  return std::move(parsed).value();
 }
 
 void drop_privileges(uid_t uid, gid_t gid) {
@@ -119,8 +120,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> interfaces;
   for (int i = 3; i < argc; ++i) {
     std::string name = argv[i];
-    if (!is_valid_interface_name(name))
-      refuse("invalid interface name (1 to 15 of A-Z a-z 0-9 _ . -)", 2);
+    if (!aoefs::is_valid_interface_name(name))
+      refuse("invalid interface name (1 to 15 bytes, not . or .., without / : or white space)", 2);
     interfaces.push_back(std::move(name));
   }
   if (interfaces.size() > kMaxPassedSockets) refuse("too many interfaces", 2);
@@ -139,10 +140,10 @@ int main(int argc, char** argv) {
   std::vector<PassedSocket> sockets;
   for (const std::string& iface : interfaces) {
     auto opened = open_filtered_aoe_socket(iface);
-    if (auto* why = std::get_if<std::string>(&opened)) refuse(*why);
-    sockets.push_back({iface, std::get<int>(opened)});
+    if (!opened) refuse(opened.error().message);
+    sockets.push_back({iface, *opened});
   }
   drop_privileges(uid, gid);
-  if (std::string why = send_sockets(reply_fd, sockets); !why.empty()) refuse(why);
+  if (auto sent = send_sockets(reply_fd, sockets); !sent) refuse(sent.error().message);
   return 0;
 }

@@ -10,20 +10,23 @@ std::string where(const toml::source_region& region, const std::string& source) 
   return source + ":" + std::to_string(region.begin.line);
 }
 
-// Reads an array of strings at `key`; returns an error message or "".
-std::string read_string_list(const toml::table& table, std::string_view key,
+// Appends the array of strings at `key` (if present) to `out`.
+Expected<void> read_string_list(const toml::table& table, std::string_view key,
                              const std::string& source, std::vector<std::string>& out) {
   const toml::node* node = table.get(key);
-  if (!node) return "";
+  if (!node) return {};
   const toml::array* array = node->as_array();
-  if (!array) return where(node->source(), source) + ": '" + std::string(key) + "' must be an array of strings";
+  if (!array)
+    return Error{where(node->source(), source) + ": '" + std::string(key) +
+                 "' must be an array of strings"};
   for (const toml::node& item : *array) {
     const auto* s = item.as_string();
     if (!s || s->get().empty())
-      return where(item.source(), source) + ": '" + std::string(key) + "' must hold non-empty strings";
+      return Error{where(item.source(), source) + ": '" + std::string(key) +
+                   "' must hold non-empty strings"};
     out.push_back(s->get());
   }
-  return "";
+  return {};
 }
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {
@@ -32,38 +35,39 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 
 }  // namespace
 
-std::variant<Policy, std::string> parse_policy(std::string_view text, const std::string& source) {
+Expected<Policy> parse_policy(std::string_view text, const std::string& source) {
   toml::table root;
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& err) {  // Debian's toml++ reports syntax errors by exception
-    return where(err.source(), source) + ": " + std::string(err.description());
+    return Error{where(err.source(), source) + ": " + std::string(err.description())};
   }
   Policy policy;
   for (const auto& [key, node] : root) {
     if (key.str() != "allow")
-      return where(node.source(), source) + ": unknown key '" + std::string(key.str()) + "'";
+      return Error{where(node.source(), source) + ": unknown key '" + std::string(key.str()) + "'"};
   }
   const toml::node* allow = root.get("allow");
   if (!allow) return policy;  // no rules: everything refused
   const toml::array* tables = allow->as_array();
   if (!tables || !tables->is_array_of_tables())
-    return where(allow->source(), source) + ": 'allow' must be [[allow]] tables";
+    return Error{where(allow->source(), source) + ": 'allow' must be [[allow]] tables"};
   for (const toml::node& node : *tables) {
     const toml::table& table = *node.as_table();
     for (const auto& [key, value] : table) {
       if (key.str() != "interfaces" && key.str() != "users" && key.str() != "groups")
-        return where(value.source(), source) + ": unknown key 'allow." + std::string(key.str()) + "'";
+        return Error{where(value.source(), source) + ": unknown key 'allow." +
+                     std::string(key.str()) + "'"};
     }
     AllowRule rule;
     for (auto [key, list] : {std::pair{"interfaces", &rule.interfaces},
                              std::pair{"users", &rule.users}, std::pair{"groups", &rule.groups}}) {
-      if (std::string err = read_string_list(table, key, source, *list); !err.empty()) return err;
+      if (auto read = read_string_list(table, key, source, *list); !read) return read.error();
     }
     if (rule.interfaces.empty())
-      return where(table.source(), source) + ": [[allow]] needs 'interfaces'";
+      return Error{where(table.source(), source) + ": [[allow]] needs 'interfaces'"};
     if (rule.users.empty() && rule.groups.empty())
-      return where(table.source(), source) + ": [[allow]] needs 'users' or 'groups'";
+      return Error{where(table.source(), source) + ": [[allow]] needs 'users' or 'groups'"};
     policy.rules.push_back(std::move(rule));
   }
   return policy;

@@ -14,8 +14,9 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs::helper {
 
@@ -29,8 +30,8 @@ struct Policy {
   std::vector<AllowRule> rules;
 };
 
-// Parses policy text. On error returns a message naming the file, line and key.
-std::variant<Policy, std::string> parse_policy(std::string_view text, const std::string& source);
+// Parses policy text. The error names the file, line and key.
+Expected<Policy> parse_policy(std::string_view text, const std::string& source);
 
 bool policy_allows(const Policy& policy, std::string_view user,
                    const std::vector<std::string>& groups, std::string_view interface);

@@ -28,41 +28,41 @@ class Fd {
   int fd_;
 };
 
-std::string system_error(const std::string& path) { return path + ": " + std::strerror(errno); }
+Error system_error(const std::string& path) { return Error{path + ": " + std::strerror(errno)}; }
 
-// Empty when the directory `st` (at `path`) may be trusted.
-std::string check_directory(const struct stat& st, const std::string& path) {
-  if (!S_ISDIR(st.st_mode)) return path + ": not a directory";
-  if (st.st_uid != 0) return path + ": not owned by root";
+// Whether the directory `st` (at `path`) may be trusted.
+Expected<void> check_directory(const struct stat& st, const std::string& path) {
+  if (!S_ISDIR(st.st_mode)) return Error{path + ": not a directory"};
+  if (st.st_uid != 0) return Error{path + ": not owned by root"};
   const bool sticky = (st.st_mode & S_ISVTX) != 0;
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !sticky) return path + ": writable by group or others";
-  return "";
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !sticky)
+    return Error{path + ": writable by group or others"};
+  return {};
 }
 
 }  // namespace
 
-std::variant<std::string, UntrustedFile> read_trusted_file(const std::string& path,
-                                                           std::size_t max_bytes) {
+Expected<std::string> read_trusted_file(const std::string& path, std::size_t max_bytes) {
   if (path.size() < 2 || path[0] != '/' || path.back() == '/')
-    return UntrustedFile{"'" + path + "': not an absolute file path"};
+    return Error{"'" + path + "': not an absolute file path"};
   std::vector<std::string> parts;
   for (std::size_t start = 1; start <= path.size();) {
     const std::size_t slash = std::min(path.find('/', start), path.size());
     const std::string part = path.substr(start, slash - start);
     if (part.empty() || part == "." || part == "..")
-      return UntrustedFile{"'" + path + "': not a normalised path"};
+      return Error{"'" + path + "': not a normalised path"};
     parts.push_back(part);
     start = slash + 1;
   }
 
   Fd dir(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() < 0) return UntrustedFile{system_error("/")};
+  if (dir.get() < 0) return system_error("/");
   std::string walked;
   struct stat st {};
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (::fstat(dir.get(), &st) != 0) return UntrustedFile{system_error(walked.empty() ? "/" : walked)};
-    if (std::string why = check_directory(st, walked.empty() ? "/" : walked); !why.empty())
-      return UntrustedFile{why};
+    if (::fstat(dir.get(), &st) != 0) return system_error(walked.empty() ? "/" : walked);
+    if (auto trusted = check_directory(st, walked.empty() ? "/" : walked); !trusted)
+      return trusted.error();
     walked += "/" + parts[i];
     const bool last = i + 1 == parts.size();
     // O_PATH|O_NOFOLLOW opens a symbolic link itself, so fstat can see it.
@@ -70,31 +70,31 @@ std::variant<std::string, UntrustedFile> read_trusted_file(const std::string& pa
                            : O_PATH | O_NOFOLLOW | O_CLOEXEC;
     const int next = ::openat(dir.get(), parts[i].c_str(), flags);
     if (next < 0) {
-      if (errno == ELOOP) return UntrustedFile{walked + ": is a symbolic link"};
-      return UntrustedFile{system_error(walked)};
+      if (errno == ELOOP) return Error{walked + ": is a symbolic link"};
+      return system_error(walked);
     }
     dir.reset(next);
-    if (::fstat(dir.get(), &st) != 0) return UntrustedFile{system_error(walked)};
-    if (S_ISLNK(st.st_mode)) return UntrustedFile{walked + ": is a symbolic link"};
+    if (::fstat(dir.get(), &st) != 0) return system_error(walked);
+    if (S_ISLNK(st.st_mode)) return Error{walked + ": is a symbolic link"};
   }
 
   // `dir` now holds the file itself.
-  if (!S_ISREG(st.st_mode)) return UntrustedFile{path + ": not a regular file"};
-  if (st.st_uid != 0) return UntrustedFile{path + ": not owned by root"};
-  if (st.st_mode & (S_IWGRP | S_IWOTH)) return UntrustedFile{path + ": writable by group or others"};
+  if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file"};
+  if (st.st_uid != 0) return Error{path + ": not owned by root"};
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) return Error{path + ": writable by group or others"};
   if (static_cast<std::size_t>(st.st_size) > max_bytes)
-    return UntrustedFile{path + ": larger than " + std::to_string(max_bytes) + " bytes"};
+    return Error{path + ": larger than " + std::to_string(max_bytes) + " bytes"};
 
   std::string text(static_cast<std::size_t>(st.st_size) + 1, '\0');
   std::size_t got = 0;
   while (got < text.size()) {
     const ssize_t n = ::read(dir.get(), text.data() + got, text.size() - got);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return UntrustedFile{system_error(path)};
+    if (n < 0) return system_error(path);
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
   }
-  if (got > max_bytes) return UntrustedFile{path + ": larger than " + std::to_string(max_bytes) + " bytes"};
+  if (got > max_bytes) return Error{path + ": larger than " + std::to_string(max_bytes) + " bytes"};
   text.resize(got);
   return text;
 }

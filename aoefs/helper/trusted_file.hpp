@@ -14,17 +14,15 @@
 
 #include <cstddef>
 #include <string>
-#include <variant>
+
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs::helper {
 
-struct UntrustedFile {
-  std::string reason;  // names the offending path, e.g. "/etc/x: writable by group or others"
-};
-
-// The file's contents, or why it cannot be trusted or read. `path` must be
-// absolute and normalised (no "." or ".." components, no empty components).
-std::variant<std::string, UntrustedFile> read_trusted_file(const std::string& path,
-                                                           std::size_t max_bytes);
+// The file's contents, or why it cannot be trusted or read; the error names
+// the offending path, e.g. "/etc/x: writable by group or others". `path`
+// must be absolute and normalised (no "." or ".." components, no empty
+// components).
+Expected<std::string> read_trusted_file(const std::string& path, std::size_t max_bytes);
 
 }  // namespace aoefs::helper

@@ -21,21 +21,22 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
-std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> from_helper(
+Expected<std::vector<std::unique_ptr<aoe::Link>>> from_helper(
     boost::asio::io_context& io, const std::vector<std::string>& interfaces, const LinkNote& note) {
   const std::string helper = helper::default_helper_path();
   if (note)
     note("no CAP_NET_RAW: asking the setuid helper " + helper + " for AoE sockets on " +
          joined(interfaces));
   auto got = helper::request_sockets_from_helper(helper, interfaces);
-  if (auto* err = std::get_if<std::string>(&got))
-    return "no permission to open raw sockets (CAP_NET_RAW) and the helper " + helper +
-           " refused: " + *err;
+  if (!got)
+    return Error{"no permission to open raw sockets (CAP_NET_RAW) and the helper " + helper +
+                 " refused: " + got.error().message};
   std::vector<std::unique_ptr<aoe::Link>> links;
-  for (auto& passed : std::get<0>(got)) {
+  for (auto& passed : *got) {
     std::error_code ec;
     auto link = aoe::RawSocketLink::adopt(io, passed.fd, ec);
-    if (!link) return "interface " + passed.interface + ": socket from the helper: " + ec.message();
+    if (!link)
+      return Error{"interface " + passed.interface + ": socket from the helper: " + ec.message()};
     links.push_back(std::move(link));
   }
   if (note)
@@ -46,7 +47,7 @@ std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> from_helper(
 
 }  // namespace
 
-std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> open_links(
+Expected<std::vector<std::unique_ptr<aoe::Link>>> open_links(
     boost::asio::io_context& io, const std::vector<std::string>& interfaces,
     const LinkNote& note) {
   std::vector<std::unique_ptr<aoe::Link>> links;
@@ -55,8 +56,8 @@ std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> open_links(
     auto link = aoe::RawSocketLink::open(io, name, ec);
     if (!link) {
       if (permission_denied(ec) && ::geteuid() != 0) return from_helper(io, interfaces, note);
-      return "interface " + name + ": " +
-             (ec == std::errc::no_such_device ? "no such interface" : ec.message());
+      return Error{"interface " + name + ": " +
+                   (ec == std::errc::no_such_device ? "no such interface" : ec.message())};
     }
     links.push_back(std::move(link));
   }

@@ -7,9 +7,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
+#include "aoefs/util/expected.hpp"
 #include "protocol/link.hpp"
 
 namespace boost::asio {
@@ -24,7 +24,7 @@ using LinkNote = std::function<void(const std::string&)>;
 
 // The links, in the order of `interfaces`, or one error message naming the
 // interface and what to do.
-std::variant<std::vector<std::unique_ptr<aoe::Link>>, std::string> open_links(
+Expected<std::vector<std::unique_ptr<aoe::Link>>> open_links(
     boost::asio::io_context& io, const std::vector<std::string>& interfaces,
     const LinkNote& note = {});
 

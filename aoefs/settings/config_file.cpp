@@ -15,14 +15,12 @@ std::string where(const std::string& source, const toml::source_region& region) 
   return source + ":" + std::to_string(region.begin.line);
 }
 
-// The text form of a TOML value for `key`, or an error message.
-std::optional<std::string> value_text(const KeyInfo& key, const toml::node& node,
-                                      std::string& error) {
+// The text form of a TOML value for `key`.
+Expected<std::string> value_text(const KeyInfo& key, const toml::node& node) {
   switch (key.kind) {
     case KeyKind::flag:
-      if (auto b = node.value_exact<bool>()) return *b ? "true" : "false";
-      error = "expected true or false";
-      return std::nullopt;
+      if (auto b = node.value_exact<bool>()) return std::string(*b ? "true" : "false");
+      return Error{"expected true or false"};
     case KeyKind::seconds:
       if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
       if (auto d = node.value_exact<double>()) {
@@ -31,17 +29,14 @@ std::optional<std::string> value_text(const KeyInfo& key, const toml::node& node
         out << *d;
         return out.str();
       }
-      error = "expected a number of seconds";
-      return std::nullopt;
+      return Error{"expected a number of seconds"};
     case KeyKind::unsigned_id:
     case KeyKind::kibibytes:
       if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
-      error = "expected an integer";
-      return std::nullopt;
+      return Error{"expected an integer"};
     case KeyKind::word:
       if (auto s = node.value_exact<std::string>()) return *s;
-      error = "expected a string";
-      return std::nullopt;
+      return Error{"expected a string"};
     case KeyKind::octal_mode:
       if (auto s = node.value_exact<std::string>()) return *s;
       if (auto i = node.value_exact<std::int64_t>()) {
@@ -49,48 +44,40 @@ std::optional<std::string> value_text(const KeyInfo& key, const toml::node& node
         out << std::oct << *i;
         return out.str();
       }
-      error = "expected an octal mask as a string (\"022\") or 0o022";
-      return std::nullopt;
+      return Error{"expected an octal mask as a string (\"022\") or 0o022"};
     case KeyKind::byte_size:
       if (auto s = node.value_exact<std::string>()) return *s;
       if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
-      error = "expected a size (integer bytes or a string like \"64M\")";
-      return std::nullopt;
+      return Error{"expected a size (integer bytes or a string like \"64M\")"};
     case KeyKind::interface_list:
       if (auto s = node.value_exact<std::string>()) return *s;
       if (const auto* arr = node.as_array()) {
         std::string joined;
         for (const auto& item : *arr) {
           auto s = item.value_exact<std::string>();
-          if (!s) {
-            error = "expected an array of interface names (strings)";
-            return std::nullopt;
-          }
+          if (!s) return Error{"expected an array of interface names (strings)"};
           if (!joined.empty()) joined += ':';
           joined += *s;
         }
-        if (joined.empty()) {
-          error = "expected at least one interface name (leave the key out for all)";
-          return std::nullopt;
-        }
+        if (joined.empty())
+          return Error{"expected at least one interface name (leave the key out for all)"};
         return joined;
       }
-      error = "expected an array of interface names";
-      return std::nullopt;
+      return Error{"expected an array of interface names"};
   }
-  error = "unsupported key";
-  return std::nullopt;
+  return Error{"unsupported key"};
 }
 
 }  // namespace
 
-std::optional<std::string> apply_config_text(Settings& settings, std::string_view text,
-                                             const std::string& source_name) {
+Expected<void> apply_config_text(Settings& settings, std::string_view text,
+                                 const std::string& source_name) {
   toml::table table;
   try {
     table = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    return where(source_name, e.source()) + ": invalid TOML: " + std::string(e.description());
+    return Error{where(source_name, e.source()) + ": invalid TOML: " +
+                 std::string(e.description())};
   }
   // Report the first problem in file order, so the message points at the
   // earliest bad line.
@@ -114,26 +101,25 @@ std::optional<std::string> apply_config_text(Settings& settings, std::string_vie
       note(node, std::move(msg));
       continue;
     }
-    std::string error;
-    auto text_value = value_text(*key, node, error);
+    auto text_value = value_text(*key, node);
     if (!text_value) {
-      note(node, name + ": " + error);
+      note(node, name + ": " + text_value.error().message);
       continue;
     }
-    if (auto err = apply_key_text(result, *key, *text_value)) note(node, name + ": " + *err);
+    if (auto set = key->apply(result, *text_value); !set)
+      note(node, name + ": " + set.error().message);
   }
-  if (first_error) return first_error;
+  if (first_error) return Error{*first_error};
   settings = std::move(result);
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> apply_config_file(Settings& settings, const std::string& path,
-                                             bool required) {
+Expected<void> apply_config_file(Settings& settings, const std::string& path, bool required) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
-    if (err == ENOENT && !required) return std::nullopt;
-    return path + ": cannot read configuration file: " + std::strerror(err);
+    if (err == ENOENT && !required) return {};
+    return Error{path + ": cannot read configuration file: " + std::strerror(err)};
   }
   std::ostringstream content;
   content << in.rdbuf();

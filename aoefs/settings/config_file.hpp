@@ -5,22 +5,21 @@
 // in TOML octal (0o022), interfaces as an array of strings or "IF1:IF2".
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
 #include "aoefs/settings/settings.hpp"
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs {
 
-// Applies the file's keys over `settings`. Returns one error message naming
-// the file, line and key (e.g. "/etc/aoefs.toml:3: dead_timeout: expected
-// ..."), or nothing on success. `source_name` is used in messages only.
-std::optional<std::string> apply_config_text(Settings& settings, std::string_view text,
-                                             const std::string& source_name);
+// Applies the file's keys over `settings`, all of them or (on error) none.
+// The error names the file, line and key (e.g. "/etc/aoefs.toml:3:
+// dead_timeout: expected ..."). `source_name` is used in messages only.
+Expected<void> apply_config_text(Settings& settings, std::string_view text,
+                                 const std::string& source_name);
 
 // Reads and applies a file. A missing file is an error only if `required`.
-std::optional<std::string> apply_config_file(Settings& settings, const std::string& path,
-                                             bool required);
+Expected<void> apply_config_file(Settings& settings, const std::string& path, bool required);
 
 }  // namespace aoefs

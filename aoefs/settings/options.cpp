@@ -45,7 +45,7 @@ void split_commas(std::string_view text, std::vector<std::string>& out) {
 
 }  // namespace
 
-std::variant<CommandLine, UsageError> parse_command_line(int argc, char** argv) {
+Expected<CommandLine> parse_command_line(int argc, char** argv) {
   CommandLine line;
   std::vector<std::string> positional;  // [SOURCE] MOUNTPOINT
   bool options_done = false;
@@ -58,8 +58,8 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, char** argv) 
     };
     if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
       if (positional.size() == 2)
-        return UsageError{"unexpected argument '" + std::string(arg) +
-                          "' (at most SOURCE and MOUNTPOINT; see aoefs --help)"};
+        return Error{"unexpected argument '" + std::string(arg) +
+                     "' (at most SOURCE and MOUNTPOINT; see aoefs --help)"};
       positional.emplace_back(arg);
       continue;
     }
@@ -71,36 +71,36 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, char** argv) 
       line.debug = true;
     } else if (arg == "-c" || arg == "--config") {
       auto v = next_value(arg);
-      if (!v || v->empty()) return UsageError{std::string(arg) + " needs a FILE"};
+      if (!v || v->empty()) return Error{std::string(arg) + " needs a FILE"};
       line.config_path = *v;
     } else if (arg.starts_with("--config=")) {
       line.config_path = std::string(arg.substr(9));
-      if (line.config_path->empty()) return UsageError{"--config needs a FILE"};
+      if (line.config_path->empty()) return Error{"--config needs a FILE"};
     } else if (arg == "-o") {
       auto v = next_value(arg);
-      if (!v) return UsageError{"-o needs OPT[,OPT...]"};
+      if (!v) return Error{"-o needs OPT[,OPT...]"};
       split_commas(*v, line.mount_options);
     } else if (arg.starts_with("-o")) {
       split_commas(arg.substr(2), line.mount_options);
     } else {
-      return UsageError{"unknown option '" + std::string(arg) + "' (see aoefs --help)"};
+      return Error{"unknown option '" + std::string(arg) + "' (see aoefs --help)"};
     }
   }
   if (positional.size() == 2) line.source = positional[0];
   if (!positional.empty()) line.mountpoint = positional.back();
-  if (line.mountpoint.empty()) return UsageError{"missing MOUNTPOINT (see aoefs --help)"};
+  if (line.mountpoint.empty()) return Error{"missing MOUNTPOINT (see aoefs --help)"};
   return line;
 }
 
-std::optional<UsageError> apply_mount_options(Settings& settings, const CommandLine& line,
-                                              std::vector<std::string>& fuse_options) {
+Expected<void> apply_mount_options(Settings& settings, const CommandLine& line,
+                                   std::vector<std::string>& fuse_options) {
   for (const std::string& item : line.mount_options) {
     const auto eq = item.find('=');
     const std::string name = item.substr(0, eq);
     const std::optional<std::string> value =
         eq == std::string::npos ? std::nullopt : std::optional(item.substr(eq + 1));
     auto fail = [&](const std::string& why) {
-      return UsageError{"-o " + item + ": " + why};
+      return Error{"-o " + item + ": " + why};
     };
     if (name == "ro" || name == "rw") {
       if (value) return fail("takes no value");
@@ -126,27 +126,27 @@ std::optional<UsageError> apply_mount_options(Settings& settings, const CommandL
       std::string msg = "unknown option '" + name + "'";
       if (auto near = closest_key(name); !near.empty())
         msg += " (did you mean '" + std::string(near) + "'?)";
-      return UsageError{"-o " + item + ": " + msg};
+      return Error{"-o " + item + ": " + msg};
     }
     if (key->kind == KeyKind::flag && !value) {
-      apply_key_text(settings, *key, "true");
+      if (auto set = key->apply(settings, "true"); !set) return fail(set.error().message);
       continue;
     }
     if (!value) return fail("needs a value (" + name + "=...)");
-    if (auto err = apply_key_text(settings, *key, *value)) return fail(*err);
+    if (auto set = key->apply(settings, *value); !set) return fail(set.error().message);
   }
   if (line.foreground) settings.foreground = true;
   if (line.debug) settings.debug = true;
-  return std::nullopt;
+  return {};
 }
 
-std::variant<Settings, UsageError> load_settings(const CommandLine& line,
-                                                 std::vector<std::string>& fuse_options) {
+Expected<Settings> load_settings(const CommandLine& line, std::vector<std::string>& fuse_options) {
   Settings settings;
   const std::string path = line.config_path.value_or(kDefaultConfigPath);
-  if (auto err = apply_config_file(settings, path, line.config_path.has_value()))
-    return UsageError{*err};
-  if (auto err = apply_mount_options(settings, line, fuse_options)) return *err;
+  if (auto read = apply_config_file(settings, path, line.config_path.has_value()); !read)
+    return read.error();
+  if (auto applied = apply_mount_options(settings, line, fuse_options); !applied)
+    return applied.error();
   return settings;
 }
 

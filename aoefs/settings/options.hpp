@@ -3,14 +3,18 @@
 //
 // SOURCE is what mount(8) and mount.fuse3 put before the mount point (the
 // first field of an fstab line, e.g. "aoefs"); aoefs accepts and ignores it.
+//
+// Every Error of this header is a usage error: one message for the user
+// naming the option or key (e.g. "-o dead_timeout=x: expected ..."); the
+// daemon prints it and exits with code 2, nothing mounted.
 #pragma once
 
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "aoefs/settings/settings.hpp"
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs {
 
@@ -25,24 +29,19 @@ struct CommandLine {
   bool debug = false;                      // -d
 };
 
-// One error message for the user, e.g. "-o dead_timeout=x: expected ...".
-struct UsageError {
-  std::string message;
-};
-
-std::variant<CommandLine, UsageError> parse_command_line(int argc, char** argv);
+Expected<CommandLine> parse_command_line(int argc, char** argv);
 
 // Applies the -o items and -f/-d over `settings` (already holding defaults +
 // file). FUSE's own options and the generic mount flags mount(8) passes
 // (nosuid, noatime, sync, ...; see usage.cpp) are appended to `fuse_options`;
 // fstab bookkeeping (defaults, _netdev, noauto, x-*, ...) is ignored;
 // anything else is an error.
-std::optional<UsageError> apply_mount_options(Settings& settings, const CommandLine& line,
-                                              std::vector<std::string>& fuse_options);
+Expected<void> apply_mount_options(Settings& settings, const CommandLine& line,
+                                   std::vector<std::string>& fuse_options);
 
 // Defaults, then the file (the --config one is required to exist; the
 // default path may be missing), then -o. The whole configuration step.
-std::variant<Settings, UsageError> load_settings(const CommandLine& line,
-                                                 std::vector<std::string>& fuse_options);
+Expected<Settings> load_settings(const CommandLine& line,
+                                 std::vector<std::string>& fuse_options);
 
 }  // namespace aoefs

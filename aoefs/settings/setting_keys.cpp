@@ -1,39 +1,24 @@
 #include "aoefs/settings/setting_keys.hpp"
 
 #include <algorithm>
-#include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <vector>
+
+#include "aoefs/util/interface_name.hpp"
 
 namespace aoefs {
 namespace {
 
-constexpr std::array kKeys = {
-    KeyInfo{"interfaces", KeyKind::interface_list},
-    KeyInfo{"discovery_interval", KeyKind::seconds},
-    KeyInfo{"dead_timeout", KeyKind::seconds},
-    KeyInfo{"read_only", KeyKind::flag},
-    KeyInfo{"allow_other", KeyKind::flag},
-    KeyInfo{"uid", KeyKind::unsigned_id},
-    KeyInfo{"gid", KeyKind::unsigned_id},
-    KeyInfo{"umask", KeyKind::octal_mode},
-    KeyInfo{"cache_size", KeyKind::byte_size},
-    KeyInfo{"cache_block_size", KeyKind::byte_size},
-    KeyInfo{"cache_read_ahead", KeyKind::byte_size},
-    KeyInfo{"cache_expiry", KeyKind::seconds},
-    KeyInfo{"read_ahead_kb", KeyKind::kibibytes},
-    KeyInfo{"direct_io", KeyKind::flag},
-    KeyInfo{"foreground", KeyKind::flag},
-    KeyInfo{"debug", KeyKind::flag},
-    KeyInfo{"log_level", KeyKind::word},
-};
+// Parsers of the text forms. Each returns the value or what was expected.
 
-std::optional<bool> parse_flag(std::string_view t) {
+Expected<bool> parse_flag(std::string_view t) {
   if (t == "true" || t == "yes" || t == "1" || t == "on") return true;
   if (t == "false" || t == "no" || t == "0" || t == "off") return false;
-  return std::nullopt;
+  return Error{"expected true or false"};
 }
 
 template <class T>
@@ -45,20 +30,36 @@ std::optional<T> parse_unsigned(std::string_view t, int base = 10) {
 }
 
 // Seconds as a decimal number (fractions allowed), > 0 and at most a day.
-std::optional<std::chrono::milliseconds> parse_seconds(std::string_view t) {
+Expected<std::chrono::milliseconds> parse_seconds(std::string_view t) {
+  const Error expected{"expected a number of seconds greater than 0 (at most 86400)"};
   std::string s(t);
   if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '.'))
-    return std::nullopt;
+    return expected;
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || !std::isfinite(v) || v <= 0 || v > 86400) return std::nullopt;
+  if (end != s.c_str() + s.size() || !std::isfinite(v) || v <= 0 || v > 86400) return expected;
   const auto ms = std::chrono::milliseconds(static_cast<long long>(std::llround(v * 1000)));
-  if (ms.count() == 0) return std::nullopt;
+  if (ms.count() == 0) return expected;
   return ms;
 }
 
-std::optional<std::uint64_t> parse_size(std::string_view t) {
-  if (t.empty()) return std::nullopt;
+// A user or group id; 4294967295 is (uid_t)-1, "no change" to chown(2).
+Expected<std::uint32_t> parse_id(std::string_view t) {
+  auto v = parse_unsigned<std::uint32_t>(t);
+  if (!v || *v == 0xffffffffu) return Error{"expected a numeric id (0 to 4294967294)"};
+  return *v;
+}
+
+Expected<mode_t> parse_octal_mask(std::string_view t) {
+  auto v = parse_unsigned<unsigned>(t, 8);
+  if (!v || *v > 0777) return Error{"expected an octal mask such as 022 (at most 777)"};
+  return static_cast<mode_t>(*v);
+}
+
+// Bytes, optionally with a K, M or G suffix (powers of 1024).
+Expected<std::uint64_t> parse_size(std::string_view t) {
+  const Error expected{"expected a size in bytes, optionally with K, M or G (e.g. 64M)"};
+  if (t.empty()) return expected;
   std::uint64_t mult = 1;
   switch (t.back()) {
     case 'K': case 'k': mult = 1ull << 10; break;
@@ -68,17 +69,97 @@ std::optional<std::uint64_t> parse_size(std::string_view t) {
   }
   if (mult != 1) t.remove_suffix(1);
   auto v = parse_unsigned<std::uint64_t>(t);
-  if (!v || *v > (~0ull) / mult) return std::nullopt;
+  if (!v || *v > (~0ull) / mult) return expected;
   return *v * mult;
 }
 
-bool valid_interface_name(std::string_view n) {
-  if (n.empty() || n.size() > 15 || n == "." || n == "..") return false;
-  return std::all_of(n.begin(), n.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
-           c == '@';
-  });
+Expected<unsigned> parse_kibibytes(std::string_view t) {
+  auto v = parse_unsigned<unsigned>(t);
+  if (!v || *v > 1024 * 1024) return Error{"expected a number of KiB (0 to 1048576)"};
+  return *v;
 }
+
+Expected<LogLevel> parse_level(std::string_view t) {
+  auto v = parse_log_level(t);
+  if (!v) return Error{"expected error, warning, info or debug"};
+  return *v;
+}
+
+// "IF1:IF2:...", each a valid interface name (util/interface_name.hpp).
+Expected<std::vector<std::string>> parse_interface_list(std::string_view t) {
+  std::vector<std::string> list;
+  std::size_t start = 0;
+  while (start <= t.size()) {
+    const auto colon = t.find(':', start);
+    const auto part = t.substr(start, colon == std::string_view::npos ? t.npos : colon - start);
+    if (!is_valid_interface_name(part))
+      return Error{"expected interface names separated by ':' (bad name '" + std::string(part) +
+                   "')"};
+    list.emplace_back(part);
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+  return list;
+}
+
+// `parsed`, unless it parsed but `ok` refuses it: then `expected`.
+template <class T, class Check>
+Expected<T> checked(Expected<T> parsed, Check ok, const char* expected) {
+  if (parsed && !ok(*parsed)) return Error{expected};
+  return parsed;
+}
+
+// Stores a parsed value into its field (the range was checked while parsing).
+template <class T, class Field>
+Expected<void> store(Expected<T> parsed, Field& field) {
+  if (!parsed) return parsed.error();
+  field = static_cast<Field>(std::move(*parsed));
+  return {};
+}
+
+using S = Settings;
+using Text = std::string_view;
+
+// The keys, in the order the documentation lists them; one row per key:
+// name, kind, and how its text is parsed, checked and stored.
+constexpr KeyInfo kKeys[] = {
+    {"interfaces", KeyKind::interface_list,
+     [](S& s, Text t) { return store(parse_interface_list(t), s.interfaces); }},
+    {"discovery_interval", KeyKind::seconds,
+     [](S& s, Text t) { return store(parse_seconds(t), s.discovery_interval); }},
+    {"dead_timeout", KeyKind::seconds,
+     [](S& s, Text t) { return store(parse_seconds(t), s.dead_timeout); }},
+    {"read_only", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.read_only); }},
+    {"allow_other", KeyKind::flag,
+     [](S& s, Text t) { return store(parse_flag(t), s.allow_other); }},
+    {"uid", KeyKind::unsigned_id, [](S& s, Text t) { return store(parse_id(t), s.uid); }},
+    {"gid", KeyKind::unsigned_id, [](S& s, Text t) { return store(parse_id(t), s.gid); }},
+    {"umask", KeyKind::octal_mode,
+     [](S& s, Text t) { return store(parse_octal_mask(t), s.umask); }},
+    {"cache_size", KeyKind::byte_size,
+     [](S& s, Text t) { return store(parse_size(t), s.cache_size); }},
+    {"cache_block_size", KeyKind::byte_size,
+     [](S& s, Text t) {
+       const auto ok = [](std::uint64_t v) { return v != 0 && v % 512 == 0 && v <= (4u << 20); };
+       return store(checked(parse_size(t), ok,
+                            "expected a multiple of 512 bytes from 512 to 4M (e.g. 64K)"),
+                    s.cache_block_size);
+     }},
+    {"cache_read_ahead", KeyKind::byte_size,
+     [](S& s, Text t) {
+       return store(checked(parse_size(t), [](std::uint64_t v) { return v <= (1ull << 30); },
+                            "expected a size from 0 to 1G (e.g. 4M; 0 = no read-ahead)"),
+                    s.cache_read_ahead);
+     }},
+    {"cache_expiry", KeyKind::seconds,
+     [](S& s, Text t) { return store(parse_seconds(t), s.cache_expiry); }},
+    {"read_ahead_kb", KeyKind::kibibytes,
+     [](S& s, Text t) { return store(parse_kibibytes(t), s.read_ahead_kb); }},
+    {"direct_io", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.direct_io); }},
+    {"foreground", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.foreground); }},
+    {"debug", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.debug); }},
+    {"log_level", KeyKind::word, [](S& s, Text t) { return store(parse_level(t), s.log_level); }},
+};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -116,87 +197,6 @@ std::string_view closest_key(std::string_view name) {
     }
   }
   return best;
-}
-
-std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::string_view t) {
-  const std::string_view n = key.name;
-  switch (key.kind) {
-    case KeyKind::flag: {
-      auto v = parse_flag(t);
-      if (!v) return "expected true or false";
-      if (n == "read_only") s.read_only = *v;
-      else if (n == "allow_other") s.allow_other = *v;
-      else if (n == "foreground") s.foreground = *v;
-      else if (n == "debug") s.debug = *v;
-      else if (n == "direct_io") s.direct_io = *v;
-      return std::nullopt;
-    }
-    case KeyKind::seconds: {
-      auto v = parse_seconds(t);
-      if (!v) return "expected a number of seconds greater than 0 (at most 86400)";
-      if (n == "discovery_interval") s.discovery_interval = *v;
-      else if (n == "cache_expiry") s.cache_expiry = *v;
-      else s.dead_timeout = *v;
-      return std::nullopt;
-    }
-    case KeyKind::unsigned_id: {
-      auto v = parse_unsigned<std::uint32_t>(t);
-      if (!v || *v == 0xffffffffu) return "expected a numeric id (0 to 4294967294)";
-      if (n == "uid") s.uid = *v;
-      else s.gid = *v;
-      return std::nullopt;
-    }
-    case KeyKind::octal_mode: {
-      auto v = parse_unsigned<unsigned>(t, 8);
-      if (!v || *v > 0777) return "expected an octal mask such as 022 (at most 777)";
-      s.umask = static_cast<mode_t>(*v);
-      return std::nullopt;
-    }
-    case KeyKind::byte_size: {
-      auto v = parse_size(t);
-      if (!v) return "expected a size in bytes, optionally with K, M or G (e.g. 64M)";
-      if (n == "cache_block_size") {
-        if (*v == 0 || *v % 512 != 0 || *v > (4u << 20))
-          return "expected a multiple of 512 bytes from 512 to 4M (e.g. 64K)";
-        s.cache_block_size = static_cast<std::uint32_t>(*v);
-      } else if (n == "cache_read_ahead") {
-        if (*v > (1ull << 30)) return "expected a size from 0 to 1G (e.g. 4M; 0 = no read-ahead)";
-        s.cache_read_ahead = *v;
-      } else {
-        s.cache_size = *v;
-      }
-      return std::nullopt;
-    }
-    case KeyKind::kibibytes: {
-      auto v = parse_unsigned<unsigned>(t);
-      if (!v || *v > 1024 * 1024) return "expected a number of KiB (0 to 1048576)";
-      s.read_ahead_kb = *v;
-      return std::nullopt;
-    }
-    case KeyKind::word: {
-      auto v = parse_log_level(t);
-      if (!v) return "expected error, warning, info or debug";
-      s.log_level = *v;
-      return std::nullopt;
-    }
-    case KeyKind::interface_list: {
-      std::vector<std::string> list;
-      std::size_t start = 0;
-      while (start <= t.size()) {
-        const auto colon = t.find(':', start);
-        const auto part = t.substr(start, colon == std::string_view::npos ? t.npos : colon - start);
-        if (!valid_interface_name(part))
-          return "expected interface names separated by ':' (bad name '" + std::string(part) +
-                 "')";
-        list.emplace_back(part);
-        if (colon == std::string_view::npos) break;
-        start = colon + 1;
-      }
-      s.interfaces = std::move(list);
-      return std::nullopt;
-    }
-  }
-  return "unsupported key";
 }
 
 }  // namespace aoefs

@@ -39,6 +39,9 @@ struct Settings {
   bool foreground = false;
   bool debug = false;                   // log every request (implies foreground, log_level debug)
   LogLevel log_level = LogLevel::info;
+
+  // Field by field; tests use it to see which field a key changed.
+  friend bool operator==(const Settings&, const Settings&) = default;
 };
 
 }  // namespace aoefs

@@ -13,41 +13,41 @@ bool name_char(char c, bool first) {
 }
 
 // Parses `{a="x",b="y"}` at `pos` (which points at '{'); advances `pos`.
-std::optional<std::string> parse_labels(std::string_view line, std::size_t& pos,
+Expected<void> parse_labels(std::string_view line, std::size_t& pos,
                                         std::map<std::string, std::string>& labels) {
   ++pos;  // '{'
   while (pos < line.size() && line[pos] != '}') {
     const std::size_t start = pos;
     while (pos < line.size() && name_char(line[pos], pos == start)) ++pos;
-    if (pos == start) return "expected a label name";
+    if (pos == start) return Error{"expected a label name"};
     std::string key(line.substr(start, pos - start));
     if (pos + 1 >= line.size() || line[pos] != '=' || line[pos + 1] != '"')
-      return "expected =\" after label " + key;
+      return Error{"expected =\" after label " + key};
     pos += 2;
     std::string value;
     while (true) {
-      if (pos >= line.size()) return "unterminated value of label " + key;
+      if (pos >= line.size()) return Error{"unterminated value of label " + key};
       const char c = line[pos++];
       if (c == '"') break;
       if (c != '\\') {
         value += c;
         continue;
       }
-      if (pos >= line.size()) return "unterminated escape in label " + key;
+      if (pos >= line.size()) return Error{"unterminated escape in label " + key};
       const char e = line[pos++];
       value += e == 'n' ? '\n' : e;  // \\ and \" stand for themselves
     }
     labels[key] = std::move(value);
     if (pos < line.size() && line[pos] == ',') ++pos;
   }
-  if (pos >= line.size()) return "expected } to close the labels";
+  if (pos >= line.size()) return Error{"expected } to close the labels"};
   ++pos;  // '}'
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
 
-std::variant<std::vector<MetricSample>, std::string> parse_prometheus_text(std::string_view text) {
+Expected<std::vector<MetricSample>> parse_prometheus_text(std::string_view text) {
   std::vector<MetricSample> samples;
   std::size_t line_no = 0;
   while (!text.empty()) {
@@ -57,7 +57,7 @@ std::variant<std::vector<MetricSample>, std::string> parse_prometheus_text(std::
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     if (line.empty() || line[0] == '#') continue;
     auto bad = [&](const std::string& why) {
-      return "line " + std::to_string(line_no) + ": " + why;
+      return Error{"line " + std::to_string(line_no) + ": " + why};
     };
     MetricSample s;
     std::size_t pos = 0;
@@ -65,7 +65,8 @@ std::variant<std::vector<MetricSample>, std::string> parse_prometheus_text(std::
     if (pos == 0) return bad("expected a metric name");
     s.name = std::string(line.substr(0, pos));
     if (pos < line.size() && line[pos] == '{')
-      if (auto err = parse_labels(line, pos, s.labels)) return bad(*err);
+      if (auto labels = parse_labels(line, pos, s.labels); !labels)
+        return bad(labels.error().message);
     if (pos >= line.size() || line[pos] != ' ') return bad("expected a space before the value");
     const std::string number(line.substr(pos + 1));
     char* end = nullptr;

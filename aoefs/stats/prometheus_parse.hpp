@@ -7,8 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "aoefs/util/expected.hpp"
 
 namespace aoefs {
 
@@ -19,7 +20,7 @@ struct MetricSample {
 };
 
 // All samples in order, or a message naming the first bad line ("line 7: ...").
-std::variant<std::vector<MetricSample>, std::string> parse_prometheus_text(std::string_view text);
+Expected<std::vector<MetricSample>> parse_prometheus_text(std::string_view text);
 
 // The value of the sample named `name` whose labels include every pair of
 // `match`; nothing when there is none.

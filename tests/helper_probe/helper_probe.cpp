@@ -24,7 +24,6 @@
 #include <cstdlib>
 #include <map>
 #include <string_view>
-#include <variant>
 
 #include "aoefs/helper/helper_client.hpp"
 
@@ -43,11 +42,11 @@ int main(int argc, char** argv) {
     std::printf("opened socket for %s\n", argv[2]);
   } else {
     auto got = aoefs::helper::request_sockets_from_helper(argv[1], {argv[2]});
-    if (auto* why = std::get_if<std::string>(&got)) {
-      std::fprintf(stderr, "helper-probe: %s\n", why->c_str());
+    if (!got) {
+      std::fprintf(stderr, "helper-probe: %s\n", got.error().message.c_str());
       return 1;
     }
-    fd = std::get<std::vector<aoefs::helper::PassedSocket>>(got).at(0).fd;
+    fd = got->at(0).fd;
     std::printf("received socket for %s\n", argv[2]);
   }
 

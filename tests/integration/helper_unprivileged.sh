@@ -113,7 +113,7 @@ for args in "" "--fd" "--fd 3" "--fd 1 aoe0" "--fd x aoe0" "--fd 3 aoe0" "--frob
 	assert_eq "$rc" 2 "aoefs-helper $args: exit status ($out)"
 	assert_match "$out" "^aoefs-helper: " "aoefs-helper $args: message"
 done
-for name in "a/b" "0123456789abcdef" "*" "-x y"; do
+for name in "a/b" "0123456789abcdef" "a:b" "-x y" ".."; do
 	probe_refused "interface name '$name'" "invalid interface name" "$USER_NAME" "$HELPER" "$name" 10
 done
 

@@ -58,11 +58,11 @@ int main(int argc, char** argv) {
   }
   ctx.table = &table;
   auto mounted = aoefs::FuseMount::mount(ctx, mountpoint, fuse_options, false);
-  if (auto* err = std::get_if<std::string>(&mounted)) {
-    std::fprintf(stderr, "aoefs_memfs: %s\n", err->c_str());
+  if (!mounted) {
+    std::fprintf(stderr, "aoefs_memfs: %s\n", mounted.error().message.c_str());
     return 1;
   }
-  auto& mount = std::get<0>(mounted);
+  auto& mount = *mounted;
   std::fprintf(stderr, "aoefs_memfs: mounted on %s\n", mountpoint.c_str());
   mount->run();
   mount.reset();

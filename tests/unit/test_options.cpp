@@ -9,7 +9,7 @@ using namespace aoefs;
 
 namespace {
 
-std::variant<CommandLine, UsageError> parse(std::vector<std::string> args) {
+Expected<CommandLine> parse(std::vector<std::string> args) {
   args.insert(args.begin(), "aoefs");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -21,8 +21,8 @@ std::variant<CommandLine, UsageError> parse(std::vector<std::string> args) {
 
 TEST_CASE("command line: flags, config and -o items") {
   auto r = parse({"-f", "--config", "/tmp/x.toml", "-o", "ro,uid=5", "-oallow_other", "/mnt"});
-  REQUIRE(std::holds_alternative<CommandLine>(r));
-  auto line = std::get<CommandLine>(r);
+  REQUIRE(r);
+  auto line = *r;
   CHECK(line.mountpoint == "/mnt");
   CHECK(line.foreground);
   CHECK_FALSE(line.debug);
@@ -32,16 +32,16 @@ TEST_CASE("command line: flags, config and -o items") {
 
 TEST_CASE("command line errors name the problem") {
   auto r = parse({"aoefs", "/mnt", "/other"});
-  REQUIRE(std::holds_alternative<UsageError>(r));
-  CHECK_THAT(std::get<UsageError>(r).message, Catch::Contains("/other"));
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("/other"));
   r = parse({"--bogus", "/mnt"});
-  REQUIRE(std::holds_alternative<UsageError>(r));
-  CHECK_THAT(std::get<UsageError>(r).message, Catch::Contains("--bogus"));
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("--bogus"));
   r = parse({"-f"});
-  REQUIRE(std::holds_alternative<UsageError>(r));
-  CHECK_THAT(std::get<UsageError>(r).message, Catch::Contains("MOUNTPOINT"));
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("MOUNTPOINT"));
   r = parse({"/mnt", "--config"});
-  REQUIRE(std::holds_alternative<UsageError>(r));
+  REQUIRE_FALSE(r);
 }
 
 TEST_CASE("-o options override settings and keep FUSE's own") {
@@ -51,10 +51,11 @@ TEST_CASE("-o options override settings and keep FUSE's own") {
                   "cache_block_size=128K,cache_read_ahead=0,cache_expiry=0.5,log_level=warning,"
                   "default_permissions,fsname=aoe,_netdev,direct_io",
                   "/mnt"});
-  auto line = std::get<CommandLine>(r);
+  REQUIRE(r);
+  auto line = *r;
   Settings s;
   std::vector<std::string> fuse;
-  REQUIRE_FALSE(apply_mount_options(s, line, fuse));
+  REQUIRE(apply_mount_options(s, line, fuse));
   CHECK(s.interfaces == std::vector<std::string>{"eth0", "eth1"});
   CHECK(s.discovery_interval == std::chrono::milliseconds(2500));
   CHECK(s.dead_timeout == std::chrono::seconds(7));
@@ -91,30 +92,30 @@ TEST_CASE("invalid -o options are errors naming the key") {
                  Case{"cache_expiry=0", "cache_expiry"}, Case{"log_level=loud", "log_level"},
                  Case{"uid", "uid"}, Case{"ro=1", "ro"}, Case{"frobnicate", "frobnicate"}}) {
     INFO(c.option);
-    auto line = std::get<CommandLine>(parse({"-o", c.option, "/mnt"}));
+    auto line = *parse({"-o", c.option, "/mnt"});
     Settings s;
     std::vector<std::string> fuse;
-    auto err = apply_mount_options(s, line, fuse);
-    REQUIRE(err);
-    CHECK_THAT(err->message, Catch::Contains(c.expect));
+    auto applied = apply_mount_options(s, line, fuse);
+    REQUIRE_FALSE(applied);
+    CHECK_THAT(applied.error().message, Catch::Contains(c.expect));
   }
 }
 
 TEST_CASE("command line as mount.fuse3 runs it: SOURCE MOUNTPOINT -o OPTIONS") {
   // What `mount -t fuse.aoefs aoefs /mnt/aoe -o ...` makes mount.fuse3 run.
   auto r = parse({"aoefs", "/mnt/aoe", "-o", "rw,nosuid,nodev,noatime,interfaces=aoe0,dev,suid"});
-  REQUIRE(std::holds_alternative<CommandLine>(r));
-  auto line = std::get<CommandLine>(r);
+  REQUIRE(r);
+  auto line = *r;
   CHECK(line.source == "aoefs");
   CHECK(line.mountpoint == "/mnt/aoe");
   Settings s;
   std::vector<std::string> fuse;
-  REQUIRE_FALSE(apply_mount_options(s, line, fuse));
+  REQUIRE(apply_mount_options(s, line, fuse));
   CHECK_FALSE(s.read_only);
   CHECK(s.interfaces == std::vector<std::string>{"aoe0"});
   CHECK(fuse == std::vector<std::string>{"nosuid", "nodev", "noatime", "dev", "suid"});
 
-  auto one = std::get<CommandLine>(parse({"/mnt/aoe"}));
+  auto one = *parse({"/mnt/aoe"});
   CHECK_FALSE(one.source);
   CHECK(one.mountpoint == "/mnt/aoe");
 }
@@ -127,12 +128,12 @@ TEST_CASE("generic mount flags go to FUSE, fstab bookkeeping is ignored") {
   for (const auto& g : generic) all += g + ",";
   all += "defaults,_netdev,auto,noauto,nofail,user,users,nouser,owner,group,relatime,"
          "x-systemd.requires=network-online.target,x-gvfs-hide,comment=aoe,ro";
-  auto line = std::get<CommandLine>(parse({"aoefs", "/mnt", "-o", all}));
+  auto line = *parse({"aoefs", "/mnt", "-o", all});
   Settings s;
   std::vector<std::string> fuse;
-  auto err = apply_mount_options(s, line, fuse);
-  INFO((err ? err->message : ""));
-  REQUIRE_FALSE(err);
+  auto applied = apply_mount_options(s, line, fuse);
+  INFO((applied ? "" : applied.error().message));
+  REQUIRE(applied);
   CHECK(fuse == generic);
   CHECK(s.read_only);
 }
@@ -142,11 +143,11 @@ TEST_CASE("mount flags take no value; lookalikes of ignored options are errors")
   for (const char* bad : {"nosuid=1", "sync=yes", "_netdevs", "x", "comment", "defaults2",
                           "strictatime", "nodiratime", "lazytime", "norelatime"}) {
     INFO(bad);
-    auto line = std::get<CommandLine>(parse({"-o", bad, "/mnt"}));
+    auto line = *parse({"-o", bad, "/mnt"});
     Settings s;
     std::vector<std::string> fuse;
-    auto err = apply_mount_options(s, line, fuse);
-    REQUIRE(err);
-    CHECK_THAT(err->message, Catch::Contains(bad));
+    auto applied = apply_mount_options(s, line, fuse);
+    REQUIRE_FALSE(applied);
+    CHECK_THAT(applied.error().message, Catch::Contains(bad));
   }
 }
