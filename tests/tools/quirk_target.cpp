@@ -52,7 +52,8 @@
 //   --stats PATH            where the counters go at exit (also stdout).
 //
 // Once bound it prints "pid N: eS.L, SECTORS sectors" (the line the fixture
-// waits for, as vblade's). SIGTERM/SIGINT end it; it prints its counters:
+// waits for, as vblade's). SIGTERM/SIGINT end it; it prints its counters
+// (to stdout and --stats PATH), SIGUSR1 writes them and it carries on:
 //   requests=N answers=N held=N reads=N writes=N ... same_tag=N same_range=N
 // same_tag: ATA requests whose (source MAC, tag) was among the last 4096;
 // same_range: reads/writes whose (source MAC, command, LBA, count) was among
@@ -90,6 +91,7 @@
 namespace {
 
 volatile sig_atomic_t g_stop = 0;
+volatile sig_atomic_t g_dump = 0;
 
 constexpr std::uint8_t kDsm = 0x06;            // DATA SET MANAGEMENT
 constexpr std::uint8_t kDsmTrimFeature = 0x01;
@@ -606,6 +608,9 @@ int main(int argc, char** argv) {
   sa.sa_handler = [](int) { g_stop = 1; };
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  struct sigaction usr {};
+  usr.sa_handler = [](int) { g_dump = 1; };
+  sigaction(SIGUSR1, &usr, nullptr);
 
   std::optional<aoetest::RawAoeSocket> socket;
   try {
@@ -620,7 +625,22 @@ int main(int argc, char** argv) {
               target.sectors_per_frame(), opt.interface.c_str());
   std::fflush(stdout);
   target.announce();
+  auto dump = [&] {
+    const std::string s = target.counters().text();
+    std::fputs(s.c_str(), stdout);
+    std::fflush(stdout);
+    if (!opt.stats_path.empty()) {
+      // Whole or absent: readers poll for the file.
+      const std::string tmp = opt.stats_path + ".tmp";
+      std::ofstream(tmp) << s;
+      std::rename(tmp.c_str(), opt.stats_path.c_str());
+    }
+  };
   while (!g_stop) {
+    if (g_dump) {
+      g_dump = 0;
+      dump();
+    }
     std::optional<std::vector<std::uint8_t>> bytes;
     try {
       bytes = socket->receive(std::chrono::milliseconds(target.holding() ? 1 : 100));
@@ -635,9 +655,7 @@ int main(int argc, char** argv) {
     target.on_frame(*bytes);
   }
   target.release_held();
-  const std::string s = target.counters().text();
-  std::fputs(s.c_str(), stdout);
-  if (!opt.stats_path.empty()) std::ofstream(opt.stats_path) << s;
+  dump();
   ::close(fd);
   return 0;
 }
