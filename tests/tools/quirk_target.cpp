@@ -543,7 +543,10 @@ Options parse(int argc, char** argv) {
     if (a == "--reorder") {
       const std::string v = value();
       const auto colon = v.find(':');
-      o.reorder = std::strtod(v.substr(0, colon).c_str(), nullptr);
+      const std::string p = v.substr(0, colon);
+      char* end = nullptr;
+      o.reorder = std::strtod(p.c_str(), &end);
+      if (p.empty() || *end) usage("--reorder P[:DEPTH]: P is a fraction");
       if (colon != std::string::npos) o.reorder_depth = static_cast<unsigned>(number(v.c_str() + colon + 1, 1000, "depth"));
       if (!(o.reorder >= 0 && o.reorder <= 1) || o.reorder_depth == 0) usage("--reorder P[:DEPTH]: 0 <= P <= 1, DEPTH >= 1");
     } else if (a == "--seed") {
