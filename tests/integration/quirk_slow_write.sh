@@ -1,0 +1,14 @@
+#!/bin/bash
+# A slow target: every write frame is written with fdatasync and answered
+# no sooner than 3 ms later, one at a time, with 20 buffers (MTU 9000, 17
+# sectors per frame). Nothing lost (fio crc32c verify, dd conv=fsync,
+# acknowledged writes in the backing file, mkfs.ext4 + fsck). Figures: write
+# frames the target carried out twice (same_range), daemon retransmits.
+source "$(dirname "$0")/../tools/quirk_common.sh"
+
+quirk_mount qs --mtu 9000 --targets "1.0:64M" --quirk "--slow-write-ms 3 --buffers 20"
+quirk_io_unsynced
+C=$(quirk_target_counters)
+fault_figure "after fio 16 MiB: target writes=$(quirk_counter writes "$C") carried out twice=$(quirk_counter same_range "$C"); daemon retransmits=$(fault_stat "$MP" aoefs_target_retransmits_total "$T")"
+quirk_io_synced
+quirk_daemon_figures
