@@ -63,7 +63,7 @@ fs_note "fio --verify while tgt0 goes down and comes back"
   while [ ! -e "$FS_TMP/stop" ]; do
     round=$((round + 1))
     fio --name=paths --filename="$MP/e1.0" --rw=randwrite --bs=64k --size=32M --direct=1 \
-      --ioengine=psync --verify=crc32c --do_verify=1 --verify_fatal=1 --randseed=$round \
+      --ioengine=psync --verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 --randseed=$round \
       --output="$FS_TMP/fio-$round.log" || { tail -n 20 "$FS_TMP/fio-$round.log" >&2; echo "fio round $round failed" >&2; exit 1; }
   done
   echo "$round" >"$FS_TMP/rounds"
@@ -102,7 +102,9 @@ while (( $(rx 0) - c0 < 100 )); do
   sleep 0.1
 done
 echo "tgt0 back up: +$(($(rx 0) - c0)) frames on it" >&2
+e0=$(rx 0) e1=$(rx 1)
 wait_moved $((4 << 20)) 60
+echo "the next 4 MiB after tgt0 is back: tgt0 +$(($(rx 0) - e0)) frames, tgt1 +$(($(rx 1) - e1))" >&2
 
 touch "$FS_TMP/stop"
 wait $FIO || fs_fail "fio verification failed across the cut"
