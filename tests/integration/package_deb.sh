@@ -1,7 +1,7 @@
 #!/bin/bash
 # The Debian package an admin installs (contrib/package):
-#  - it builds (build directory AOEFS_BUILD_DIR/deb, prefix /usr) and
-#    lintian reports no error;
+#  - it builds (contrib/package's build directory build-deb/, prefix /usr)
+#    and lintian reports no error;
 #  - `apt-get install ./aoefs_*.deb` installs it without the network (every
 #    dependency is already there through contrib/install-deps): /usr/bin/aoefs,
 #    the helper /usr/libexec/aoefs/aoefs-helper made setuid root by postinst,
@@ -37,7 +37,10 @@ chmod 0755 "$TMP"
 on_exit "rm -rf '$TMP'"
 
 note "contrib/package builds the .deb"
-DEB=$("$SOURCE_DIR/contrib/package" -B "$AOEFS_BUILD_DIR/deb" -o "$TMP" | tail -n 1) || fail "contrib/package failed"
+# The package's own build directory (contrib/package's default, build-deb/
+# in the source tree): one for the normal and the sanitizer suite, reused
+# between runs, as a package is built without sanitizers.
+DEB=$("$SOURCE_DIR/contrib/package" -o "$TMP" | tail -n 1) || fail "contrib/package failed"
 [ -f "$DEB" ] || fail "contrib/package made no .deb ($DEB)"
 assert_match "$(basename "$DEB")" '^aoefs_[0-9.]+_[a-z0-9]+\.deb$' "package file name"
 CONTENTS=$(dpkg-deb -c "$DEB")
