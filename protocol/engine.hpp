@@ -61,7 +61,7 @@
 #include "protocol/clock.hpp"
 #include "protocol/congestion_window.hpp"
 #include "protocol/codec/frame.hpp"
-#include "protocol/initiator.hpp"
+#include "protocol/initiator_types.hpp"
 #include "protocol/link.hpp"
 #include "protocol/rtt_estimator.hpp"
 #include "protocol/tag_table.hpp"
@@ -93,7 +93,7 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  void set_target_listener(Initiator::TargetListener listener) { listener_ = std::move(listener); }
+  void set_target_listener(TargetListener listener) { listener_ = std::move(listener); }
 
   void start(TimePoint now);         // first discovery round, then periodic
   void discover_now(TimePoint now);  // a discovery round now
@@ -102,15 +102,15 @@ class Engine {
   TimePoint next_wakeup() const { return wakeup_; }
 
   void read(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
-            std::span<std::uint8_t> buffer, Initiator::Handler done, TimePoint now);
+            std::span<std::uint8_t> buffer, Handler done, TimePoint now);
   void write(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
-             std::span<const std::uint8_t> buffer, Initiator::Handler done, TimePoint now);
-  void flush(TargetAddress target, Initiator::Handler done, TimePoint now);
+             std::span<const std::uint8_t> buffer, Handler done, TimePoint now);
+  void flush(TargetAddress target, Handler done, TimePoint now);
   void query_config(TargetAddress target, ConfigCommand command, std::string config,
-                    Initiator::ConfigHandler done, TimePoint now);
-  void mac_mask(TargetAddress target, MacMaskMessage request, Initiator::MaskHandler done,
+                    ConfigHandler done, TimePoint now);
+  void mac_mask(TargetAddress target, MacMaskMessage request, MaskHandler done,
                 TimePoint now);
-  void reserve(TargetAddress target, ReserveMessage request, Initiator::ReserveHandler done,
+  void reserve(TargetAddress target, ReserveMessage request, ReserveHandler done,
                TimePoint now);
 
   // Every pending operation completes with `cancelled`; later calls too.
@@ -129,6 +129,13 @@ class Engine {
 
  private:
   enum class OpKind : std::uint8_t { read, write, flush, identify, config, mask, reserve };
+  struct ReadOp;
+  struct WriteOp;
+  struct FlushOp;
+  struct IdentifyOp;
+  struct ConfigOp;
+  struct MaskOp;
+  struct ReserveOp;
   struct Op;
   struct Target;
   struct Path {
@@ -184,7 +191,7 @@ class Engine {
   std::vector<Link*> links_;
   EngineConfig config_;
   Defer defer_;
-  Initiator::TargetListener listener_;
+  TargetListener listener_;
   TagTable<PendingFrame> tags_;
   std::map<TargetAddress, std::unique_ptr<Target>> targets_;
   std::vector<std::optional<std::uint16_t>> discovery_slot_;  // per link

@@ -121,7 +121,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
   if (frame.header.error) {
     finish(t, op, make_aoe_error(frame.header.error_code));
   } else {
-    switch (op.kind) {
+    switch (op.kind()) {
       case OpKind::read:
       case OpKind::write:
       case OpKind::flush:
@@ -137,7 +137,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
         reply.info = *qc;
         reply.from = frame.header.src;
         t.info.config_string = reply.config_storage;
-        auto handler = std::move(op.config_done);
+        auto handler = std::move(std::get<ConfigOp>(op.body).done);
         finish(t, op, {});
         defer_([h = std::move(handler), r = std::move(reply)]() mutable {
           r.info.config = r.config_storage;  // the view must point into this copy
@@ -151,7 +151,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
           finish(t, op, InitiatorErrc::bad_response);
           break;
         }
-        auto handler = std::move(op.mask_done);
+        auto handler = std::move(std::get<MaskOp>(op.body).done);
         finish(t, op, {});
         defer_([h = std::move(handler), msg = *m] { h({}, msg); });
         break;
@@ -162,7 +162,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
           finish(t, op, InitiatorErrc::bad_response);
           break;
         }
-        auto handler = std::move(op.reserve_done);
+        auto handler = std::move(std::get<ReserveOp>(op.body).done);
         finish(t, op, {});
         defer_([h = std::move(handler), msg = *r] { h({}, msg); });
         break;
@@ -180,11 +180,11 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
   }
   const std::uint8_t status = ata->cmd_status;
   if (status & (ata_status::err | ata_status::df)) {
-    if (op.kind == OpKind::flush && f.ata_cmd == ata_cmd::flush_cache_ext &&
+    if (op.kind() == OpKind::flush && f.ata_cmd == ata_cmd::flush_cache_ext &&
         (ata->feature_error & ata_error::abrt)) {
       // vblade (and old disks) abort FLUSH CACHE EXT: fall back for good.
       t.flush_ext_aborts = true;
-      op.ata_cmd = ata_cmd::flush_cache;
+      std::get<FlushOp>(op.body).ata_cmd = ata_cmd::flush_cache;
       op.queued = true;
       t.queue.push_front(&op);
       return;
@@ -192,14 +192,14 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
     finish(t, op, make_ata_error(status, ata->feature_error));
     return;
   }
-  switch (op.kind) {
+  switch (op.kind()) {
     case OpKind::read: {
       const std::size_t bytes = std::size_t{f.sectors} * kSectorSize;
       if (ata->data.size() < bytes) {
         finish(t, op, InitiatorErrc::bad_response);
         return;
       }
-      std::memcpy(op.read_buffer + std::size_t{f.offset} * kSectorSize, ata->data.data(), bytes);
+      std::memcpy(std::get<ReadOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize, ata->data.data(), bytes);
       t.stats.bytes_read += bytes;
       op.answered += f.sectors;
       break;
@@ -231,7 +231,7 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
     }
     default: break;
   }
-  if (op.kind == OpKind::flush || (op.issued == op.sectors && op.in_flight == 0))
+  if (op.kind() == OpKind::flush || (op.issued == op.sectors && op.in_flight == 0))
     finish(t, op, {});
 }
 

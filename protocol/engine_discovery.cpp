@@ -135,9 +135,7 @@ void Engine::notify(const Target& t) {
 
 void Engine::queue_identify(Target& t, TimePoint now) {
   if (t.identify_pending) return;
-  auto op = std::make_unique<Op>();
-  op->kind = OpKind::identify;
-  op->ata_cmd = ata_cmd::identify_device;
+  auto op = std::make_unique<Op>(IdentifyOp{});
   op->deadline = now + dead_timeout();
   op->queued = true;
   Op* raw = op.get();

@@ -28,7 +28,7 @@
 #include <system_error>
 #include <vector>
 
-#include "protocol/initiator.hpp"
+#include "protocol/initiator_types.hpp"
 #include "protocol/codec/mac_mask.hpp"
 
 namespace aoefs {
