@@ -121,6 +121,11 @@ bool Engine::overlaps_write_in_flight(const Target& t, std::uint64_t lba,
   return false;
 }
 
+bool Engine::write_in_flight(const Target& t) const {
+  return std::any_of(t.in_flight.begin(), t.in_flight.end(),
+                     [&](std::uint16_t s) { return tags_.entry(s).write; });
+}
+
 void Engine::pump(Target& t, TimePoint now) {
   while (!t.queue.empty()) {
     if (t.in_flight.size() >= t.window.size() || tags_.full()) return;
@@ -154,12 +159,24 @@ void Engine::pump(Target& t, TimePoint now) {
       }
       issue(t, op, lba, offset, static_cast<std::uint8_t>(n), now);
     } else {
+      if (auto* flush = std::get_if<FlushOp>(&op.body)) {
+        // A flush covers every write before it: those still in flight are
+        // acknowledged first. The mode needs IDENTIFY.
+        if (!t.identified || write_in_flight(t)) return;
+        if (t.info.flush_mode == FlushMode::none_no_cache ||
+            t.info.flush_mode == FlushMode::none_at_risk) {
+          ++t.stats.flushes_without_frame;
+          t.queue.pop_front();
+          op.queued = false;
+          finish(t, op, {});
+          continue;
+        }
+        flush->ata_cmd = t.info.flush_mode == FlushMode::ext ? ata_cmd::flush_cache_ext
+                                                             : ata_cmd::flush_cache;
+      }
       t.queue.pop_front();
       op.queued = false;
       op.started = true;
-      if (auto* flush = std::get_if<FlushOp>(&op.body))
-        flush->ata_cmd = (t.info.lba48 && !t.flush_ext_aborts) ? ata_cmd::flush_cache_ext
-                                                                : ata_cmd::flush_cache;
       issue(t, op, 0, 0, 0, now);
     }
   }

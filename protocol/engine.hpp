@@ -38,8 +38,22 @@
 //    for a whole interval.
 //  * An operation fails with InitiatorErrc::timeout when dead_timeout passed
 //    since it was started without completing; at once on an AoE error answer
-//    or an ATA error (status ERR/DF). FLUSH CACHE EXT aborted (ABRT) is
-//    retried as FLUSH CACHE, and the target remembered as not supporting it.
+//    or an ATA error (status ERR/DF; for flushes see below).
+//  * Flush: a flush waits until every write frame in flight before it is
+//    acknowledged (it covers them), then acts by TargetInfo::flush_mode,
+//    set from IDENTIFY words 82-87: a write cache reported absent or
+//    disabled (word 82 bit 5 / word 85 bit 5; a word 82 of 0 or FFFFh
+//    reports nothing) is `none (no write cache)`: no frame, the writes'
+//    acknowledgements are the durability. Else FLUSH CACHE EXT when word
+//    83/86 bit 13 says so (`ext`), else FLUSH CACHE E7h (`28`) — also when
+//    no flush is advertised: it is tried. EXT aborted (ABRT, as vblade does)
+//    is retried as E7h and the target remembered as `28`. E7h aborted on a
+//    target that does not advertise it (word 83/86 bit 12) means it has none:
+//    success, and `none (write cache on: data at risk)` from then on, with no
+//    frame. A flush answer with ERR clear and error register 0 is success
+//    whatever the status (a target echoing EAh sets BSY/DF;
+//    stats.flush_odd_status counts them); ERR or a non-zero error register
+//    is an error. A mode change reaches the target listener once.
 //  * A target is marked down when it has not answered anything for
 //    dead_timeout since we first sent to it after its last answer (I/O or a
 //    discovery broadcast on one of its interfaces); new operations on a down
@@ -166,6 +180,7 @@ class Engine {
   // Validates and enqueues; completes at once (deferred) when it cannot start.
   void submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now);
   void pump(Target& t, TimePoint now);
+  bool write_in_flight(const Target& t) const;
   bool overlaps_write_in_flight(const Target& t, std::uint64_t lba, std::uint32_t sectors) const;
   void issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, std::uint8_t sectors,
              TimePoint now);
@@ -177,6 +192,8 @@ class Engine {
   void retire_frame(Target& t, std::uint16_t slot, bool answered);
   void handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now);
   void handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata);
+  void set_flush_mode(Target& t, FlushMode mode);
   void handle_discovery(std::size_t link, const Frame& frame, TimePoint now);
   void heard_from(Target& t, TimePoint now);
   void mark_down(Target& t);

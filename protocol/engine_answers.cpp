@@ -178,17 +178,12 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
     finish(t, op, InitiatorErrc::bad_response);
     return;
   }
+  if (op.kind() == OpKind::flush) {
+    handle_flush_answer(t, op, f, *ata);
+    return;
+  }
   const std::uint8_t status = ata->cmd_status;
   if (status & (ata_status::err | ata_status::df)) {
-    if (op.kind() == OpKind::flush && f.ata_cmd == ata_cmd::flush_cache_ext &&
-        (ata->feature_error & ata_error::abrt)) {
-      // vblade (and old disks) abort FLUSH CACHE EXT: fall back for good.
-      t.flush_ext_aborts = true;
-      std::get<FlushOp>(op.body).ata_cmd = ata_cmd::flush_cache;
-      op.queued = true;
-      t.queue.push_front(&op);
-      return;
-    }
     finish(t, op, make_ata_error(status, ata->feature_error));
     return;
   }
@@ -208,7 +203,6 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
       t.stats.bytes_written += std::size_t{f.sectors} * kSectorSize;
       op.answered += f.sectors;
       break;
-    case OpKind::flush: break;
     case OpKind::identify: {
       auto info = parse_identify(ata->data);
       if (!info) {
@@ -220,6 +214,15 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
       t.info.model = info->model;
       t.info.serial = info->serial;
       t.info.firmware = info->firmware;
+      t.flush_advertised = info->flush_cache;
+      FlushMode mode = FlushMode::cache28;  // also when nothing is advertised: tried once
+      if (info->write_cache_reported && !info->write_cache_enabled)
+        mode = FlushMode::none_no_cache;
+      else if (info->flush_cache_ext && !t.flush_ext_aborts)
+        mode = FlushMode::ext;
+      else if (t.flush_e7_aborts && !t.flush_advertised)
+        mode = FlushMode::none_at_risk;
+      set_flush_mode(t, mode);
       const bool first = !t.identified;
       t.identified = true;
       if (first || !t.info.up) {
@@ -231,8 +234,53 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
     }
     default: break;
   }
-  if (op.kind() == OpKind::flush || (op.issued == op.sectors && op.in_flight == 0))
+  if ((op.issued == op.sectors && op.in_flight == 0))
     finish(t, op, {});
+}
+
+}  // namespace aoe
+
+namespace aoe {
+
+// See engine.hpp, "Flush".
+void Engine::handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata) {
+  const std::uint8_t status = ata.cmd_status;
+  const std::uint8_t error = ata.feature_error;
+  if (!(status & ata_status::err) && error == 0) {
+    // A no-op flush that echoes the command byte (EAh: BSY and DF set) says
+    // nothing went wrong; only ERR or an error bit does.
+    if (status & (ata_status::bsy | ata_status::df)) ++t.stats.flush_odd_status;
+    finish(t, op, {});
+    return;
+  }
+  if ((status & ata_status::err) && (error & ata_error::abrt)) {
+    if (f.ata_cmd == ata_cmd::flush_cache_ext) {
+      // vblade (and old disks) abort FLUSH CACHE EXT: FLUSH CACHE for good.
+      t.flush_ext_aborts = true;
+      set_flush_mode(t, FlushMode::cache28);
+      op.queued = true;
+      t.queue.push_front(&op);
+      return;
+    }
+    if (!t.flush_advertised) {
+      // The target said it has no flush and means it: every write before
+      // this flush is acknowledged (the barrier in pump), which is all it
+      // promises.
+      t.flush_e7_aborts = true;
+      set_flush_mode(t, FlushMode::none_at_risk);
+      ++t.stats.flushes_without_frame;
+      finish(t, op, {});
+      return;
+    }
+  }
+  finish(t, op, make_ata_error(status, error));
+}
+
+void Engine::set_flush_mode(Target& t, FlushMode mode) {
+  if (t.info.flush_mode == mode) return;
+  const bool identified = t.identified;
+  t.info.flush_mode = mode;
+  if (identified) notify(t);  // the daemon logs the change once
 }
 
 }  // namespace aoe

@@ -74,6 +74,8 @@ struct Engine::Target {
   bool identify_pending = false;
   bool down = false;
   bool flush_ext_aborts = false;   // FLUSH CACHE EXT answered ABRT once
+  bool flush_e7_aborts = false;    // FLUSH CACHE answered ABRT, not advertised
+  bool flush_advertised = false;   // IDENTIFY: FLUSH CACHE (E7h) supported
   RttEstimator rtt;
   CongestionWindow window;
   WriteGuard guard;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -28,6 +29,26 @@ struct InitiatorOptions {
   std::chrono::microseconds busy_poll{50};
 };
 
+// How a target makes acknowledged writes durable, from its IDENTIFY words
+// 82-87 and how it answered flushes (engine.hpp, "Flush").
+enum class FlushMode : std::uint8_t {
+  ext,             // FLUSH CACHE EXT (EAh)
+  cache28,         // FLUSH CACHE (E7h)
+  none_no_cache,   // no write cache: an acknowledged write is stored; nothing to send
+  none_at_risk,    // a write cache (or one not reported) and no flush it honours
+};
+
+// The durability mode as shown in `user.aoe.flush`, `aoefs discover`, .stats.
+constexpr std::string_view flush_mode_text(FlushMode mode) {
+  switch (mode) {
+    case FlushMode::ext: return "ext";
+    case FlushMode::cache28: return "28";
+    case FlushMode::none_no_cache: return "none (no write cache)";
+    case FlushMode::none_at_risk: return "none (write cache on: data at risk)";
+  }
+  return "?";
+}
+
 struct TargetPath {
   std::string interface;
   MacAddress mac;  // the target's MAC on that interface
@@ -42,7 +63,9 @@ struct TargetInfo {
   std::string model, serial, firmware;      // IDENTIFY strings
   std::uint16_t buffer_count = 0;           // Query Config
   std::uint16_t firmware_version = 0;
-  std::uint8_t sectors_per_frame = 0;       // min over paths of target scnt and link MTU
+  std::uint8_t sectors_per_frame = 0;       // in use now: min over paths of target scnt and
+                                            // what the path carries (less after a jumbo black hole)
+  FlushMode flush_mode = FlushMode::cache28;
   std::uint8_t aoe_version = 0;
   std::string config_string;                // as of the last Query Config answer
   std::vector<TargetPath> paths;
@@ -54,7 +77,15 @@ struct TargetStats {
   std::uint64_t frames_received = 0;
   std::uint64_t bytes_read = 0;
   std::uint64_t bytes_written = 0;
-  std::uint64_t retransmits = 0;
+  std::uint64_t retransmits = 0;             // every copy sent again, for any reason:
+  std::uint64_t retransmits_timeout = 0;     //   its RTO expired
+  std::uint64_t retransmits_fast = 0;        //   later frames were answered (reorder suspicion)
+  std::uint64_t retransmits_spurious = 0;    // either kind, later proven unneeded (the earlier
+                                             // copy was answered after all)
+  unsigned reorder_threshold = 0;            // later answers that make a frame presumed lost
+  std::uint64_t flushes_without_frame = 0;   // flushes done on write acknowledgements alone
+  std::uint64_t flush_odd_status = 0;        // flush answers taken as success despite a
+                                             // nonsense status (ERR clear, error 0)
   std::uint64_t duplicates = 0;      // answers to frames already answered/retransmitted
   std::uint64_t errors = 0;          // operations that failed
   std::chrono::microseconds srtt{0};
