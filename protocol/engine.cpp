@@ -220,12 +220,17 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
   }
   f.sends = 1;
   f.first_sent = f.last_sent = now;
-  f.retransmit_at = std::min(now + t.rtt.rto(), op.deadline);
+  f.retransmit_at = first_timeout(t, op, now);
   ++op.in_flight;
   t.in_flight.push_back(slot);
   if (!t.unanswered_since) t.unanswered_since = now;
   want_wakeup(f.retransmit_at);
   transmit(slot, now);
+}
+
+TimePoint Engine::first_timeout(const Target& t, const Op& op, TimePoint now) const {
+  const auto queued = static_cast<unsigned>(t.in_flight.size());
+  return std::min(now + t.rtt.rto() + queued * t.per_frame, op.deadline);
 }
 
 void Engine::transmit(std::uint16_t slot, TimePoint now) {
@@ -286,10 +291,13 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
   link.send(std::span(scratch_.data(), padded(*n)));
 }
 
-void Engine::retransmit(std::uint16_t slot, TimePoint now) {
+void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   PendingFrame& f = tags_.entry(slot);
   Target& t = *f.target;
-  t.window.on_loss(f.last_sent, now);
+  f.cut_window = t.window.on_loss(f.last_sent, now);
+  f.fast = fast;
+  f.prev_tag = tags_.tag(slot);
+  f.prev_sent = f.last_sent;
   tags_.retag(slot);
   ++f.sends;
   if (!t.paths.empty()) {
@@ -297,8 +305,10 @@ void Engine::retransmit(std::uint16_t slot, TimePoint now) {
     f.path = (f.path + 1) % t.paths.size();
   }
   f.last_sent = now;
-  f.retransmit_at = std::min(now + t.rtt.backoff(f.sends - 1), f.op->deadline);
+  const auto queued = static_cast<unsigned>(t.in_flight.size()) - 1;
+  f.retransmit_at = std::min(now + t.rtt.backoff(f.sends - 1) + queued * t.per_frame, f.op->deadline);
   ++t.stats.retransmits;
+  ++(fast ? t.stats.retransmits_fast : t.stats.retransmits_timeout);
   want_wakeup(f.retransmit_at);
   transmit(slot, now);
 }
@@ -384,7 +394,7 @@ void Engine::on_timer(TimePoint now) {
     for (std::uint16_t s : t.in_flight)
       if (now >= tags_.entry(s).retransmit_at) due.push_back(s);
     for (std::uint16_t s : due)
-      if (tags_.live(s)) retransmit(s, now);  // an earlier one may have ended the operation
+      if (tags_.live(s)) retransmit(s, false, now);  // an earlier one may have ended the operation
     if (!t.down && t.unanswered_since) {
       if (now - *t.unanswered_since >= dead_timeout())
         mark_down(t);
@@ -438,6 +448,7 @@ std::optional<TargetStats> Engine::stats(TargetAddress address) const {
   s.srtt = std::chrono::duration_cast<std::chrono::microseconds>(t->rtt.srtt());
   s.rttvar = std::chrono::duration_cast<std::chrono::microseconds>(t->rtt.rttvar());
   s.window = t->window.size();
+  s.reorder_threshold = t->reorder_threshold;
   s.outstanding = static_cast<unsigned>(t->in_flight.size());
   return s;
 }

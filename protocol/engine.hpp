@@ -21,18 +21,37 @@
 //    operation while fewer than window() frames are in flight. Reads and
 //    writes go in frames of at most the target's sectors per frame (min of
 //    its Query Config sector count and what each path's MTU carries).
-//  * A frame unanswered after the RTO (with exponential backoff) is sent
+//  * A frame unanswered after its timeout (with exponential backoff) is sent
 //    again with a fresh tag on the next path (round robin over the target's
-//    paths), and the window halves (AIMD).
-//  * Fast retransmit: when kFastRetransmitAnswers frames sent after a frame
-//    were answered while it was not, it is taken as lost and sent again at
-//    once (as TCP does on three duplicate ACKs). Targets like vblade serve
+//    paths), and the window halves (AIMD). The timeout of a frame is the
+//    RTO plus the target's service time per frame for every frame in flight
+//    ahead of it, and every answer pushes the timeouts of the frames still
+//    in flight to at least that from now: a target working slowly through a
+//    full window (synchronous writes, 3 ms each, 20 buffers) is waiting, not
+//    losing. The service time is measured from the gaps between answers
+//    (engine_answers.cpp, on_answer_timing); as a tag names one copy, every
+//    answer is an exact RTT sample, retransmitted frames included.
+//  * Fast retransmit: when reorder_threshold frames sent after a frame were
+//    answered while it was not, it is taken as lost and sent again at once
+//    (as TCP does on three duplicate ACKs). Targets like vblade serve
 //    requests in order, so on a LAN this finds a loss within a few frame
-//    times instead of an RTO (>= 20 ms) — under 5 % loss that is the
-//    difference between a few MB/s and near line rate. A target that
-//    reorders more than that costs a spurious duplicate, which the
-//    stale-write guard makes harmless. With fewer than four frames in
-//    flight the threshold drops to what is possible (RFC 5827 style).
+//    times instead of an RTO (>= 10 ms) — under 5 % loss that is the
+//    difference between a few MB/s and near line rate. The threshold starts
+//    at kFastRetransmitAnswers; with fewer frames in flight than that it
+//    drops to what is possible (RFC 5827 style), unless the target is known
+//    to reorder.
+//  * Spurious retransmissions: a retransmitted frame remembers the tag of
+//    the copy before. An answer to that tag proves the frame was not lost:
+//    it completes the frame (the data is the same), is counted in
+//    stats.retransmits_spurious, undoes the window cut the retransmission
+//    made (Eifel), and, for a fast retransmission, raises the target's
+//    reorder threshold past the reordering seen (the answers between the
+//    frame being first passed and its answer), at most to the window limit.
+//    A raised threshold steps back by one every kReorderDecayAnswers answers
+//    without a spurious retransmission. stats.retransmits_timeout and
+//    retransmits_fast tell the two kinds apart. A target serving from
+//    several threads (5 % of answers after 3-6 later ones) costs a few
+//    retransmissions instead of one per reordered answer.
 //  * Discovery after start() is repeated after 250 ms, 1 s and 3 s (then
 //    every discovery_interval), so one lost broadcast does not hide a target
 //    for a whole interval.
@@ -88,11 +107,16 @@ struct EngineConfig {
   RttLimits rtt;
   // Off only in the test that shows what the guard prevents.
   bool stale_write_guard = true;
+  // Off only in the test that shows what adapting to reordering prevents.
+  bool adapt_reordering = true;
 };
 
 class Engine {
  public:
   static constexpr unsigned kFastRetransmitAnswers = 3;
+  // A raised reorder threshold steps back by one after this many answers
+  // without a spurious retransmission.
+  static constexpr std::uint64_t kReorderDecayAnswers = 2048;
   // New frames avoid a path after this many misses in a row while another
   // path is healthy (a pulled cable would otherwise cost every other frame
   // an RTO). Retransmissions still rotate over all paths, so a path that
@@ -172,7 +196,11 @@ class Engine {
     unsigned sends = 0;
     std::uint64_t seq = 0;           // target-wide send order of the current copy
     unsigned later_answers = 0;      // answers to copies sent after this one
-    TimePoint first_sent{}, last_sent{}, retransmit_at{};
+    std::uint64_t passed_at = 0;     // Target::answers when the first of those came
+    std::uint32_t prev_tag = 0;      // the copy before the current one (0: none)
+    bool fast = false;               // the current copy is a fast retransmission
+    bool cut_window = false;         // ... and its sending cut the window
+    TimePoint first_sent{}, prev_sent{}, last_sent{}, retransmit_at{};
   };
 
   Target* find(TargetAddress address);
@@ -186,11 +214,16 @@ class Engine {
              TimePoint now);
   void transmit(std::uint16_t slot, TimePoint now);
   std::size_t padded(std::size_t encoded);
-  void retransmit(std::uint16_t slot, TimePoint now);
+  void retransmit(std::uint16_t slot, bool fast, TimePoint now);
+  // When a first transmission sent now times out: the RTO plus the service
+  // time of the frames queued ahead of it at the target.
+  TimePoint first_timeout(const Target& t, const Op& op, TimePoint now) const;
   void finish(Target& t, Op& op, std::error_code ec);
   void complete(std::unique_ptr<Op> op, std::error_code ec);
   void retire_frame(Target& t, std::uint16_t slot, bool answered);
-  void handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now);
+  void handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy, TimePoint now);
+  void on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now);
+  void on_spurious(Target& t, const PendingFrame& f);
   void handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const Frame& frame);
   void handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata);
   void set_flush_mode(Target& t, FlushMode mode);

@@ -59,7 +59,7 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
       ++link_stats_.malformed;
       return;
     }
-    handle_answer(slot, *frame, now);
+    handle_answer(slot, *frame, false, now);
     return;
   }
   if (match == TagTable<PendingFrame>::Match::stale) {
@@ -69,6 +69,21 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
     const bool from_target = t && std::any_of(t->paths.begin(), t->paths.end(), [&](const Path& p) {
       return p.link == link && p.mac == h.src;
     });
+    const std::uint16_t slot = TagTable<PendingFrame>::slot_of(h.tag);
+    if (from_target && tags_.live(slot)) {
+      // The answer to the copy before the one in flight: the frame was not
+      // lost, its retransmission was spurious (engine.hpp).
+      const PendingFrame& f = tags_.entry(slot);
+      if (!f.discovery && f.prev_tag == h.tag && f.target == t && f.command == h.command) {
+        auto frame = decode(bytes);
+        if (!frame) {
+          ++link_stats_.malformed;
+          return;
+        }
+        handle_answer(slot, *frame, true, now);
+        return;
+      }
+    }
     if (from_target) {
       ++t->stats.duplicates;
       heard_from(*t, now);
@@ -92,32 +107,44 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
   ++link_stats_.unmatched;
 }
 
-void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now) {
+void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy,
+                           TimePoint now) {
   const PendingFrame f = tags_.entry(slot);  // copy: retire_frame releases the slot
   Target& t = *f.target;
   Op& op = *f.op;
   ++t.stats.frames_received;
-  if (f.sends == 1) t.rtt.sample(now - f.first_sent);
+  ++t.answers;
+  if (earlier_copy) on_spurious(t, f);
+  on_answer_timing(t, f, earlier_copy, now);
   t.window.on_answer();
   if (!t.paths.empty()) t.paths[f.path % t.paths.size()].misses = 0;
   // Frames sent before this one and still unanswered: presumed lost after
-  // kFastRetransmitAnswers later answers (see engine.hpp).
+  // reorder_threshold later answers (see engine.hpp).
   std::uint16_t lost[TagTable<PendingFrame>::kSlots / 64];
   std::size_t nlost = 0;
   // With few frames in flight there cannot be three later answers: lower
-  // the threshold to what is possible (early retransmit, RFC 5827).
-  const unsigned threshold = std::clamp<unsigned>(
-      static_cast<unsigned>(t.in_flight.size()) - 1, 1, kFastRetransmitAnswers);
+  // the threshold to what is possible (early retransmit, RFC 5827) — unless
+  // the target is known to reorder, where that only makes duplicates.
+  unsigned threshold = t.reorder_threshold;
+  if (threshold <= kFastRetransmitAnswers)
+    threshold = std::clamp<unsigned>(static_cast<unsigned>(t.in_flight.size()) - 1, 1, threshold);
+  const std::uint64_t seq = earlier_copy ? 0 : f.seq;  // an old copy passes nobody
   for (std::uint16_t s : t.in_flight) {
     if (s == slot) continue;
     PendingFrame& g = tags_.entry(s);
-    if (g.seq < f.seq && ++g.later_answers == threshold && nlost < std::size(lost))
-      lost[nlost++] = s;
+    if (g.seq >= seq) continue;
+    if (++g.later_answers == 1) g.passed_at = t.answers;
+    if (g.later_answers == threshold && nlost < std::size(lost)) lost[nlost++] = s;
   }
   retire_frame(t, slot, true);
   heard_from(t, now);
   for (std::size_t i = 0; i < nlost; ++i)
-    if (tags_.live(lost[i]) && tags_.entry(lost[i]).target == &t) retransmit(lost[i], now);
+    if (tags_.live(lost[i]) && tags_.entry(lost[i]).target == &t) retransmit(lost[i], true, now);
+  if (config_.adapt_reordering && t.reorder_threshold > kFastRetransmitAnswers &&
+      t.answers - t.reorder_checked_at >= kReorderDecayAnswers) {
+    --t.reorder_threshold;
+    t.reorder_checked_at = t.answers;
+  }
   if (frame.header.error) {
     finish(t, op, make_aoe_error(frame.header.error_code));
   } else {
@@ -281,6 +308,54 @@ void Engine::set_flush_mode(Target& t, FlushMode mode) {
   const bool identified = t.identified;
   t.info.flush_mode = mode;
   if (identified) notify(t);  // the daemon logs the change once
+}
+
+}  // namespace aoe
+
+namespace aoe {
+
+// The copy before the one in flight was answered: the frame was never lost.
+// The window cut its retransmission made is undone (Eifel, RFC 3522), and a
+// fast retransmission raises the reorder threshold past the reordering
+// seen: the answers that came between the frame being first passed and now.
+void Engine::on_spurious(Target& t, const PendingFrame& f) {
+  ++t.stats.retransmits_spurious;
+  if (f.cut_window) t.window.undo();
+  if (!f.fast || !config_.adapt_reordering) return;
+  const std::uint64_t degree = f.passed_at ? t.answers - f.passed_at : 0;
+  const unsigned cap = std::max<unsigned>(kFastRetransmitAnswers, t.window.limit());
+  t.reorder_threshold = static_cast<unsigned>(
+      std::min<std::uint64_t>(cap, std::max<std::uint64_t>(t.reorder_threshold + 1, degree + 1)));
+  t.reorder_checked_at = t.answers;
+}
+
+// RTT and service time. A tag names one copy, so every answer is an exact
+// sample of the copy it answers (no ambiguity for Karn's rule to avoid).
+// The service time per frame is the gap since the previous answer when the
+// frame was already waiting then (else since it was sent); it rises fast
+// and falls slowly, and every frame in flight gets at least the RTO plus
+// that time for each frame ahead of it from now: a target still working
+// through a full window is not retransmitted to.
+void Engine::on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now) {
+  const TimePoint sent = earlier_copy ? f.prev_sent : f.last_sent;
+  t.rtt.sample(now - sent);
+  if (!earlier_copy) {
+    const Duration service = now - std::max(sent, t.last_answer);
+    if (service > t.per_frame)
+      t.per_frame += (service - t.per_frame) / 2;
+    else
+      t.per_frame -= (t.per_frame - service) / 8;
+  }
+  t.last_answer = now;
+  const auto queued = static_cast<unsigned>(t.in_flight.size());
+  const TimePoint busy_until = now + t.rtt.rto() + queued * t.per_frame;
+  for (std::uint16_t s : t.in_flight) {
+    PendingFrame& g = tags_.entry(s);
+    if (g.retransmit_at < busy_until) {
+      g.retransmit_at = std::min(busy_until, g.op->deadline);
+      want_wakeup(g.retransmit_at);
+    }
+  }
 }
 
 }  // namespace aoe

@@ -86,6 +86,11 @@ struct Engine::Target {
   std::optional<TimePoint> unanswered_since;
   unsigned next_path = 0;
   std::uint64_t send_seq = 0;
+  std::uint64_t answers = 0;              // frames answered, in arrival order
+  unsigned reorder_threshold = Engine::kFastRetransmitAnswers;
+  std::uint64_t reorder_checked_at = 0;   // `answers` at the last raise or decay
+  TimePoint last_answer{};
+  Duration per_frame{0};                  // the target's service time per frame
 
   // Sectors addressable with the target's command set: its capacity, cut
   // to what LBA28 or LBA48 can name.

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/clock.hpp"
 #include "protocol/codec/header.hpp"
 #include "protocol/codec/mac_address.hpp"
 
@@ -40,6 +41,18 @@ struct FakeTargetOptions {
   std::string config;
   // A sector whose reads fail with an ATA media error (status 0x51, UNC).
   std::optional<std::uint64_t> bad_sector;
+  // Timing, applied by SimNetwork (handle() itself takes no time): the
+  // target serves one request at a time, each taking service_time (writes:
+  // write_service_time), like a synchronous single-threaded target.
+  aoe::Duration service_time{0};
+  aoe::Duration write_service_time{0};
+  // Answers held back, as a target serving from several threads does: with
+  // this chance an answer waits until late_after to late_after+late_spread
+  // later answers left (or late_max passed).
+  double late_chance = 0;
+  unsigned late_after = 3;
+  unsigned late_spread = 3;
+  aoe::Duration late_max = std::chrono::milliseconds(2);
   std::string model = "aoefs fake target";
   std::string serial = "FAKE0001";
   std::string firmware = "F1";
