@@ -139,8 +139,12 @@ void Engine::pump(Target& t, TimePoint now) {
         }
         op.started = true;
       }
-      const std::uint32_t n =
-          std::min<std::uint32_t>(t.info.sectors_per_frame, op.sectors - op.issued);
+      // One frame at a time may try the full size again on a path fallen
+      // back to small frames (engine_frame_size.cpp).
+      const std::optional<unsigned> probe = probe_due(t, now);
+      const std::uint32_t spf =
+          probe ? frame_sectors(t, t.paths[*probe]) : t.info.sectors_per_frame;
+      const std::uint32_t n = std::min<std::uint32_t>(spf, op.sectors - op.issued);
       const std::uint64_t lba = op.lba + op.issued;
       if (op.kind() == OpKind::write && config_.stale_write_guard) {
         // Head of line waits: keeps the order of writes. An overlapping frame
@@ -157,7 +161,7 @@ void Engine::pump(Target& t, TimePoint now) {
         t.queue.pop_front();
         op.queued = false;
       }
-      issue(t, op, lba, offset, static_cast<std::uint8_t>(n), now);
+      issue(t, op, lba, offset, static_cast<std::uint8_t>(n), now, probe);
     } else {
       if (auto* flush = std::get_if<FlushOp>(&op.body)) {
         // A flush covers every write before it: those still in flight are
@@ -183,7 +187,7 @@ void Engine::pump(Target& t, TimePoint now) {
 }
 
 void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
-                   std::uint8_t sectors, TimePoint now) {
+                   std::uint8_t sectors, TimePoint now, std::optional<unsigned> probe_path) {
   const std::uint16_t slot = tags_.acquire();
   PendingFrame& f = tags_.entry(slot);
   f.target = &t;
@@ -217,6 +221,11 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
   for (std::size_t i = 0; i < t.paths.size(); ++i) {
     f.path = t.next_path++ % t.paths.size();
     if (t.paths[f.path].misses < kPathMisses) break;
+  }
+  if (probe_path && *probe_path < t.paths.size() && big_frame(f)) {
+    f.path = *probe_path;
+    f.probe = true;
+    t.paths[f.path].probing = true;
   }
   f.sends = 1;
   f.first_sent = f.last_sent = now;
@@ -294,6 +303,13 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
 void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   PendingFrame& f = tags_.entry(slot);
   Target& t = *f.target;
+  // A black hole found: every big frame in flight, this one too, was re-split.
+  if (!fast && big_frame(f) && on_big_frame_timeout(t, f, now)) return;
+  if (f.sectors > t.info.sectors_per_frame && (f.op->is_data())) {
+    // Too big for what the paths carry now (black hole, MTU shrunk).
+    resplit(slot, now);
+    return;
+  }
   f.cut_window = t.window.on_loss(f.last_sent, now);
   f.fast = fast;
   f.prev_tag = tags_.tag(slot);
@@ -324,6 +340,7 @@ void Engine::retire_frame(Target& t, std::uint16_t slot, bool answered) {
                                             : WriteGuard::hold_for(t.rtt.rto())));
   }
   if (f.op) --f.op->in_flight;
+  if (f.probe && !t.paths.empty()) t.paths[f.path % t.paths.size()].probing = false;
   auto it = std::find(t.in_flight.begin(), t.in_flight.end(), slot);
   if (it != t.in_flight.end()) {
     *it = t.in_flight.back();
@@ -394,7 +411,9 @@ void Engine::on_timer(TimePoint now) {
     for (std::uint16_t s : t.in_flight)
       if (now >= tags_.entry(s).retransmit_at) due.push_back(s);
     for (std::uint16_t s : due)
-      if (tags_.live(s)) retransmit(s, false, now);  // an earlier one may have ended the operation
+      // An earlier one may have ended the operation, or re-split frames
+      // into fresh ones in the same slots.
+      if (tags_.live(s) && now >= tags_.entry(s).retransmit_at) retransmit(s, false, now);
     if (!t.down && t.unanswered_since) {
       if (now - *t.unanswered_since >= dead_timeout())
         mark_down(t);

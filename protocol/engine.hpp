@@ -52,6 +52,19 @@
 //    retransmits_fast tell the two kinds apart. A target serving from
 //    several threads (5 % of answers after 3-6 later ones) costs a few
 //    retransmissions instead of one per reordered answer.
+//  * Frame size: reads and writes go in frames of TargetInfo::
+//    sectors_per_frame, the least any path carries now. A path on which
+//    kBlackHoleTimeouts frames too big for a 1500-byte MTU time out in a
+//    row (none answered between) is taken for a jumbo black hole (a switch
+//    with a smaller MTU, or the link's MTU shrunk): it falls back to frames
+//    that fit 1500 bytes (2 sectors), every big frame still in flight is
+//    re-split into such frames at once with fresh tags (as is any frame
+//    bigger than the size in use when it times out), the listener hears the
+//    new size, and stats.frame_size_fallbacks counts it. The caller sees
+//    nothing but the delay. Every kFrameSizeProbeInterval one full-size
+//    frame is sent on that path; answered, the path is back to full size
+//    (stats.frame_size_restores); lost, it is re-split and the next probe
+//    waits another interval.
 //  * Discovery after start() is repeated after 250 ms, 1 s and 3 s (then
 //    every discovery_interval), so one lost broadcast does not hide a target
 //    for a whole interval.
@@ -114,6 +127,12 @@ struct EngineConfig {
 class Engine {
  public:
   static constexpr unsigned kFastRetransmitAnswers = 3;
+  // Jumbo black hole: timeouts in a row of frames too big for a 1500-byte
+  // MTU before a path falls back to frames that fit one; how often it then
+  // tries a full-size frame again.
+  static constexpr unsigned kBlackHoleTimeouts = 3;
+  static constexpr unsigned kSmallFrameMtu = 1500;
+  static constexpr Duration kFrameSizeProbeInterval = std::chrono::seconds(30);
   // A raised reorder threshold steps back by one after this many answers
   // without a spurious retransmission.
   static constexpr std::uint64_t kReorderDecayAnswers = 2048;
@@ -180,6 +199,14 @@ class Engine {
     std::size_t link;
     MacAddress mac;
     unsigned misses = 0;  // retransmissions since this path last delivered an answer
+    // Jumbo black hole (engine_frame_size.cpp): timeouts of frames too big
+    // for a 1500-byte MTU since such a frame was last answered here; after
+    // kBlackHoleTimeouts the path falls back to small frames and tries one
+    // full-size frame again at probe_at.
+    unsigned big_timeouts = 0;
+    bool small = false;
+    bool probing = false;  // a full-size probe frame is in flight
+    TimePoint probe_at{};
   };
   struct PendingFrame {
     bool discovery = false;
@@ -199,6 +226,7 @@ class Engine {
     std::uint64_t passed_at = 0;     // Target::answers when the first of those came
     std::uint32_t prev_tag = 0;      // the copy before the current one (0: none)
     bool fast = false;               // the current copy is a fast retransmission
+    bool probe = false;              // full-size frame on a path fallen back to small ones
     bool cut_window = false;         // ... and its sending cut the window
     TimePoint first_sent{}, prev_sent{}, last_sent{}, retransmit_at{};
   };
@@ -211,7 +239,16 @@ class Engine {
   bool write_in_flight(const Target& t) const;
   bool overlaps_write_in_flight(const Target& t, std::uint64_t lba, std::uint32_t sectors) const;
   void issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, std::uint8_t sectors,
-             TimePoint now);
+             TimePoint now, std::optional<unsigned> probe_path = std::nullopt);
+  // engine_frame_size.cpp
+  void update_frame_size(Target& t);
+  std::optional<unsigned> probe_due(Target& t, TimePoint now);
+  unsigned frame_sectors(const Target& t, const Path& p) const;
+  // True when it found a black hole and re-split every big frame in flight.
+  bool on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint now);
+  void on_big_frame_answer(Target& t, const PendingFrame& f);
+  void resplit(std::uint16_t slot, TimePoint now);
+  static bool big_frame(const PendingFrame& f);
   void transmit(std::uint16_t slot, TimePoint now);
   std::size_t padded(std::size_t encoded);
   void retransmit(std::uint16_t slot, bool fast, TimePoint now);

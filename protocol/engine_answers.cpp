@@ -136,10 +136,13 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
     if (++g.later_answers == 1) g.passed_at = t.answers;
     if (g.later_answers == threshold && nlost < std::size(lost)) lost[nlost++] = s;
   }
+  if (big_frame(f)) on_big_frame_answer(t, f);
   retire_frame(t, slot, true);
   heard_from(t, now);
   for (std::size_t i = 0; i < nlost; ++i)
-    if (tags_.live(lost[i]) && tags_.entry(lost[i]).target == &t) retransmit(lost[i], true, now);
+    if (tags_.live(lost[i]) && tags_.entry(lost[i]).target == &t &&
+        tags_.entry(lost[i]).later_answers >= threshold)
+      retransmit(lost[i], true, now);
   if (config_.adapt_reordering && t.reorder_threshold > kFastRetransmitAnswers &&
       t.answers - t.reorder_checked_at >= kReorderDecayAnswers) {
     --t.reorder_threshold;

@@ -86,6 +86,7 @@ struct Engine::Target {
   std::optional<TimePoint> unanswered_since;
   unsigned next_path = 0;
   std::uint64_t send_seq = 0;
+  std::uint8_t advertised_spf = 0;        // Query Config sector count
   std::uint64_t answers = 0;              // frames answered, in arrival order
   unsigned reorder_threshold = Engine::kFastRetransmitAnswers;
   std::uint64_t reorder_checked_at = 0;   // `answers` at the last raise or decay

@@ -83,6 +83,9 @@ struct TargetStats {
   std::uint64_t retransmits_spurious = 0;    // either kind, later proven unneeded (the earlier
                                              // copy was answered after all)
   unsigned reorder_threshold = 0;            // later answers that make a frame presumed lost
+  std::uint64_t frame_size_fallbacks = 0;    // a path dropped full-size frames (jumbo black
+                                             // hole, MTU shrunk): small frames from then on
+  std::uint64_t frame_size_restores = 0;     // a probe found full-size frames carried again
   std::uint64_t flushes_without_frame = 0;   // flushes done on write acknowledgements alone
   std::uint64_t flush_odd_status = 0;        // flush answers taken as success despite a
                                              // nonsense status (ERR clear, error 0)
