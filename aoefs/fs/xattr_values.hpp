@@ -34,7 +34,7 @@
 namespace aoefs {
 
 enum class Xattr : std::uint8_t {
-  config, firmware, buffer_count, sectors_per_frame, paths, model, serial, reserve, mask
+  config, firmware, buffer_count, sectors_per_frame, paths, model, serial, reserve, mask, flush
 };
 
 inline constexpr std::string_view kXattrPrefix = "user.aoe.";
