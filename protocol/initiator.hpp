@@ -9,8 +9,10 @@
 // (InitiatorErrc::cancelled).
 //
 // Durability contract: a write's handler reports success only after the
-// target acknowledged every frame of it; flush()'s only after FLUSH CACHE
-// (EXT, or plain FLUSH CACHE when the target aborts EXT) completed.
+// target acknowledged every frame of it; flush()'s only after every earlier
+// write was acknowledged and then the flush of the target's flush mode
+// (TargetInfo::flush_mode: FLUSH CACHE EXT, FLUSH CACHE, or none when the
+// target has no write cache or no flush) completed (engine.hpp, "Flush").
 //
 // Failure contract: an operation fails only after the dead timeout passed
 // without an answer (InitiatorErrc::timeout), or at once on an AoE error
