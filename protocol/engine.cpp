@@ -305,6 +305,7 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   Target& t = *f.target;
   // A black hole found: every big frame in flight, this one too, was re-split.
   if (!fast && big_frame(f) && on_big_frame_timeout(t, f, now)) return;
+  if (!fast && !big_frame(f)) on_small_frame_timeout(t, f);
   if (f.sectors > t.info.sectors_per_frame && (f.op->is_data())) {
     // Too big for what the paths carry now (black hole, MTU shrunk).
     resplit(slot, now);

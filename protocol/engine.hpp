@@ -59,8 +59,11 @@
 //    with a smaller MTU, or the link's MTU shrunk): it falls back to frames
 //    that fit 1500 bytes (2 sectors), every big frame still in flight is
 //    re-split into such frames at once with fresh tags (as is any frame
-//    bigger than the size in use when it times out), the listener hears the
-//    new size, and stats.frame_size_fallbacks counts it. The caller sees
+//    bigger than the size in use when it times out). When a small frame is
+//    then answered the hole is confirmed: the listener hears the new size,
+//    and stats.frame_size_fallbacks counts it; when small frames time out
+//    too (kBlackHoleTimeouts of them) the path is dead, not a hole, and
+//    goes back to full size without a word. The caller sees
 //    nothing but the delay. Every kFrameSizeProbeInterval one full-size
 //    frame is sent on that path; answered, the path is back to full size
 //    (stats.frame_size_restores); lost, it is re-split and the next probe
@@ -205,6 +208,8 @@ class Engine {
     // full-size frame again at probe_at.
     unsigned big_timeouts = 0;
     bool small = false;
+    bool confirmed = false;     // small frames were answered since: a black hole, not a dead path
+    unsigned small_timeouts = 0;  // while not confirmed
     bool probing = false;  // a full-size probe frame is in flight
     TimePoint probe_at{};
   };
@@ -247,6 +252,8 @@ class Engine {
   // True when it found a black hole and re-split every big frame in flight.
   bool on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint now);
   void on_big_frame_answer(Target& t, const PendingFrame& f);
+  void on_small_frame_timeout(Target& t, const PendingFrame& f);
+  void on_path_answer(Target& t, const PendingFrame& f);
   void resplit(std::uint16_t slot, TimePoint now);
   static bool big_frame(const PendingFrame& f);
   void transmit(std::uint16_t slot, TimePoint now);

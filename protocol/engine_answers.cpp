@@ -136,6 +136,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
     if (++g.later_answers == 1) g.passed_at = t.answers;
     if (g.later_answers == threshold && nlost < std::size(lost)) lost[nlost++] = s;
   }
+  on_path_answer(t, f);
   if (big_frame(f)) on_big_frame_answer(t, f);
   retire_frame(t, slot, true);
   heard_from(t, now);

@@ -61,10 +61,10 @@ bool Engine::on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint no
   }
   if (path.small || ++path.big_timeouts < kBlackHoleTimeouts) return false;
   path.small = true;
+  path.confirmed = false;
+  path.small_timeouts = 0;
   path.probe_at = now + kFrameSizeProbeInterval;
-  ++t.stats.frame_size_fallbacks;
   update_frame_size(t);
-  notify(t);  // sectors_per_frame changed; the daemon logs it once
   std::vector<std::uint16_t> big;
   for (std::uint16_t s : t.in_flight) {
     const PendingFrame& g = tags_.entry(s);
@@ -89,6 +89,28 @@ void Engine::on_big_frame_answer(Target& t, const PendingFrame& f) {
       notify(t);
     }
   }
+}
+
+// Any answer on a path fallen back to small frames confirms the hole: told
+// once (the daemon logs the listener's news), counted once.
+void Engine::on_path_answer(Target& t, const PendingFrame& f) {
+  if (t.paths.empty()) return;
+  Path& path = t.paths[f.path % t.paths.size()];
+  if (!path.small || path.confirmed) return;
+  path.confirmed = true;
+  ++t.stats.frame_size_fallbacks;
+  notify(t);
+}
+
+// Small frames lost too before any was answered: the path (or the target)
+// is silent, not a black hole; back to full size.
+void Engine::on_small_frame_timeout(Target& t, const PendingFrame& f) {
+  if (t.paths.empty()) return;
+  Path& path = t.paths[f.path % t.paths.size()];
+  if (!path.small || path.confirmed || ++path.small_timeouts < kBlackHoleTimeouts) return;
+  path.small = false;
+  path.big_timeouts = 0;
+  update_frame_size(t);
 }
 
 // Replaces an unanswered data frame by frames of the size in use now, with

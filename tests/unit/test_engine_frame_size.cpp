@@ -114,3 +114,27 @@ TEST_CASE("frame size: isolated losses on a jumbo path do not make it fall back"
   CHECK(rig.stats().frame_size_fallbacks == 0);
   CHECK(rig.info().sectors_per_frame == 17);
 }
+
+TEST_CASE("frame size: a silent jumbo target is not taken for a black hole",
+          "[engine][frame_size]") {
+  WireFaults f;
+  f.jitter = 0us;
+  EngineRig rig(f, 9000);
+  auto& target = rig.target(jumbo_target());
+  rig.start();
+  REQUIRE(rig.discovered());
+  target.silent = true;  // vblade killed
+  const auto data = aoetest::random_bytes(1 << 20, 5);
+  std::optional<std::error_code> wrote;
+  rig.engine->write({1, 0}, 0, static_cast<std::uint32_t>(data.size() / 512), data,
+                    [&](std::error_code ec) { wrote = ec; }, rig.net.now());
+  rig.net.run_for(3s);
+  REQUIRE_FALSE(wrote.has_value());
+  target.silent = false;  // restarted
+  REQUIRE(rig.net.run_until([&] { return wrote.has_value(); }, 30s));
+  CHECK_FALSE(*wrote);
+  CHECK(std::equal(data.begin(), data.end(), target.disk().begin()));
+  CHECK(rig.stats().frame_size_fallbacks == 0);
+  round_trip(rig, 4096, 256 << 10, 6);
+  CHECK(rig.info().sectors_per_frame == 17);
+}
