@@ -133,7 +133,9 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
     if (s == slot) continue;
     PendingFrame& g = tags_.entry(s);
     if (g.seq >= seq) continue;
-    if (++g.later_answers == 1) g.passed_at = t.answers;
+    // passed_at keeps the first passing of the first copy: the reordering
+    // a spurious retransmission proves is measured from there.
+    if (++g.later_answers == 1 && g.passed_at == 0) g.passed_at = t.answers;
     if (g.later_answers == threshold && nlost < std::size(lost)) lost[nlost++] = s;
   }
   on_path_answer(t, f);
