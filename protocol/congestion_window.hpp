@@ -27,17 +27,23 @@ class CongestionWindow {
   void on_answer() {
     cwnd_ = std::min(static_cast<double>(limit_), cwnd_ + 1.0 / cwnd_);
   }
-  // `sent` is when the lost frame was (last) sent.
-  void on_loss(TimePoint sent, TimePoint now) {
-    if (reduced_ && sent <= last_reduction_) return;
+  // `sent` is when the lost frame was (last) sent. True when it cut the window.
+  bool on_loss(TimePoint sent, TimePoint now) {
+    if (reduced_ && sent <= last_reduction_) return false;
+    before_cut_ = cwnd_;
     cwnd_ = std::max(1.0, cwnd_ / 2);
     last_reduction_ = now;
     reduced_ = true;
+    return true;
   }
+  // The loss that cut the window last was no loss (a spurious
+  // retransmission, Eifel): back to the size before the cut.
+  void undo() { cwnd_ = std::min(static_cast<double>(limit_), std::max(cwnd_, before_cut_)); }
 
  private:
   unsigned limit_ = 1;
   double cwnd_ = 1;
+  double before_cut_ = 1;
   bool reduced_ = false;
   TimePoint last_reduction_{};
 };

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
+#include <variant>
 
 #include "protocol/codec/ata.hpp"
 #include "protocol/engine_state.hpp"
@@ -44,8 +46,7 @@ void Engine::submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now
   auto fail = [&](std::error_code ec) {
     if (Target* t = find(address)) {
       ++t->stats.errors;
-      if (op->kind == OpKind::read || op->kind == OpKind::write || op->kind == OpKind::flush)
-        ++t->stats.requests;
+      if (op->is_request()) ++t->stats.requests;
     }
     complete(std::move(op), ec);
   };
@@ -53,17 +54,12 @@ void Engine::submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now
   Target* t = find(address);
   if (!t) return fail(InitiatorErrc::no_such_target);
   if (t->down) return fail(InitiatorErrc::target_down);
-  if (op->kind == OpKind::read || op->kind == OpKind::write) {
+  if (op->is_data()) {
     if (op->sectors == 0) return fail(InitiatorErrc::invalid_argument);
-    if (t->identified) {
-      const std::uint64_t limit =
-          t->info.lba48 ? std::min<std::uint64_t>(t->info.capacity_sectors, kMaxLba48 + 1)
-                        : std::min<std::uint64_t>(t->info.capacity_sectors, kMaxLba28 + 1);
-      if (op->lba > limit || op->sectors > limit - op->lba) return fail(InitiatorErrc::out_of_range);
-    }
+    if (t->identified && !t->in_range(op->lba, op->sectors))
+      return fail(InitiatorErrc::out_of_range);
   }
-  if (op->kind == OpKind::read || op->kind == OpKind::write || op->kind == OpKind::flush)
-    ++t->stats.requests;
+  if (op->is_request()) ++t->stats.requests;
   op->deadline = now + dead_timeout();
   op->queued = true;
   Op* raw = op.get();
@@ -75,67 +71,44 @@ void Engine::submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now
 }
 
 void Engine::read(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
-                  std::span<std::uint8_t> buffer, Initiator::Handler done, TimePoint now) {
-  auto op = std::make_unique<Op>();
-  op->kind = OpKind::read;
+                  std::span<std::uint8_t> buffer, Handler done, TimePoint now) {
+  auto op = std::make_unique<Op>(ReadOp{buffer.data(), std::move(done)});
   op->lba = lba;
   op->sectors = sectors;
-  op->read_buffer = buffer.data();
-  op->done = std::move(done);
   if (buffer.size() != std::size_t{sectors} * kSectorSize) op->sectors = 0;  // invalid_argument
   submit(target, std::move(op), now);
 }
 
 void Engine::write(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
-                   std::span<const std::uint8_t> buffer, Initiator::Handler done, TimePoint now) {
-  auto op = std::make_unique<Op>();
-  op->kind = OpKind::write;
+                   std::span<const std::uint8_t> buffer, Handler done, TimePoint now) {
+  auto op = std::make_unique<Op>(WriteOp{buffer.data(), std::move(done)});
   op->lba = lba;
   op->sectors = sectors;
-  op->write_buffer = buffer.data();
-  op->done = std::move(done);
   if (buffer.size() != std::size_t{sectors} * kSectorSize) op->sectors = 0;
   submit(target, std::move(op), now);
 }
 
-void Engine::flush(TargetAddress target, Initiator::Handler done, TimePoint now) {
-  auto op = std::make_unique<Op>();
-  op->kind = OpKind::flush;
-  op->done = std::move(done);
-  submit(target, std::move(op), now);
+void Engine::flush(TargetAddress target, Handler done, TimePoint now) {
+  submit(target, std::make_unique<Op>(FlushOp{0, std::move(done)}), now);
 }
 
 void Engine::query_config(TargetAddress target, ConfigCommand command, std::string config,
-                          Initiator::ConfigHandler done, TimePoint now) {
-  auto op = std::make_unique<Op>();
-  op->kind = OpKind::config;
-  op->config_command = command;
-  op->config = std::move(config);
-  op->config_done = std::move(done);
-  if (op->config.size() > kMaxConfigString) {
-    auto d = std::move(op->config_done);
-    defer_([d = std::move(d)] { d(make_error_code(InitiatorErrc::invalid_argument), ConfigReply{}); });
+                          ConfigHandler done, TimePoint now) {
+  if (config.size() > kMaxConfigString) {
+    defer_([d = std::move(done)] { d(make_error_code(InitiatorErrc::invalid_argument), ConfigReply{}); });
     return;
   }
-  submit(target, std::move(op), now);
+  submit(target, std::make_unique<Op>(ConfigOp{command, std::move(config), std::move(done)}), now);
 }
 
-void Engine::mac_mask(TargetAddress target, MacMaskMessage request, Initiator::MaskHandler done,
+void Engine::mac_mask(TargetAddress target, MacMaskMessage request, MaskHandler done,
                       TimePoint now) {
-  auto op = std::make_unique<Op>();
-  op->kind = OpKind::mask;
-  op->mask = std::move(request);
-  op->mask_done = std::move(done);
-  submit(target, std::move(op), now);
+  submit(target, std::make_unique<Op>(MaskOp{std::move(request), std::move(done)}), now);
 }
 
-void Engine::reserve(TargetAddress target, ReserveMessage request, Initiator::ReserveHandler done,
+void Engine::reserve(TargetAddress target, ReserveMessage request, ReserveHandler done,
                      TimePoint now) {
-  auto op = std::make_unique<Op>();
-  op->kind = OpKind::reserve;
-  op->reserve = std::move(request);
-  op->reserve_done = std::move(done);
-  submit(target, std::move(op), now);
+  submit(target, std::make_unique<Op>(ReserveOp{std::move(request), std::move(done)}), now);
 }
 
 bool Engine::overlaps_write_in_flight(const Target& t, std::uint64_t lba,
@@ -148,26 +121,32 @@ bool Engine::overlaps_write_in_flight(const Target& t, std::uint64_t lba,
   return false;
 }
 
+bool Engine::write_in_flight(const Target& t) const {
+  return std::any_of(t.in_flight.begin(), t.in_flight.end(),
+                     [&](std::uint16_t s) { return tags_.entry(s).write; });
+}
+
 void Engine::pump(Target& t, TimePoint now) {
   while (!t.queue.empty()) {
     if (t.in_flight.size() >= t.window.size() || tags_.full()) return;
     Op& op = *t.queue.front();
-    if (op.kind == OpKind::read || op.kind == OpKind::write) {
+    if (op.is_data()) {
       if (!t.identified) return;  // IDENTIFY (queued first) tells size and LBA48
       if (!op.started) {
-        const std::uint64_t limit =
-            t.info.lba48 ? std::min<std::uint64_t>(t.info.capacity_sectors, kMaxLba48 + 1)
-                         : std::min<std::uint64_t>(t.info.capacity_sectors, kMaxLba28 + 1);
-        if (op.lba > limit || op.sectors > limit - op.lba) {
+        if (!t.in_range(op.lba, op.sectors)) {
           finish(t, op, InitiatorErrc::out_of_range);
           continue;
         }
         op.started = true;
       }
-      const std::uint32_t n =
-          std::min<std::uint32_t>(t.info.sectors_per_frame, op.sectors - op.issued);
+      // One frame at a time may try the full size again on a path fallen
+      // back to small frames (engine_frame_size.cpp).
+      const std::optional<unsigned> probe = probe_due(t, now);
+      const std::uint32_t spf =
+          probe ? frame_sectors(t, t.paths[*probe]) : t.info.sectors_per_frame;
+      const std::uint32_t n = std::min<std::uint32_t>(spf, op.sectors - op.issued);
       const std::uint64_t lba = op.lba + op.issued;
-      if (op.kind == OpKind::write && config_.stale_write_guard) {
+      if (op.kind() == OpKind::write && config_.stale_write_guard) {
         // Head of line waits: keeps the order of writes. An overlapping frame
         // in flight wakes us when it ends; a quarantine when it expires.
         if (overlaps_write_in_flight(t, lba, n)) return;
@@ -182,21 +161,33 @@ void Engine::pump(Target& t, TimePoint now) {
         t.queue.pop_front();
         op.queued = false;
       }
-      issue(t, op, lba, offset, static_cast<std::uint8_t>(n), now);
+      issue(t, op, lba, offset, static_cast<std::uint8_t>(n), now, probe);
     } else {
+      if (auto* flush = std::get_if<FlushOp>(&op.body)) {
+        // A flush covers every write before it: those still in flight are
+        // acknowledged first. The mode needs IDENTIFY.
+        if (!t.identified || write_in_flight(t)) return;
+        if (t.info.flush_mode == FlushMode::none_no_cache ||
+            t.info.flush_mode == FlushMode::none_at_risk) {
+          ++t.stats.flushes_without_frame;
+          t.queue.pop_front();
+          op.queued = false;
+          finish(t, op, {});
+          continue;
+        }
+        flush->ata_cmd = t.info.flush_mode == FlushMode::ext ? ata_cmd::flush_cache_ext
+                                                             : ata_cmd::flush_cache;
+      }
       t.queue.pop_front();
       op.queued = false;
       op.started = true;
-      if (op.kind == OpKind::flush)
-        op.ata_cmd = (t.info.lba48 && !t.flush_ext_aborts) ? ata_cmd::flush_cache_ext
-                                                            : ata_cmd::flush_cache;
       issue(t, op, 0, 0, 0, now);
     }
   }
 }
 
 void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
-                   std::uint8_t sectors, TimePoint now) {
+                   std::uint8_t sectors, TimePoint now, std::optional<unsigned> probe_path) {
   const std::uint16_t slot = tags_.acquire();
   PendingFrame& f = tags_.entry(slot);
   f.target = &t;
@@ -204,7 +195,7 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
   f.lba = lba;
   f.offset = offset;
   f.sectors = sectors;
-  switch (op.kind) {
+  switch (op.kind()) {
     case OpKind::read:
       f.command = static_cast<std::uint8_t>(Command::ata);
       f.ata_cmd = t.info.lba48 ? ata_cmd::read_sectors_ext : ata_cmd::read_sectors;
@@ -215,9 +206,12 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
       f.write = true;
       break;
     case OpKind::flush:
+      f.command = static_cast<std::uint8_t>(Command::ata);
+      f.ata_cmd = std::get<FlushOp>(op.body).ata_cmd;
+      break;
     case OpKind::identify:
       f.command = static_cast<std::uint8_t>(Command::ata);
-      f.ata_cmd = op.ata_cmd;
+      f.ata_cmd = ata_cmd::identify_device;
       break;
     case OpKind::config: f.command = static_cast<std::uint8_t>(Command::query_config); break;
     case OpKind::mask: f.command = static_cast<std::uint8_t>(Command::mac_mask_list); break;
@@ -228,14 +222,24 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
     f.path = t.next_path++ % t.paths.size();
     if (t.paths[f.path].misses < kPathMisses) break;
   }
+  if (probe_path && *probe_path < t.paths.size() && big_frame(f)) {
+    f.path = *probe_path;
+    f.probe = true;
+    t.paths[f.path].probing = true;
+  }
   f.sends = 1;
   f.first_sent = f.last_sent = now;
-  f.retransmit_at = std::min(now + t.rtt.rto(), op.deadline);
+  f.retransmit_at = first_timeout(t, op, now);
   ++op.in_flight;
   t.in_flight.push_back(slot);
   if (!t.unanswered_since) t.unanswered_since = now;
   want_wakeup(f.retransmit_at);
   transmit(slot, now);
+}
+
+TimePoint Engine::first_timeout(const Target& t, const Op& op, TimePoint now) const {
+  const auto queued = static_cast<unsigned>(t.in_flight.size());
+  return std::min(now + t.rtt.rto() + queued * t.per_frame, op.deadline);
 }
 
 void Engine::transmit(std::uint16_t slot, TimePoint now) {
@@ -252,7 +256,7 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
   frame.header.target = t.info.address;
   frame.header.command = f.command;
   frame.header.tag = tags_.tag(slot);
-  switch (op.kind) {
+  switch (op.kind()) {
     case OpKind::read:
     case OpKind::write:
     case OpKind::flush:
@@ -263,24 +267,25 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
                      f.ata_cmd == ata_cmd::write_sectors_ext ||
                      f.ata_cmd == ata_cmd::flush_cache_ext;
       ata.lba = f.lba;
-      ata.sector_count = op.kind == OpKind::identify ? 1 : f.sectors;
+      ata.sector_count = op.kind() == OpKind::identify ? 1 : f.sectors;
       if (f.write) {
         ata.write = true;
-        ata.data = std::span(op.write_buffer + std::size_t{f.offset} * kSectorSize,
+        ata.data = std::span(std::get<WriteOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize,
                              std::size_t{f.sectors} * kSectorSize);
       }
       frame.body = ata;
       break;
     }
     case OpKind::config: {
+      const auto& config = std::get<ConfigOp>(op.body);
       QueryConfigMessage qc;
-      qc.command = static_cast<std::uint8_t>(op.config_command);
-      qc.config = op.config;
+      qc.command = static_cast<std::uint8_t>(config.command);
+      qc.config = config.config;
       frame.body = qc;
       break;
     }
-    case OpKind::mask: frame.body = op.mask; break;
-    case OpKind::reserve: frame.body = op.reserve; break;
+    case OpKind::mask: frame.body = std::get<MaskOp>(op.body).request; break;
+    case OpKind::reserve: frame.body = std::get<ReserveOp>(op.body).request; break;
   }
   auto n = encode(frame, scratch_);
   if (!n) {
@@ -295,10 +300,21 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
   link.send(std::span(scratch_.data(), padded(*n)));
 }
 
-void Engine::retransmit(std::uint16_t slot, TimePoint now) {
+void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   PendingFrame& f = tags_.entry(slot);
   Target& t = *f.target;
-  t.window.on_loss(f.last_sent, now);
+  // A black hole found: every big frame in flight, this one too, was re-split.
+  if (!fast && big_frame(f) && on_big_frame_timeout(t, f, now)) return;
+  if (!fast && !big_frame(f)) on_small_frame_timeout(t, f);
+  if (f.sectors > t.info.sectors_per_frame && (f.op->is_data())) {
+    // Too big for what the paths carry now (black hole, MTU shrunk).
+    resplit(slot, now);
+    return;
+  }
+  f.cut_window = t.window.on_loss(f.last_sent, now);
+  f.fast = fast;
+  f.prev_tag = tags_.tag(slot);
+  f.prev_sent = f.last_sent;
   tags_.retag(slot);
   ++f.sends;
   if (!t.paths.empty()) {
@@ -306,8 +322,10 @@ void Engine::retransmit(std::uint16_t slot, TimePoint now) {
     f.path = (f.path + 1) % t.paths.size();
   }
   f.last_sent = now;
-  f.retransmit_at = std::min(now + t.rtt.backoff(f.sends - 1), f.op->deadline);
+  const auto queued = static_cast<unsigned>(t.in_flight.size()) - 1;
+  f.retransmit_at = std::min(now + t.rtt.backoff(f.sends - 1) + queued * t.per_frame, f.op->deadline);
   ++t.stats.retransmits;
+  ++(fast ? t.stats.retransmits_fast : t.stats.retransmits_timeout);
   want_wakeup(f.retransmit_at);
   transmit(slot, now);
 }
@@ -323,6 +341,7 @@ void Engine::retire_frame(Target& t, std::uint16_t slot, bool answered) {
                                             : WriteGuard::hold_for(t.rtt.rto())));
   }
   if (f.op) --f.op->in_flight;
+  if (f.probe && !t.paths.empty()) t.paths[f.path % t.paths.size()].probing = false;
   auto it = std::find(t.in_flight.begin(), t.in_flight.end(), slot);
   if (it != t.in_flight.end()) {
     *it = t.in_flight.back();
@@ -345,21 +364,32 @@ void Engine::finish(Target& t, Op& op, std::error_code ec) {
     if (it != t.queue.end()) t.queue.erase(it);
     op.queued = false;
   }
-  if (op.kind == OpKind::identify) t.identify_pending = false;
-  if (ec && op.kind != OpKind::identify) ++t.stats.errors;
+  if (op.kind() == OpKind::identify) t.identify_pending = false;
+  if (ec && op.kind() != OpKind::identify) ++t.stats.errors;
   std::unique_ptr<Op> owned = std::move(*op.self);
   t.ops.erase(op.self);
   complete(std::move(owned), ec);
 }
 
-// Runs whichever handler the operation still holds, later (defer_).
+// Runs the operation's handler, if it still holds it, later (defer_). An
+// answer that carries a reply takes the handler out first and calls it itself.
 void Engine::complete(std::unique_ptr<Op> op, std::error_code ec) {
   std::shared_ptr<Op> o(std::move(op));  // std::function needs a copyable closure
   defer_([o, ec] {
-    if (o->done) o->done(ec);
-    if (o->config_done) o->config_done(ec, ConfigReply{});
-    if (o->mask_done) o->mask_done(ec, MacMaskMessage{});
-    if (o->reserve_done) o->reserve_done(ec, ReserveMessage{});
+    std::visit(
+        [ec](auto& body) {
+          using Body = std::decay_t<decltype(body)>;
+          if constexpr (std::is_same_v<Body, ConfigOp>) {
+            if (body.done) body.done(ec, ConfigReply{});
+          } else if constexpr (std::is_same_v<Body, MaskOp>) {
+            if (body.done) body.done(ec, MacMaskMessage{});
+          } else if constexpr (std::is_same_v<Body, ReserveOp>) {
+            if (body.done) body.done(ec, ReserveMessage{});
+          } else if constexpr (!std::is_same_v<Body, IdentifyOp>) {
+            if (body.done) body.done(ec);
+          }
+        },
+        o->body);
   });
 }
 
@@ -382,7 +412,9 @@ void Engine::on_timer(TimePoint now) {
     for (std::uint16_t s : t.in_flight)
       if (now >= tags_.entry(s).retransmit_at) due.push_back(s);
     for (std::uint16_t s : due)
-      if (tags_.live(s)) retransmit(s, now);  // an earlier one may have ended the operation
+      // An earlier one may have ended the operation, or re-split frames
+      // into fresh ones in the same slots.
+      if (tags_.live(s) && now >= tags_.entry(s).retransmit_at) retransmit(s, false, now);
     if (!t.down && t.unanswered_since) {
       if (now - *t.unanswered_since >= dead_timeout())
         mark_down(t);
@@ -436,6 +468,7 @@ std::optional<TargetStats> Engine::stats(TargetAddress address) const {
   s.srtt = std::chrono::duration_cast<std::chrono::microseconds>(t->rtt.srtt());
   s.rttvar = std::chrono::duration_cast<std::chrono::microseconds>(t->rtt.rttvar());
   s.window = t->window.size();
+  s.reorder_threshold = t->reorder_threshold;
   s.outstanding = static_cast<unsigned>(t->in_flight.size());
   return s;
 }

@@ -21,25 +21,74 @@
 //    operation while fewer than window() frames are in flight. Reads and
 //    writes go in frames of at most the target's sectors per frame (min of
 //    its Query Config sector count and what each path's MTU carries).
-//  * A frame unanswered after the RTO (with exponential backoff) is sent
+//  * A frame unanswered after its timeout (with exponential backoff) is sent
 //    again with a fresh tag on the next path (round robin over the target's
-//    paths), and the window halves (AIMD).
-//  * Fast retransmit: when kFastRetransmitAnswers frames sent after a frame
-//    were answered while it was not, it is taken as lost and sent again at
-//    once (as TCP does on three duplicate ACKs). Targets like vblade serve
+//    paths), and the window halves (AIMD). The timeout of a frame is the
+//    RTO plus the target's service time per frame for every frame in flight
+//    ahead of it, and every answer pushes the timeouts of the frames still
+//    in flight to at least that from now: a target working slowly through a
+//    full window (synchronous writes, 3 ms each, 20 buffers) is waiting, not
+//    losing. The service time is measured from the gaps between answers
+//    (engine_answers.cpp, on_answer_timing); as a tag names one copy, every
+//    answer is an exact RTT sample, retransmitted frames included.
+//  * Fast retransmit: when reorder_threshold frames sent after a frame were
+//    answered while it was not, it is taken as lost and sent again at once
+//    (as TCP does on three duplicate ACKs). Targets like vblade serve
 //    requests in order, so on a LAN this finds a loss within a few frame
-//    times instead of an RTO (>= 20 ms) — under 5 % loss that is the
-//    difference between a few MB/s and near line rate. A target that
-//    reorders more than that costs a spurious duplicate, which the
-//    stale-write guard makes harmless. With fewer than four frames in
-//    flight the threshold drops to what is possible (RFC 5827 style).
+//    times instead of an RTO (>= 10 ms) — under 5 % loss that is the
+//    difference between a few MB/s and near line rate. The threshold starts
+//    at kFastRetransmitAnswers; with fewer frames in flight than that it
+//    drops to what is possible (RFC 5827 style), unless the target is known
+//    to reorder.
+//  * Spurious retransmissions: a retransmitted frame remembers the tag of
+//    the copy before. An answer to that tag proves the frame was not lost:
+//    it completes the frame (the data is the same), is counted in
+//    stats.retransmits_spurious, undoes the window cut the retransmission
+//    made (Eifel), and, for a fast retransmission, raises the target's
+//    reorder threshold past the reordering seen (the answers between the
+//    frame being first passed and its answer), at most to the window limit.
+//    A raised threshold steps back by one every kReorderDecayAnswers answers
+//    without a spurious retransmission. stats.retransmits_timeout and
+//    retransmits_fast tell the two kinds apart. A target serving from
+//    several threads (5 % of answers after 3-6 later ones) costs a few
+//    retransmissions instead of one per reordered answer.
+//  * Frame size: reads and writes go in frames of TargetInfo::
+//    sectors_per_frame, the least any path carries now. A path on which
+//    kBlackHoleTimeouts frames too big for a 1500-byte MTU time out in a
+//    row (none answered between) is taken for a jumbo black hole (a switch
+//    with a smaller MTU, or the link's MTU shrunk): it falls back to frames
+//    that fit 1500 bytes (2 sectors), every big frame still in flight is
+//    re-split into such frames at once with fresh tags (as is any frame
+//    bigger than the size in use when it times out). When a small frame is
+//    then answered the hole is confirmed: the listener hears the new size,
+//    and stats.frame_size_fallbacks counts it; when small frames time out
+//    too (kBlackHoleTimeouts of them) the path is dead, not a hole, and
+//    goes back to full size without a word. The caller sees
+//    nothing but the delay. Every kFrameSizeProbeInterval one full-size
+//    frame is sent on that path; answered, the path is back to full size
+//    (stats.frame_size_restores); lost, it is re-split and the next probe
+//    waits another interval.
 //  * Discovery after start() is repeated after 250 ms, 1 s and 3 s (then
 //    every discovery_interval), so one lost broadcast does not hide a target
 //    for a whole interval.
 //  * An operation fails with InitiatorErrc::timeout when dead_timeout passed
 //    since it was started without completing; at once on an AoE error answer
-//    or an ATA error (status ERR/DF). FLUSH CACHE EXT aborted (ABRT) is
-//    retried as FLUSH CACHE, and the target remembered as not supporting it.
+//    or an ATA error (status ERR/DF; for flushes see below).
+//  * Flush: a flush waits until every write frame in flight before it is
+//    acknowledged (it covers them), then acts by TargetInfo::flush_mode,
+//    set from IDENTIFY words 82-87: a write cache reported absent or
+//    disabled (word 82 bit 5 / word 85 bit 5; a word 82 of 0 or FFFFh
+//    reports nothing) is `none (no write cache)`: no frame, the writes'
+//    acknowledgements are the durability. Else FLUSH CACHE EXT when word
+//    83/86 bit 13 says so (`ext`), else FLUSH CACHE E7h (`28`) — also when
+//    no flush is advertised: it is tried. EXT aborted (ABRT, as vblade does)
+//    is retried as E7h and the target remembered as `28`. E7h aborted on a
+//    target that does not advertise it (word 83/86 bit 12) means it has none:
+//    success, and `none (write cache on: data at risk)` from then on, with no
+//    frame. A flush answer with ERR clear and error register 0 is success
+//    whatever the status (a target echoing EAh sets BSY/DF;
+//    stats.flush_odd_status counts them); ERR or a non-zero error register
+//    is an error. A mode change reaches the target listener once.
 //  * A target is marked down when it has not answered anything for
 //    dead_timeout since we first sent to it after its last answer (I/O or a
 //    discovery broadcast on one of its interfaces); new operations on a down
@@ -61,7 +110,7 @@
 #include "protocol/clock.hpp"
 #include "protocol/congestion_window.hpp"
 #include "protocol/codec/frame.hpp"
-#include "protocol/initiator.hpp"
+#include "protocol/initiator_types.hpp"
 #include "protocol/link.hpp"
 #include "protocol/rtt_estimator.hpp"
 #include "protocol/tag_table.hpp"
@@ -74,11 +123,22 @@ struct EngineConfig {
   RttLimits rtt;
   // Off only in the test that shows what the guard prevents.
   bool stale_write_guard = true;
+  // Off only in the test that shows what adapting to reordering prevents.
+  bool adapt_reordering = true;
 };
 
 class Engine {
  public:
   static constexpr unsigned kFastRetransmitAnswers = 3;
+  // Jumbo black hole: timeouts in a row of frames too big for a 1500-byte
+  // MTU before a path falls back to frames that fit one; how often it then
+  // tries a full-size frame again.
+  static constexpr unsigned kBlackHoleTimeouts = 3;
+  static constexpr unsigned kSmallFrameMtu = 1500;
+  static constexpr Duration kFrameSizeProbeInterval = std::chrono::seconds(30);
+  // A raised reorder threshold steps back by one after this many answers
+  // without a spurious retransmission.
+  static constexpr std::uint64_t kReorderDecayAnswers = 2048;
   // New frames avoid a path after this many misses in a row while another
   // path is healthy (a pulled cable would otherwise cost every other frame
   // an RTO). Retransmissions still rotate over all paths, so a path that
@@ -93,7 +153,7 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  void set_target_listener(Initiator::TargetListener listener) { listener_ = std::move(listener); }
+  void set_target_listener(TargetListener listener) { listener_ = std::move(listener); }
 
   void start(TimePoint now);         // first discovery round, then periodic
   void discover_now(TimePoint now);  // a discovery round now
@@ -102,15 +162,15 @@ class Engine {
   TimePoint next_wakeup() const { return wakeup_; }
 
   void read(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
-            std::span<std::uint8_t> buffer, Initiator::Handler done, TimePoint now);
+            std::span<std::uint8_t> buffer, Handler done, TimePoint now);
   void write(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
-             std::span<const std::uint8_t> buffer, Initiator::Handler done, TimePoint now);
-  void flush(TargetAddress target, Initiator::Handler done, TimePoint now);
+             std::span<const std::uint8_t> buffer, Handler done, TimePoint now);
+  void flush(TargetAddress target, Handler done, TimePoint now);
   void query_config(TargetAddress target, ConfigCommand command, std::string config,
-                    Initiator::ConfigHandler done, TimePoint now);
-  void mac_mask(TargetAddress target, MacMaskMessage request, Initiator::MaskHandler done,
+                    ConfigHandler done, TimePoint now);
+  void mac_mask(TargetAddress target, MacMaskMessage request, MaskHandler done,
                 TimePoint now);
-  void reserve(TargetAddress target, ReserveMessage request, Initiator::ReserveHandler done,
+  void reserve(TargetAddress target, ReserveMessage request, ReserveHandler done,
                TimePoint now);
 
   // Every pending operation completes with `cancelled`; later calls too.
@@ -129,12 +189,29 @@ class Engine {
 
  private:
   enum class OpKind : std::uint8_t { read, write, flush, identify, config, mask, reserve };
+  struct ReadOp;
+  struct WriteOp;
+  struct FlushOp;
+  struct IdentifyOp;
+  struct ConfigOp;
+  struct MaskOp;
+  struct ReserveOp;
   struct Op;
   struct Target;
   struct Path {
     std::size_t link;
     MacAddress mac;
     unsigned misses = 0;  // retransmissions since this path last delivered an answer
+    // Jumbo black hole (engine_frame_size.cpp): timeouts of frames too big
+    // for a 1500-byte MTU since such a frame was last answered here; after
+    // kBlackHoleTimeouts the path falls back to small frames and tries one
+    // full-size frame again at probe_at.
+    unsigned big_timeouts = 0;
+    bool small = false;
+    bool confirmed = false;     // small frames were answered since: a black hole, not a dead path
+    unsigned small_timeouts = 0;  // while not confirmed
+    bool probing = false;  // a full-size probe frame is in flight
+    TimePoint probe_at{};
   };
   struct PendingFrame {
     bool discovery = false;
@@ -151,7 +228,12 @@ class Engine {
     unsigned sends = 0;
     std::uint64_t seq = 0;           // target-wide send order of the current copy
     unsigned later_answers = 0;      // answers to copies sent after this one
-    TimePoint first_sent{}, last_sent{}, retransmit_at{};
+    std::uint64_t passed_at = 0;     // Target::answers when the first of those came
+    std::uint32_t prev_tag = 0;      // the copy before the current one (0: none)
+    bool fast = false;               // the current copy is a fast retransmission
+    bool probe = false;              // full-size frame on a path fallen back to small ones
+    bool cut_window = false;         // ... and its sending cut the window
+    TimePoint first_sent{}, prev_sent{}, last_sent{}, retransmit_at{};
   };
 
   Target* find(TargetAddress address);
@@ -159,17 +241,36 @@ class Engine {
   // Validates and enqueues; completes at once (deferred) when it cannot start.
   void submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now);
   void pump(Target& t, TimePoint now);
+  bool write_in_flight(const Target& t) const;
   bool overlaps_write_in_flight(const Target& t, std::uint64_t lba, std::uint32_t sectors) const;
   void issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, std::uint8_t sectors,
-             TimePoint now);
+             TimePoint now, std::optional<unsigned> probe_path = std::nullopt);
+  // engine_frame_size.cpp
+  void update_frame_size(Target& t);
+  std::optional<unsigned> probe_due(Target& t, TimePoint now);
+  unsigned frame_sectors(const Target& t, const Path& p) const;
+  // True when it found a black hole and re-split every big frame in flight.
+  bool on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint now);
+  void on_big_frame_answer(Target& t, const PendingFrame& f);
+  void on_small_frame_timeout(Target& t, const PendingFrame& f);
+  void on_path_answer(Target& t, const PendingFrame& f);
+  void resplit(std::uint16_t slot, TimePoint now);
+  static bool big_frame(const PendingFrame& f);
   void transmit(std::uint16_t slot, TimePoint now);
   std::size_t padded(std::size_t encoded);
-  void retransmit(std::uint16_t slot, TimePoint now);
+  void retransmit(std::uint16_t slot, bool fast, TimePoint now);
+  // When a first transmission sent now times out: the RTO plus the service
+  // time of the frames queued ahead of it at the target.
+  TimePoint first_timeout(const Target& t, const Op& op, TimePoint now) const;
   void finish(Target& t, Op& op, std::error_code ec);
   void complete(std::unique_ptr<Op> op, std::error_code ec);
   void retire_frame(Target& t, std::uint16_t slot, bool answered);
-  void handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now);
+  void handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy, TimePoint now);
+  void on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now);
+  void on_spurious(Target& t, const PendingFrame& f);
   void handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata);
+  void set_flush_mode(Target& t, FlushMode mode);
   void handle_discovery(std::size_t link, const Frame& frame, TimePoint now);
   void heard_from(Target& t, TimePoint now);
   void mark_down(Target& t);
@@ -184,7 +285,7 @@ class Engine {
   std::vector<Link*> links_;
   EngineConfig config_;
   Defer defer_;
-  Initiator::TargetListener listener_;
+  TargetListener listener_;
   TagTable<PendingFrame> tags_;
   std::map<TargetAddress, std::unique_ptr<Target>> targets_;
   std::vector<std::optional<std::uint16_t>> discovery_slot_;  // per link

@@ -59,7 +59,7 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
       ++link_stats_.malformed;
       return;
     }
-    handle_answer(slot, *frame, now);
+    handle_answer(slot, *frame, false, now);
     return;
   }
   if (match == TagTable<PendingFrame>::Match::stale) {
@@ -69,6 +69,21 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
     const bool from_target = t && std::any_of(t->paths.begin(), t->paths.end(), [&](const Path& p) {
       return p.link == link && p.mac == h.src;
     });
+    const std::uint16_t slot = TagTable<PendingFrame>::slot_of(h.tag);
+    if (from_target && tags_.live(slot)) {
+      // The answer to the copy before the one in flight: the frame was not
+      // lost, its retransmission was spurious (engine.hpp).
+      const PendingFrame& f = tags_.entry(slot);
+      if (!f.discovery && f.prev_tag == h.tag && f.target == t && f.command == h.command) {
+        auto frame = decode(bytes);
+        if (!frame) {
+          ++link_stats_.malformed;
+          return;
+        }
+        handle_answer(slot, *frame, true, now);
+        return;
+      }
+    }
     if (from_target) {
       ++t->stats.duplicates;
       heard_from(*t, now);
@@ -92,36 +107,54 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
   ++link_stats_.unmatched;
 }
 
-void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now) {
+void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy,
+                           TimePoint now) {
   const PendingFrame f = tags_.entry(slot);  // copy: retire_frame releases the slot
   Target& t = *f.target;
   Op& op = *f.op;
   ++t.stats.frames_received;
-  if (f.sends == 1) t.rtt.sample(now - f.first_sent);
+  ++t.answers;
+  if (earlier_copy) on_spurious(t, f);
+  on_answer_timing(t, f, earlier_copy, now);
   t.window.on_answer();
   if (!t.paths.empty()) t.paths[f.path % t.paths.size()].misses = 0;
   // Frames sent before this one and still unanswered: presumed lost after
-  // kFastRetransmitAnswers later answers (see engine.hpp).
+  // reorder_threshold later answers (see engine.hpp).
   std::uint16_t lost[TagTable<PendingFrame>::kSlots / 64];
   std::size_t nlost = 0;
   // With few frames in flight there cannot be three later answers: lower
-  // the threshold to what is possible (early retransmit, RFC 5827).
-  const unsigned threshold = std::clamp<unsigned>(
-      static_cast<unsigned>(t.in_flight.size()) - 1, 1, kFastRetransmitAnswers);
+  // the threshold to what is possible (early retransmit, RFC 5827) — unless
+  // the target is known to reorder, where that only makes duplicates.
+  unsigned threshold = t.reorder_threshold;
+  if (threshold <= kFastRetransmitAnswers)
+    threshold = std::clamp<unsigned>(static_cast<unsigned>(t.in_flight.size()) - 1, 1, threshold);
+  const std::uint64_t seq = earlier_copy ? 0 : f.seq;  // an old copy passes nobody
   for (std::uint16_t s : t.in_flight) {
     if (s == slot) continue;
     PendingFrame& g = tags_.entry(s);
-    if (g.seq < f.seq && ++g.later_answers == threshold && nlost < std::size(lost))
-      lost[nlost++] = s;
+    if (g.seq >= seq) continue;
+    // passed_at keeps the first passing of the first copy: the reordering
+    // a spurious retransmission proves is measured from there.
+    if (++g.later_answers == 1 && g.passed_at == 0) g.passed_at = t.answers;
+    if (g.later_answers == threshold && nlost < std::size(lost)) lost[nlost++] = s;
   }
+  on_path_answer(t, f);
+  if (big_frame(f)) on_big_frame_answer(t, f);
   retire_frame(t, slot, true);
   heard_from(t, now);
   for (std::size_t i = 0; i < nlost; ++i)
-    if (tags_.live(lost[i]) && tags_.entry(lost[i]).target == &t) retransmit(lost[i], now);
+    if (tags_.live(lost[i]) && tags_.entry(lost[i]).target == &t &&
+        tags_.entry(lost[i]).later_answers >= threshold)
+      retransmit(lost[i], true, now);
+  if (config_.adapt_reordering && t.reorder_threshold > kFastRetransmitAnswers &&
+      t.answers - t.reorder_checked_at >= kReorderDecayAnswers) {
+    --t.reorder_threshold;
+    t.reorder_checked_at = t.answers;
+  }
   if (frame.header.error) {
     finish(t, op, make_aoe_error(frame.header.error_code));
   } else {
-    switch (op.kind) {
+    switch (op.kind()) {
       case OpKind::read:
       case OpKind::write:
       case OpKind::flush:
@@ -137,7 +170,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
         reply.info = *qc;
         reply.from = frame.header.src;
         t.info.config_string = reply.config_storage;
-        auto handler = std::move(op.config_done);
+        auto handler = std::move(std::get<ConfigOp>(op.body).done);
         finish(t, op, {});
         defer_([h = std::move(handler), r = std::move(reply)]() mutable {
           r.info.config = r.config_storage;  // the view must point into this copy
@@ -151,7 +184,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
           finish(t, op, InitiatorErrc::bad_response);
           break;
         }
-        auto handler = std::move(op.mask_done);
+        auto handler = std::move(std::get<MaskOp>(op.body).done);
         finish(t, op, {});
         defer_([h = std::move(handler), msg = *m] { h({}, msg); });
         break;
@@ -162,7 +195,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
           finish(t, op, InitiatorErrc::bad_response);
           break;
         }
-        auto handler = std::move(op.reserve_done);
+        auto handler = std::move(std::get<ReserveOp>(op.body).done);
         finish(t, op, {});
         defer_([h = std::move(handler), msg = *r] { h({}, msg); });
         break;
@@ -178,28 +211,23 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
     finish(t, op, InitiatorErrc::bad_response);
     return;
   }
+  if (op.kind() == OpKind::flush) {
+    handle_flush_answer(t, op, f, *ata);
+    return;
+  }
   const std::uint8_t status = ata->cmd_status;
   if (status & (ata_status::err | ata_status::df)) {
-    if (op.kind == OpKind::flush && f.ata_cmd == ata_cmd::flush_cache_ext &&
-        (ata->feature_error & ata_error::abrt)) {
-      // vblade (and old disks) abort FLUSH CACHE EXT: fall back for good.
-      t.flush_ext_aborts = true;
-      op.ata_cmd = ata_cmd::flush_cache;
-      op.queued = true;
-      t.queue.push_front(&op);
-      return;
-    }
     finish(t, op, make_ata_error(status, ata->feature_error));
     return;
   }
-  switch (op.kind) {
+  switch (op.kind()) {
     case OpKind::read: {
       const std::size_t bytes = std::size_t{f.sectors} * kSectorSize;
       if (ata->data.size() < bytes) {
         finish(t, op, InitiatorErrc::bad_response);
         return;
       }
-      std::memcpy(op.read_buffer + std::size_t{f.offset} * kSectorSize, ata->data.data(), bytes);
+      std::memcpy(std::get<ReadOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize, ata->data.data(), bytes);
       t.stats.bytes_read += bytes;
       op.answered += f.sectors;
       break;
@@ -208,7 +236,6 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
       t.stats.bytes_written += std::size_t{f.sectors} * kSectorSize;
       op.answered += f.sectors;
       break;
-    case OpKind::flush: break;
     case OpKind::identify: {
       auto info = parse_identify(ata->data);
       if (!info) {
@@ -220,6 +247,15 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
       t.info.model = info->model;
       t.info.serial = info->serial;
       t.info.firmware = info->firmware;
+      t.flush_advertised = info->flush_cache;
+      FlushMode mode = FlushMode::cache28;  // also when nothing is advertised: tried once
+      if (info->write_cache_reported && !info->write_cache_enabled)
+        mode = FlushMode::none_no_cache;
+      else if (info->flush_cache_ext && !t.flush_ext_aborts)
+        mode = FlushMode::ext;
+      else if (t.flush_e7_aborts && !t.flush_advertised)
+        mode = FlushMode::none_at_risk;
+      set_flush_mode(t, mode);
       const bool first = !t.identified;
       t.identified = true;
       if (first || !t.info.up) {
@@ -231,8 +267,101 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
     }
     default: break;
   }
-  if (op.kind == OpKind::flush || (op.issued == op.sectors && op.in_flight == 0))
+  if ((op.issued == op.sectors && op.in_flight == 0))
     finish(t, op, {});
+}
+
+}  // namespace aoe
+
+namespace aoe {
+
+// See engine.hpp, "Flush".
+void Engine::handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata) {
+  const std::uint8_t status = ata.cmd_status;
+  const std::uint8_t error = ata.feature_error;
+  if (!(status & ata_status::err) && error == 0) {
+    // A no-op flush that echoes the command byte (EAh: BSY and DF set) says
+    // nothing went wrong; only ERR or an error bit does.
+    if (status & (ata_status::bsy | ata_status::df)) ++t.stats.flush_odd_status;
+    finish(t, op, {});
+    return;
+  }
+  if ((status & ata_status::err) && (error & ata_error::abrt)) {
+    if (f.ata_cmd == ata_cmd::flush_cache_ext) {
+      // vblade (and old disks) abort FLUSH CACHE EXT: FLUSH CACHE for good.
+      t.flush_ext_aborts = true;
+      set_flush_mode(t, FlushMode::cache28);
+      op.queued = true;
+      t.queue.push_front(&op);
+      return;
+    }
+    if (!t.flush_advertised) {
+      // The target said it has no flush and means it: every write before
+      // this flush is acknowledged (the barrier in pump), which is all it
+      // promises.
+      t.flush_e7_aborts = true;
+      set_flush_mode(t, FlushMode::none_at_risk);
+      ++t.stats.flushes_without_frame;
+      finish(t, op, {});
+      return;
+    }
+  }
+  finish(t, op, make_ata_error(status, error));
+}
+
+void Engine::set_flush_mode(Target& t, FlushMode mode) {
+  if (t.info.flush_mode == mode) return;
+  const bool identified = t.identified;
+  t.info.flush_mode = mode;
+  if (identified) notify(t);  // the daemon logs the change once
+}
+
+}  // namespace aoe
+
+namespace aoe {
+
+// The copy before the one in flight was answered: the frame was never lost.
+// The window cut its retransmission made is undone (Eifel, RFC 3522), and a
+// fast retransmission raises the reorder threshold past the reordering
+// seen: the answers that came between the frame being first passed and now.
+void Engine::on_spurious(Target& t, const PendingFrame& f) {
+  ++t.stats.retransmits_spurious;
+  if (f.cut_window) t.window.undo();
+  if (!f.fast || !config_.adapt_reordering) return;
+  const std::uint64_t degree = f.passed_at ? t.answers - f.passed_at : 0;
+  const unsigned cap = std::max<unsigned>(kFastRetransmitAnswers, t.window.limit());
+  t.reorder_threshold = static_cast<unsigned>(
+      std::min<std::uint64_t>(cap, std::max<std::uint64_t>(t.reorder_threshold + 1, degree + 1)));
+  t.reorder_checked_at = t.answers;
+}
+
+// RTT and service time. A tag names one copy, so every answer is an exact
+// sample of the copy it answers (no ambiguity for Karn's rule to avoid).
+// The service time per frame is the gap since the previous answer when the
+// frame was already waiting then (else since it was sent); it rises fast
+// and falls slowly, and every frame in flight gets at least the RTO plus
+// that time for each frame ahead of it from now: a target still working
+// through a full window is not retransmitted to.
+void Engine::on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now) {
+  const TimePoint sent = earlier_copy ? f.prev_sent : f.last_sent;
+  t.rtt.sample(now - sent);
+  if (!earlier_copy) {
+    const Duration service = now - std::max(sent, t.last_answer);
+    if (service > t.per_frame)
+      t.per_frame += (service - t.per_frame) / 2;
+    else
+      t.per_frame -= (t.per_frame - service) / 8;
+  }
+  t.last_answer = now;
+  const auto queued = static_cast<unsigned>(t.in_flight.size());
+  const TimePoint busy_until = now + t.rtt.rto() + queued * t.per_frame;
+  for (std::uint16_t s : t.in_flight) {
+    PendingFrame& g = tags_.entry(s);
+    if (g.retransmit_at < busy_until) {
+      g.retransmit_at = std::min(busy_until, g.op->deadline);
+      want_wakeup(g.retransmit_at);
+    }
+  }
 }
 
 }  // namespace aoe

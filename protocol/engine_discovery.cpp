@@ -11,15 +11,6 @@
 
 namespace aoe {
 
-namespace {
-
-std::uint8_t frame_sectors_limit(unsigned scnt, unsigned mtu) {
-  unsigned by_mtu = sectors_per_frame(mtu);
-  unsigned s = scnt == 0 ? by_mtu : std::min(scnt, by_mtu);
-  return static_cast<std::uint8_t>(std::clamp(s, 1u, 255u));
-}
-
-}  // namespace
 // ---- discovery ------------------------------------------------------------
 
 void Engine::start(TimePoint now) {
@@ -90,7 +81,7 @@ void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint no
   t.info.aoe_version = qc->aoe_version;
   t.info.config_string.assign(qc->config);
   // Sector count per path: remember the target's advertised one; recompute.
-  t.info.sectors_per_frame = qc->sector_count;  // refined in refresh_limits
+  t.advertised_spf = qc->sector_count;
   refresh_limits(t);
   const bool was_down = t.down;
   heard_from(t, now);
@@ -99,10 +90,7 @@ void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint no
 }
 
 void Engine::refresh_limits(Target& t) {
-  const unsigned advertised = t.info.sectors_per_frame;
-  unsigned spf = 255;
-  for (const Path& p : t.paths) spf = std::min<unsigned>(spf, frame_sectors_limit(advertised, links_[p.link]->mtu()));
-  t.info.sectors_per_frame = static_cast<std::uint8_t>(spf);
+  update_frame_size(t);
   unsigned limit = std::max<unsigned>(1, t.info.buffer_count);
   if (config_.options.max_window) limit = std::min(limit, config_.options.max_window);
   limit = std::min<unsigned>(limit, TagTable<PendingFrame>::kSlots / 2);
@@ -135,9 +123,7 @@ void Engine::notify(const Target& t) {
 
 void Engine::queue_identify(Target& t, TimePoint now) {
   if (t.identify_pending) return;
-  auto op = std::make_unique<Op>();
-  op->kind = OpKind::identify;
-  op->ata_cmd = ata_cmd::identify_device;
+  auto op = std::make_unique<Op>(IdentifyOp{});
   op->deadline = now + dead_timeout();
   op->queued = true;
   Op* raw = op.get();

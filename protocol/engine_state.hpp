@@ -1,41 +1,70 @@
 // Private to the engine's .cpp files: the state of operations and targets.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "protocol/codec/ata.hpp"
 #include "protocol/engine.hpp"
 
 namespace aoe {
 
+// One alternative per kind of operation, each with only its own payload and
+// handler; the order is OpKind's (kind() relies on it).
+struct Engine::ReadOp {
+  std::uint8_t* buffer = nullptr;
+  Handler done;
+};
+struct Engine::WriteOp {
+  const std::uint8_t* buffer = nullptr;
+  Handler done;
+};
+struct Engine::FlushOp {
+  std::uint8_t ata_cmd = 0;  // chosen when it is issued
+  Handler done;
+};
+struct Engine::IdentifyOp {};  // internal: no handler
+struct Engine::ConfigOp {
+  ConfigCommand command = ConfigCommand::read;
+  std::string config;
+  ConfigHandler done;
+};
+struct Engine::MaskOp {
+  MacMaskMessage request;
+  MaskHandler done;
+};
+struct Engine::ReserveOp {
+  ReserveMessage request;
+  ReserveHandler done;
+};
+
 struct Engine::Op {
-  OpKind kind = OpKind::read;
+  using Body = std::variant<ReadOp, WriteOp, FlushOp, IdentifyOp, ConfigOp, MaskOp, ReserveOp>;
+  explicit Op(Body b) : body(std::move(b)) {}
+
+  Body body;
   TimePoint deadline{};
-  std::uint64_t lba = 0;
+  std::uint64_t lba = 0;        // reads and writes
   std::uint32_t sectors = 0;
-  std::uint8_t* read_buffer = nullptr;
-  const std::uint8_t* write_buffer = nullptr;
   std::uint32_t issued = 0;     // sectors handed to frames
   std::uint32_t answered = 0;   // sectors acknowledged
   unsigned in_flight = 0;       // frames
   bool started = false;
   bool queued = false;
   bool finished = false;
-  std::uint8_t ata_cmd = 0;     // single-frame ATA operations (identify, flush)
-  ConfigCommand config_command = ConfigCommand::read;
-  std::string config;
-  MacMaskMessage mask;
-  ReserveMessage reserve;
-  Initiator::Handler done;
-  Initiator::ConfigHandler config_done;
-  Initiator::MaskHandler mask_done;
-  Initiator::ReserveHandler reserve_done;
   std::list<std::unique_ptr<Op>>::iterator self;
+
+  OpKind kind() const { return static_cast<OpKind>(body.index()); }
+  bool is_data() const { return kind() == OpKind::read || kind() == OpKind::write; }
+  // Operations a caller counts as requests (stats.requests).
+  bool is_request() const { return is_data() || kind() == OpKind::flush; }
 };
 
 struct Engine::Target {
@@ -45,6 +74,8 @@ struct Engine::Target {
   bool identify_pending = false;
   bool down = false;
   bool flush_ext_aborts = false;   // FLUSH CACHE EXT answered ABRT once
+  bool flush_e7_aborts = false;    // FLUSH CACHE answered ABRT, not advertised
+  bool flush_advertised = false;   // IDENTIFY: FLUSH CACHE (E7h) supported
   RttEstimator rtt;
   CongestionWindow window;
   WriteGuard guard;
@@ -55,6 +86,23 @@ struct Engine::Target {
   std::optional<TimePoint> unanswered_since;
   unsigned next_path = 0;
   std::uint64_t send_seq = 0;
+  std::uint8_t advertised_spf = 0;        // Query Config sector count
+  std::uint64_t answers = 0;              // frames answered, in arrival order
+  unsigned reorder_threshold = Engine::kFastRetransmitAnswers;
+  std::uint64_t reorder_checked_at = 0;   // `answers` at the last raise or decay
+  TimePoint last_answer{};
+  Duration per_frame{0};                  // the target's service time per frame
+
+  // Sectors addressable with the target's command set: its capacity, cut
+  // to what LBA28 or LBA48 can name.
+  std::uint64_t lba_limit() const {
+    return std::min<std::uint64_t>(info.capacity_sectors,
+                                   (info.lba48 ? kMaxLba48 : kMaxLba28) + 1);
+  }
+  bool in_range(std::uint64_t lba, std::uint32_t sectors) const {
+    const std::uint64_t limit = lba_limit();
+    return lba <= limit && sectors <= limit - lba;
+  }
 };
 
 }  // namespace aoe

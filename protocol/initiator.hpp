@@ -9,8 +9,10 @@
 // (InitiatorErrc::cancelled).
 //
 // Durability contract: a write's handler reports success only after the
-// target acknowledged every frame of it; flush()'s only after FLUSH CACHE
-// (EXT, or plain FLUSH CACHE when the target aborts EXT) completed.
+// target acknowledged every frame of it; flush()'s only after every earlier
+// write was acknowledged and then the flush of the target's flush mode
+// (TargetInfo::flush_mode: FLUSH CACHE EXT, FLUSH CACHE, or none when the
+// target has no write cache or no flush) completed (engine.hpp, "Flush").
 //
 // Failure contract: an operation fails only after the dead timeout passed
 // without an answer (InitiatorErrc::timeout), or at once on an AoE error
@@ -29,11 +31,12 @@
 #include <vector>
 
 #include "protocol/codec/header.hpp"
-#include "protocol/link.hpp"
 #include "protocol/codec/mac_address.hpp"
 #include "protocol/codec/mac_mask.hpp"
 #include "protocol/codec/query_config.hpp"
 #include "protocol/codec/reserve.hpp"
+#include "protocol/initiator_types.hpp"
+#include "protocol/link.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -41,73 +44,14 @@ class io_context;
 
 namespace aoe {
 
-struct InitiatorOptions {
-  std::chrono::milliseconds discovery_interval{10'000};
-  std::chrono::milliseconds dead_timeout{60'000};
-  // Frames in flight per target: min(this, target buffer count); 0 = buffer count.
-  unsigned max_window = 0;
-  // Added by the initiator work: busy polling of each link after a wakeup
-  // that delivered frames (Link::set_busy_poll); 0 disables it.
-  std::chrono::microseconds busy_poll{50};
-};
-
-struct TargetPath {
-  std::string interface;
-  MacAddress mac;  // the target's MAC on that interface
-};
-
-// What discovery and IDENTIFY learned about a target.
-struct TargetInfo {
-  TargetAddress address;
-  bool up = false;
-  std::uint64_t capacity_sectors = 0;
-  bool lba48 = false;
-  std::string model, serial, firmware;      // IDENTIFY strings
-  std::uint16_t buffer_count = 0;           // Query Config
-  std::uint16_t firmware_version = 0;
-  std::uint8_t sectors_per_frame = 0;       // min over paths of target scnt and link MTU
-  std::uint8_t aoe_version = 0;
-  std::string config_string;                // as of the last Query Config answer
-  std::vector<TargetPath> paths;
-};
-
-struct TargetStats {
-  std::uint64_t requests = 0;        // read/write/flush operations started
-  std::uint64_t frames_sent = 0;
-  std::uint64_t frames_received = 0;
-  std::uint64_t bytes_read = 0;
-  std::uint64_t bytes_written = 0;
-  std::uint64_t retransmits = 0;
-  std::uint64_t duplicates = 0;      // answers to frames already answered/retransmitted
-  std::uint64_t errors = 0;          // operations that failed
-  std::chrono::microseconds srtt{0};
-  std::chrono::microseconds rttvar{0};
-  unsigned window = 0;               // current congestion window (frames)
-  unsigned outstanding = 0;          // frames in flight now
-};
-
-// Counters for frames that matched no target or were malformed.
-struct LinkStats {
-  std::uint64_t frames_received = 0;
-  std::uint64_t malformed = 0;       // decode() failed
-  std::uint64_t unmatched = 0;       // no outstanding request with that tag/MAC/address/command,
-                                     // a late answer from a MAC not the target's, a request sent to us
-};
-
-struct ConfigReply {
-  QueryConfigMessage info;   // info.config views reply.config_storage
-  std::string config_storage;
-  MacAddress from;
-};
-
 class Initiator {
  public:
-  using Handler = std::function<void(std::error_code)>;
-  using ConfigHandler = std::function<void(std::error_code, const ConfigReply&)>;
-  using MaskHandler = std::function<void(std::error_code, const MacMaskMessage&)>;
-  using ReserveHandler = std::function<void(std::error_code, const ReserveMessage&)>;
+  using Handler = aoe::Handler;
+  using ConfigHandler = aoe::ConfigHandler;
+  using MaskHandler = aoe::MaskHandler;
+  using ReserveHandler = aoe::ReserveHandler;
   // Called on the io thread when a target is added, goes down, or comes back.
-  using TargetListener = std::function<void(const TargetInfo&)>;
+  using TargetListener = aoe::TargetListener;
 
   Initiator(boost::asio::io_context& io, std::vector<std::unique_ptr<Link>> links,
             InitiatorOptions options = {});

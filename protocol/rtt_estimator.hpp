@@ -1,8 +1,9 @@
 // Per-target round-trip estimate and retransmission timeout (Jacobson/Karels,
 // as in TCP, RFC 6298): srtt += (r - srtt)/8, rttvar += (|r - srtt| - rttvar)/4,
-// rto = srtt + 4*rttvar, clamped to [min_rto, max_rto]. Samples come only from
-// frames answered on their first transmission (Karn), so an answer to an old
-// copy never shrinks the estimate.
+// rto = srtt + 4*rttvar, clamped to [min_rto, max_rto]. Every copy of a frame
+// has its own tag, so each answer names the copy it answers and is an exact
+// sample — retransmitted frames included (Karn's ambiguity does not arise).
+// The engine adds the target's queueing on top (engine.hpp, timeouts).
 //
 // Clamp choice: min_rto 10 ms. vblade is single threaded and synchronous;
 // with -s (O_SYNC) each write takes ~1 ms, so ten writes queued ahead of a

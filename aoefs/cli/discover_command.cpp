@@ -49,6 +49,7 @@ std::string quoted(std::string_view s) {
 void print_table(std::vector<aoe::TargetInfo> targets) {
   std::printf("%-9s %-14s %-10s %-5s %-6s %-4s %-12s %-28s %-20s %s\n", "TARGET", "SIZE(bytes)",
               "SIZE", "STATE", "BUFCNT", "SPF", "FIRMWARE", "MODEL", "SERIAL", "CONFIG");
+  // The flush mode can hold spaces: on a line of its own, as paths are.
   for (const auto& t : targets) {
     char name[16];
     std::snprintf(name, sizeof name, "e%u.%u", t.address.shelf, t.address.slot);
@@ -63,6 +64,7 @@ void print_table(std::vector<aoe::TargetInfo> targets) {
                 quoted(t.config_string).c_str());
     for (const auto& p : t.paths)
       std::printf("          path %s %s\n", p.interface.c_str(), p.mac.to_string().c_str());
+    std::printf("          flush %s\n", std::string(aoe::flush_mode_text(t.flush_mode)).c_str());
   }
 }
 

@@ -9,9 +9,9 @@
 namespace aoefs {
 namespace {
 
-constexpr std::array<std::string_view, 9> kNames = {
+constexpr std::array<std::string_view, 10> kNames = {
     "config", "firmware", "buffer_count", "sectors_per_frame", "paths",
-    "model",  "serial",   "reserve",      "mask"};
+    "model",  "serial",   "reserve",      "mask",              "flush"};
 
 // Splits on spaces, tabs, commas and newlines; empty tokens are skipped.
 std::vector<std::string_view> tokens(std::string_view s) {
@@ -80,6 +80,7 @@ std::string snapshot_xattr_value(Xattr which, const aoe::TargetInfo& info) {
     case Xattr::model: return info.model;
     case Xattr::serial: return info.serial;
     case Xattr::config: return info.config_string;
+    case Xattr::flush: return std::string(aoe::flush_mode_text(info.flush_mode));
     case Xattr::reserve:
     case Xattr::mask: break;
   }

@@ -28,13 +28,13 @@
 #include <system_error>
 #include <vector>
 
-#include "protocol/initiator.hpp"
+#include "protocol/initiator_types.hpp"
 #include "protocol/codec/mac_mask.hpp"
 
 namespace aoefs {
 
 enum class Xattr : std::uint8_t {
-  config, firmware, buffer_count, sectors_per_frame, paths, model, serial, reserve, mask
+  config, firmware, buffer_count, sectors_per_frame, paths, model, serial, reserve, mask, flush
 };
 
 inline constexpr std::string_view kXattrPrefix = "user.aoe.";

@@ -94,8 +94,31 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
        [](const TargetReport& t) { return std::to_string(t.stats.bytes_read); }},
       {"aoefs_target_written_bytes_total", "counter", "Bytes written and acknowledged.",
        [](const TargetReport& t) { return std::to_string(t.stats.bytes_written); }},
-      {"aoefs_target_retransmits_total", "counter", "Frames sent again after a timeout.",
+      {"aoefs_target_retransmits_total", "counter", "Frames sent again, for any reason.",
        [](const TargetReport& t) { return std::to_string(t.stats.retransmits); }},
+      {"aoefs_target_retransmits_timeout_total", "counter", "Frames sent again after their timeout.",
+       [](const TargetReport& t) { return std::to_string(t.stats.retransmits_timeout); }},
+      {"aoefs_target_retransmits_fast_total", "counter",
+       "Frames sent again because later frames were answered (reorder suspicion).",
+       [](const TargetReport& t) { return std::to_string(t.stats.retransmits_fast); }},
+      {"aoefs_target_retransmits_spurious_total", "counter",
+       "Retransmissions later proven unneeded: the earlier copy was answered.",
+       [](const TargetReport& t) { return std::to_string(t.stats.retransmits_spurious); }},
+      {"aoefs_target_reorder_threshold", "gauge",
+       "Later answers after which an unanswered frame is taken as lost.",
+       [](const TargetReport& t) { return std::to_string(t.stats.reorder_threshold); }},
+      {"aoefs_target_frame_size_fallbacks_total", "counter",
+       "Times a path lost full-size frames (jumbo black hole) and fell back to small ones.",
+       [](const TargetReport& t) { return std::to_string(t.stats.frame_size_fallbacks); }},
+      {"aoefs_target_frame_size_restores_total", "counter",
+       "Times a probe found full-size frames carried again.",
+       [](const TargetReport& t) { return std::to_string(t.stats.frame_size_restores); }},
+      {"aoefs_target_flushes_without_frame_total", "counter",
+       "Flushes completed on write acknowledgements alone (flush mode none).",
+       [](const TargetReport& t) { return std::to_string(t.stats.flushes_without_frame); }},
+      {"aoefs_target_flush_odd_status_total", "counter",
+       "Flush answers taken as success despite a nonsense status (ERR clear, error 0).",
+       [](const TargetReport& t) { return std::to_string(t.stats.flush_odd_status); }},
       {"aoefs_target_duplicates_total", "counter", "Answers to frames already answered or retransmitted.",
        [](const TargetReport& t) { return std::to_string(t.stats.duplicates); }},
       {"aoefs_target_errors_total", "counter", "Operations that failed.",
@@ -117,6 +140,14 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
     Family f(out, "aoefs_target_config_info", "gauge", "The target's config string as last seen (value 1).");
     for (const auto& t : targets)
       f.sample(target_label(t) + ",config=\"" + escape_label(t.info.config_string) + "\"", 1);
+  }
+  {
+    Family f(out, "aoefs_target_flush_info", "gauge",
+             "How the target makes acknowledged writes durable (value 1).");
+    for (const auto& t : targets)
+      f.sample(target_label(t) + ",flush=\"" +
+                   escape_label(std::string(aoe::flush_mode_text(t.info.flush_mode))) + "\"",
+               1);
   }
   {
     Family f(out, "aoefs_target_lock_held", "gauge", "1 while this mount holds the target's lock.");

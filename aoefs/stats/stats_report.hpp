@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "cache/cache_config.hpp"
-#include "protocol/initiator.hpp"
+#include "protocol/initiator_types.hpp"
 
 namespace aoefs {
 

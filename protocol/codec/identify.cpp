@@ -35,7 +35,9 @@ std::string ata_string(Page page, std::size_t first, std::size_t count) {
 }
 
 constexpr std::uint16_t kW83Lba48 = 1u << 10;
+constexpr std::uint16_t kW83FlushCache = 1u << 12;
 constexpr std::uint16_t kW83FlushCacheExt = 1u << 13;
+constexpr std::uint16_t kW82WriteCache = 1u << 5;
 
 }  // namespace
 
@@ -50,7 +52,12 @@ Result<IdentifyInfo> parse_identify(Page page) {
   info.lba48_sectors = wire::load_le(&page[2 * 100], 8);
   const std::uint16_t w83 = word(page, 83);
   info.lba48 = w83 & kW83Lba48;
-  info.flush_cache_ext = w83 & kW83FlushCacheExt;
+  const std::uint16_t w82 = word(page, 82), w85 = word(page, 85), w86 = word(page, 86);
+  info.write_cache_reported = w82 != 0 && w82 != 0xffff;
+  info.write_cache_supported = info.write_cache_reported && (w82 & kW82WriteCache);
+  info.write_cache_enabled = info.write_cache_supported && (w85 & kW82WriteCache);
+  info.flush_cache = (w83 | w86) & kW83FlushCache;
+  info.flush_cache_ext = (w83 | w86) & kW83FlushCacheExt;
   // ATA addresses 48 bits: a larger count is garbage (a hostile or broken
   // target), and as bytes it could overflow the file size.
   if (info.lba48 && info.lba48_sectors > kMaxLba48 + 1)

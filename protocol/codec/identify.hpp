@@ -4,8 +4,14 @@
 //     ATA strings store two characters per word, high byte first, so each
 //     16-bit little-endian word has its bytes swapped; trailing spaces trimmed.
 //   words 60-61  LBA28 user-addressable sectors
+//   word 82 bit 5   write cache supported; word 85 bit 5: enabled. A word 82
+//                   of 0000h or FFFFh reports nothing (vblade leaves it 0),
+//                   so the write cache is then unknown, not absent.
 //   word 83 bit 10  LBA48 feature set supported
-//   word 83 bit 13  FLUSH CACHE EXT supported;  word 86 mirrors "enabled"
+//   word 83 bit 12  FLUSH CACHE (E7h) supported; word 86 bit 12 enabled
+//   word 83 bit 13  FLUSH CACHE EXT (EAh) supported; word 86 bit 13 enabled
+//   Bits 15:14 of word 83 should read 01 ("valid"); targets in the field do
+//   not always set them (one sends 0x0400), so the bits are read regardless.
 //   words 100-103  LBA48 user-addressable sectors
 #pragma once
 
@@ -23,7 +29,11 @@ struct IdentifyInfo {
   std::uint64_t lba28_sectors = 0;
   std::uint64_t lba48_sectors = 0;
   bool lba48 = false;
-  bool flush_cache_ext = false;  // advertised; targets may still abort it
+  bool write_cache_reported = false;  // word 82 carries information
+  bool write_cache_supported = false;
+  bool write_cache_enabled = false;
+  bool flush_cache = false;      // E7h supported or enabled; targets may still abort it
+  bool flush_cache_ext = false;  // EAh supported or enabled; targets may still abort it
   std::string model;
   std::string serial;
   std::string firmware;

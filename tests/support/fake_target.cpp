@@ -34,8 +34,10 @@ std::vector<std::uint8_t> make_identify_page(const FakeTargetOptions& o) {
   const std::uint64_t lba28 = std::min<std::uint64_t>(o.sectors, 0x0fffffff);
   put_word(page, 60, lba28 & 0xffff);
   put_word(page, 61, (lba28 >> 16) & 0xffff);
-  put_word(page, 83, o.lba48 ? 0x4000 | 0x0400 | 0x2000 : 0x4000);
-  put_word(page, 86, o.lba48 ? 0x0400 | 0x2000 : 0);
+  put_word(page, 82, o.word82.value_or(0));
+  put_word(page, 83, o.word83.value_or(o.lba48 ? 0x4000 | 0x0400 | 0x2000 : 0x4000));
+  put_word(page, 85, o.word85.value_or(0));
+  put_word(page, 86, o.word86.value_or(o.lba48 ? 0x0400 | 0x2000 : 0));
   if (o.lba48)
     for (unsigned i = 0; i < 4; ++i) put_word(page, 100 + i, (o.sectors >> (16 * i)) & 0xffff);
   return page;
@@ -129,10 +131,19 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
           ++counters_.flush_ext_aborted;
           break;
         }
+        if (options_.flush_status) reply.cmd_status = *options_.flush_status;
+        reply.feature_error = options_.flush_error;
         ++counters_.flushes;
         break;
       case ata_cmd::flush_cache:
-        reply.cmd_status = 0;  // vblade: status 0x00, no DRDY
+        if (options_.abort_flush) {
+          reply.cmd_status = ata_status::drdy | ata_status::err;
+          reply.feature_error = ata_error::abrt;
+          ++counters_.flush_aborted;
+          break;
+        }
+        reply.cmd_status = options_.flush_status.value_or(0);  // vblade: 0x00, no DRDY
+        reply.feature_error = options_.flush_error;
         ++counters_.flushes;
         break;
       default:

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/clock.hpp"
 #include "protocol/codec/header.hpp"
 #include "protocol/codec/mac_address.hpp"
 
@@ -30,9 +31,28 @@ struct FakeTargetOptions {
   std::uint8_t sector_count = 2;    // max sectors per ATA frame
   bool lba48 = true;
   bool abort_flush_ext = true;      // as vblade does
+  bool abort_flush = false;         // FLUSH CACHE (E7h) answered ABRT too
+  // Status byte of a successful flush answer (a quirky target echoes the
+  // command byte, EAh); unset: vblade's (0 for E7h, DRDY for EAh).
+  std::optional<std::uint8_t> flush_status;
+  std::uint8_t flush_error = 0;     // error register of a successful flush answer
+  // IDENTIFY words 82, 83, 85, 86 as given instead of the defaults.
+  std::optional<std::uint16_t> word82, word83, word85, word86;
   std::string config;
   // A sector whose reads fail with an ATA media error (status 0x51, UNC).
   std::optional<std::uint64_t> bad_sector;
+  // Timing, applied by SimNetwork (handle() itself takes no time): the
+  // target serves one request at a time, each taking service_time (writes:
+  // write_service_time), like a synchronous single-threaded target.
+  aoe::Duration service_time{0};
+  aoe::Duration write_service_time{0};
+  // Answers held back, as a target serving from several threads does: with
+  // this chance an answer waits until late_after to late_after+late_spread
+  // later answers left (or late_max passed).
+  double late_chance = 0;
+  unsigned late_after = 3;
+  unsigned late_spread = 3;
+  aoe::Duration late_max = std::chrono::milliseconds(2);
   std::string model = "aoefs fake target";
   std::string serial = "FAKE0001";
   std::string firmware = "F1";
@@ -44,6 +64,7 @@ struct FakeTargetCounters {
   std::uint64_t writes = 0;         // ATA write frames executed
   std::uint64_t flushes = 0;        // FLUSH CACHE (either) executed
   std::uint64_t flush_ext_aborted = 0;
+  std::uint64_t flush_aborted = 0;  // FLUSH CACHE (E7h) aborted
   std::uint64_t identifies = 0;
   std::uint64_t configs = 0;
   std::uint8_t last_read_command = 0;

@@ -60,12 +60,16 @@ void SimNetwork::push(aoe::TimePoint at, bool to_target, std::size_t link, FakeT
 }
 
 void SimNetwork::schedule(bool to_target, std::size_t link, FakeTarget* target,
-                          std::span<const std::uint8_t> bytes) {
+                          std::span<const std::uint8_t> bytes, aoe::Duration extra) {
+  if (faults_.max_frame && bytes.size() > faults_.max_frame) {
+    ++counters_.too_big;
+    return;
+  }
   if ((link < link_down_.size() && link_down_[link]) || chance(faults_.drop)) {
     ++counters_.dropped;
     return;
   }
-  aoe::TimePoint at = now_ + faults_.latency;
+  aoe::TimePoint at = now_ + extra + faults_.latency;
   if (chance(faults_.reorder)) {
     ++counters_.reordered;
     at += jitter();
@@ -92,6 +96,51 @@ void SimNetwork::from_initiator(std::size_t link, std::span<const std::uint8_t> 
   }
 }
 
+SimNetwork::Attached* SimNetwork::attached(FakeTarget* target) {
+  for (Attached& a : targets_)
+    if (a.target.get() == target) return &a;
+  return nullptr;
+}
+
+// The target's answer leaves after its service time (queued behind the
+// requests it is still serving), unless it is held back for later answers.
+void SimNetwork::answer(Attached& a, std::size_t link, std::span<const std::uint8_t> request,
+                        std::vector<std::uint8_t> bytes) {
+  const FakeTargetOptions& o = a.target->options();
+  auto decoded = aoe::decode(request);
+  const auto* ata = decoded ? std::get_if<aoe::AtaMessage>(&decoded->body) : nullptr;
+  const aoe::Duration service = ata && ata->write ? o.write_service_time : o.service_time;
+  const aoe::TimePoint leave = std::max(now_, a.busy_until) + service;
+  a.busy_until = leave;
+  const aoe::Duration extra = leave - now_;
+  if (chance(o.late_chance)) {
+    ++counters_.held;
+    const unsigned spread =
+        o.late_spread ? std::uniform_int_distribution<unsigned>(0, o.late_spread)(rng_) : 0;
+    a.held.push_back({std::move(bytes), link, o.late_after + spread, leave + o.late_max});
+    Event e{leave + o.late_max, seq_++, false, link, a.target.get(), {}};
+    e.release = true;
+    events_.push(std::move(e));
+    return;
+  }
+  schedule(false, link, nullptr, bytes, extra);
+  for (Held& h : a.held)
+    if (h.remaining) --h.remaining;
+  release_held(a, false, extra);
+}
+
+void SimNetwork::release_held(Attached& a, bool overdue_only, aoe::Duration extra) {
+  for (std::size_t i = 0; i < a.held.size();) {
+    Held& h = a.held[i];
+    if (h.remaining == 0 || (overdue_only && now_ >= h.until)) {
+      schedule(false, h.link, nullptr, h.bytes, extra);
+      a.held.erase(a.held.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+}
+
 bool SimNetwork::run_until(const std::function<bool()>& pred, aoe::Duration limit) {
   const aoe::TimePoint end = now_ + limit;
   for (;;) {
@@ -109,9 +158,12 @@ bool SimNetwork::run_until(const std::function<bool()>& pred, aoe::Duration limi
     if (frame_first) {
       Event e = std::move(const_cast<Event&>(events_.top()));
       events_.pop();
-      if (e.to_target) {
+      if (e.release) {
+        if (Attached* a = attached(e.target)) release_held(*a, true, {});
+      } else if (e.to_target) {
         ++counters_.to_targets;
-        if (auto answer = e.target->handle(e.bytes)) schedule(false, e.link, nullptr, *answer);
+        if (auto reply = e.target->handle(e.bytes))
+          if (Attached* a = attached(e.target)) answer(*a, e.link, e.bytes, std::move(*reply));
       } else {
         ++counters_.to_initiator;
         if (engine_) engine_->on_frame(e.link, e.bytes, now_);

@@ -40,11 +40,16 @@ struct WireFaults {
   // holds its copy back); the original is not delayed.
   aoe::Duration duplicate_delay{0};
   std::uint64_t seed = 1;
+  // Frames longer than this (bytes, Ethernet header included) are lost in
+  // either direction, as behind a switch with a smaller MTU; 0: no limit.
+  std::size_t max_frame = 0;
 };
 
 struct WireCounters {
   std::uint64_t to_targets = 0, to_initiator = 0;
   std::uint64_t dropped = 0, duplicated = 0, reordered = 0, stalled = 0;
+  std::uint64_t too_big = 0;   // lost to max_frame
+  std::uint64_t held = 0;      // answers held back by a target (late_chance)
 };
 
 class SimNetwork;
@@ -114,18 +119,31 @@ class SimNetwork {
     std::size_t link;
     FakeTarget* target;
     std::vector<std::uint8_t> bytes;
+    bool release = false;  // time to let a target's overdue held answers go
   };
   struct Later {
     bool operator()(const Event& a, const Event& b) const {
       return a.at != b.at ? a.at > b.at : a.seq > b.seq;
     }
   };
+  struct Held {
+    std::vector<std::uint8_t> bytes;
+    std::size_t link;
+    unsigned remaining;  // later answers still to leave first
+    aoe::TimePoint until;
+  };
   struct Attached {
     std::unique_ptr<FakeTarget> target;
     std::vector<std::size_t> links;
+    aoe::TimePoint busy_until{};
+    std::vector<Held> held;
   };
   void schedule(bool to_target, std::size_t link, FakeTarget* target,
-                std::span<const std::uint8_t> bytes);
+                std::span<const std::uint8_t> bytes, aoe::Duration extra = {});
+  void answer(Attached& a, std::size_t link, std::span<const std::uint8_t> request,
+              std::vector<std::uint8_t> bytes);
+  void release_held(Attached& a, bool overdue_only, aoe::Duration extra);
+  Attached* attached(FakeTarget* target);
   void push(aoe::TimePoint at, bool to_target, std::size_t link, FakeTarget* target,
             std::vector<std::uint8_t> bytes);
   bool chance(double p);

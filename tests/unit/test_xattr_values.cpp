@@ -19,7 +19,7 @@ TEST_CASE("xattr names: user.aoe.* only, everything else is not ours") {
   const std::string list = xattr_name_list();
   CHECK(list.find(std::string("user.aoe.config\0", 16)) == 0);
   CHECK(list.back() == '\0');
-  CHECK(std::count(list.begin(), list.end(), '\0') == 9);
+  CHECK(std::count(list.begin(), list.end(), '\0') == 10);
   CHECK(xattr_writable(Xattr::reserve));
   CHECK_FALSE(xattr_writable(Xattr::model));
 }
@@ -36,6 +36,9 @@ TEST_CASE("xattr snapshot values from the target's facts") {
   CHECK(snapshot_xattr_value(Xattr::firmware, info) == "0x4019");
   CHECK(snapshot_xattr_value(Xattr::buffer_count, info) == "16");
   CHECK(snapshot_xattr_value(Xattr::sectors_per_frame, info) == "2");
+  CHECK(snapshot_xattr_value(Xattr::flush, info) == "28");
+  info.flush_mode = aoe::FlushMode::none_at_risk;
+  CHECK(snapshot_xattr_value(Xattr::flush, info) == "none (write cache on: data at risk)");
   CHECK(snapshot_xattr_value(Xattr::paths, info) == "aoe0=02:00:00:00:00:01 aoe1=02:00:00:00:00:02");
   CHECK(snapshot_xattr_value(Xattr::model, info) == "Coraid EtherDrive vblade");
   CHECK(snapshot_xattr_value(Xattr::serial, info) == "1.0:host");

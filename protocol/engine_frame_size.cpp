@@ -1,0 +1,136 @@
+// Engine: frame size per path, jumbo black holes (engine.hpp, "Frame size").
+#include <algorithm>
+
+#include "protocol/codec/ata.hpp"
+#include "protocol/engine.hpp"
+#include "protocol/engine_state.hpp"
+
+namespace aoe {
+
+namespace {
+
+constexpr unsigned small_frame_sectors() { return sectors_per_frame(Engine::kSmallFrameMtu); }
+
+}  // namespace
+
+// What one path carries: the target's sector count, cut to the link's MTU.
+unsigned Engine::frame_sectors(const Target& t, const Path& p) const {
+  const unsigned by_mtu = sectors_per_frame(links_[p.link]->mtu());
+  const unsigned s = t.advertised_spf == 0 ? by_mtu : std::min<unsigned>(t.advertised_spf, by_mtu);
+  return std::clamp(s, 1u, 255u);
+}
+
+// The size new frames get: the least any path carries now.
+void Engine::update_frame_size(Target& t) {
+  unsigned spf = 255;
+  for (const Path& p : t.paths) {
+    unsigned s = frame_sectors(t, p);
+    if (p.small) s = std::min(s, small_frame_sectors());
+    spf = std::min(spf, s);
+  }
+  t.info.sectors_per_frame = static_cast<std::uint8_t>(std::max(1u, spf));
+}
+
+bool Engine::big_frame(const PendingFrame& f) {
+  return !f.discovery && f.sectors > small_frame_sectors();
+}
+
+// The path to send one full-size frame on, when a fallen-back path is due
+// to try again.
+std::optional<unsigned> Engine::probe_due(Target& t, TimePoint now) {
+  for (unsigned i = 0; i < t.paths.size(); ++i) {
+    const Path& p = t.paths[i];
+    if (p.small && !p.probing && now >= p.probe_at && frame_sectors(t, p) > small_frame_sectors())
+      return i;
+  }
+  return std::nullopt;
+}
+
+// A frame too big for a 1500-byte MTU timed out. After kBlackHoleTimeouts
+// of them in a row on one path (none answered between), that path falls
+// back to small frames, and every big frame still in flight is split into
+// small ones at once: they went into the same hole. A lost probe only
+// moves the next probe kFrameSizeProbeInterval on.
+bool Engine::on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint now) {
+  if (t.paths.empty()) return false;
+  Path& path = t.paths[f.path % t.paths.size()];
+  if (f.probe) {
+    path.probing = false;
+    path.probe_at = now + kFrameSizeProbeInterval;
+    return false;  // the frame is re-split by retransmit()
+  }
+  if (path.small || ++path.big_timeouts < kBlackHoleTimeouts) return false;
+  path.small = true;
+  path.confirmed = false;
+  path.small_timeouts = 0;
+  path.probe_at = now + kFrameSizeProbeInterval;
+  update_frame_size(t);
+  std::vector<std::uint16_t> big;
+  for (std::uint16_t s : t.in_flight) {
+    const PendingFrame& g = tags_.entry(s);
+    if (g.op && g.op->is_data() && g.sectors > t.info.sectors_per_frame) big.push_back(s);
+  }
+  for (std::uint16_t s : big) resplit(s, now);
+  return true;
+}
+
+// A big frame answered: the path carries them. An answered probe brings
+// the path back to full size.
+void Engine::on_big_frame_answer(Target& t, const PendingFrame& f) {
+  if (t.paths.empty()) return;
+  Path& path = t.paths[f.path % t.paths.size()];
+  path.big_timeouts = 0;
+  if (f.probe) {
+    path.probing = false;
+    if (path.small) {
+      path.small = false;
+      ++t.stats.frame_size_restores;
+      update_frame_size(t);
+      notify(t);
+    }
+  }
+}
+
+// Any answer on a path fallen back to small frames confirms the hole: told
+// once (the daemon logs the listener's news), counted once.
+void Engine::on_path_answer(Target& t, const PendingFrame& f) {
+  if (t.paths.empty()) return;
+  Path& path = t.paths[f.path % t.paths.size()];
+  if (!path.small || path.confirmed) return;
+  path.confirmed = true;
+  ++t.stats.frame_size_fallbacks;
+  notify(t);
+}
+
+// Small frames lost too before any was answered: the path (or the target)
+// is silent, not a black hole; back to full size.
+void Engine::on_small_frame_timeout(Target& t, const PendingFrame& f) {
+  if (t.paths.empty()) return;
+  Path& path = t.paths[f.path % t.paths.size()];
+  if (!path.small || path.confirmed || ++path.small_timeouts < kBlackHoleTimeouts) return;
+  path.small = false;
+  path.big_timeouts = 0;
+  update_frame_size(t);
+}
+
+// Replaces an unanswered data frame by frames of the size in use now, with
+// fresh tags; the operation's progress counts stay right (issued already
+// covers the range). A write's old copy is quarantined by retire_frame as
+// any retransmitted write is.
+void Engine::resplit(std::uint16_t slot, TimePoint now) {
+  const PendingFrame f = tags_.entry(slot);
+  Target& t = *f.target;
+  Op& op = *f.op;
+  t.window.on_loss(f.last_sent, now);
+  ++t.stats.retransmits;
+  ++t.stats.retransmits_timeout;
+  retire_frame(t, slot, false);
+  const unsigned spf = t.info.sectors_per_frame;
+  for (unsigned done = 0; done < f.sectors && !tags_.full();) {
+    const unsigned n = std::min(spf, f.sectors - done);
+    issue(t, op, f.lba + done, f.offset + done, static_cast<std::uint8_t>(n), now);
+    done += n;
+  }
+}
+
+}  // namespace aoe
