@@ -303,7 +303,7 @@ void Engine::retransmit(std::uint16_t slot, TimePoint now) {
   ++f.sends;
   if (!t.paths.empty()) {
     ++t.paths[f.path % t.paths.size()].misses;
-    f.path = (f.path + 1) % t.paths.size();
+    f.path = next_healthy_path(t, f.path);
   }
   f.last_sent = now;
   f.retransmit_at = std::min(now + t.rtt.backoff(f.sends - 1), f.op->deadline);
@@ -383,6 +383,7 @@ void Engine::on_timer(TimePoint now) {
       if (now >= tags_.entry(s).retransmit_at) due.push_back(s);
     for (std::uint16_t s : due)
       if (tags_.live(s)) retransmit(s, now);  // an earlier one may have ended the operation
+    maintain_ports(t, now);
     if (!t.down && t.unanswered_since) {
       if (now - *t.unanswered_since >= dead_timeout())
         mark_down(t);
@@ -402,6 +403,7 @@ void Engine::shutdown() {
   for (auto& [address, tp] : targets_) {
     Target& t = *tp;
     while (!t.ops.empty()) finish(t, *t.ops.front(), InitiatorErrc::cancelled);
+    release_probes(t);
   }
   for (auto& s : discovery_slot_)
     if (s) tags_.release(*s);
@@ -437,6 +439,8 @@ std::optional<TargetStats> Engine::stats(TargetAddress address) const {
   s.rttvar = std::chrono::duration_cast<std::chrono::microseconds>(t->rtt.rttvar());
   s.window = t->window.size();
   s.outstanding = static_cast<unsigned>(t->in_flight.size());
+  s.candidates = static_cast<unsigned>(std::count_if(
+      t->candidates.begin(), t->candidates.end(), [](const Candidate& c) { return !c.conflict; }));
   return s;
 }
 

@@ -131,14 +131,20 @@ class Engine {
   enum class OpKind : std::uint8_t { read, write, flush, identify, config, mask, reserve };
   struct Op;
   struct Target;
+  struct Candidate;
   struct Path {
     std::size_t link;
     MacAddress mac;
     unsigned misses = 0;  // retransmissions since this path last delivered an answer
+    TimePoint last_answer{};  // confirmation, or the last answer that came on it
+    TimePoint next_probe{};   // while it misses: the next IDENTIFY probe
+    unsigned probes = 0;      // probes since it last answered (back-off)
   };
   struct PendingFrame {
     bool discovery = false;
-    std::size_t link = 0;            // discovery: the link broadcast on
+    bool probe = false;              // an IDENTIFY checking one port (engine_discovery.cpp)
+    MacAddress probe_mac;            // probe: the port's MAC
+    std::size_t link = 0;            // discovery: the link broadcast on; probe: the port's link
     Target* target = nullptr;
     Op* op = nullptr;
     std::uint64_t lba = 0;
@@ -174,6 +180,17 @@ class Engine {
   void heard_from(Target& t, TimePoint now);
   void mark_down(Target& t);
   void queue_identify(Target& t, TimePoint now);
+  // Ports (engine_discovery.cpp): a new port of a known target is a
+  // candidate until an IDENTIFY sent on it answers with the target's
+  // identity; one that answers another identity is a conflict, never used.
+  void add_port(Target& t, std::size_t link, MacAddress mac, TimePoint now);
+  void maintain_ports(Target& t, TimePoint now);
+  void send_probe(Target& t, std::size_t link, MacAddress mac, TimePoint now);
+  bool probe_in_flight(const Target& t, std::size_t link, MacAddress mac) const;
+  void handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now);
+  void release_probes(Target& t);
+  unsigned next_healthy_path(const Target& t, unsigned after) const;
+  void sync_paths_info(Target& t);
   void refresh_limits(Target& t);
   void notify(const Target& t);
   void want_wakeup(TimePoint t) {

@@ -38,9 +38,21 @@ struct Engine::Op {
   std::list<std::unique_ptr<Op>>::iterator self;
 };
 
+// A port that claimed the target's address but is not (yet) a path.
+struct Engine::Candidate {
+  std::size_t link = 0;
+  MacAddress mac;
+  TimePoint first_seen{}, last_heard{}, next_probe{};
+  unsigned probes = 0;
+  bool conflict = false;  // its IDENTIFY described another disk
+  TargetConflict seen;    // what that IDENTIFY said
+};
+
 struct Engine::Target {
   TargetInfo info;
-  std::vector<Path> paths;
+  std::vector<Path> paths;             // confirmed: the only ports used for I/O
+  std::vector<Candidate> candidates;   // unconfirmed and conflicting ports
+  std::vector<std::uint16_t> probes;   // tag slots of IDENTIFY probes in flight
   bool identified = false;         // IDENTIFY completed at least once
   bool identify_pending = false;
   bool down = false;

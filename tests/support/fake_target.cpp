@@ -55,6 +55,7 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
                       (in.header.target.slot == options_.address.slot ||
                        in.header.target.slot == kBroadcastSlot);
   if (!for_us || silent) return std::nullopt;
+  if (query_config_only && !std::holds_alternative<QueryConfigMessage>(in.body)) return std::nullopt;
   ++counters_.requests;
 
   Frame out;
