@@ -22,8 +22,22 @@
 //    writes go in frames of at most the target's sectors per frame (min of
 //    its Query Config sector count and what each path's MTU carries).
 //  * A frame unanswered after the RTO (with exponential backoff) is sent
-//    again with a fresh tag on the next path (round robin over the target's
-//    paths), and the window halves (AIMD).
+//    again with a fresh tag on the next healthy path, and the window
+//    halves (AIMD).
+//  * Ports (anyone on the segment may answer for any address): the first
+//    port that answers discovery defines the target, by the IDENTIFY sent
+//    on it. Any later port claiming the address is a candidate until an
+//    IDENTIFY sent on that port answers with the same serial, model,
+//    firmware and capacity; then it is a path. One that answers another
+//    identity is a conflict (two disks with one shelf.slot): never used,
+//    counted, listed in TargetInfo::conflicts. Candidates' Query Config
+//    answers change nothing of the target's. Paths + candidates are at
+//    most max_paths, targets at most max_targets (the rest counted). A
+//    path that misses kPathMisses times is avoided by new frames and
+//    retransmissions while another is healthy, probed with IDENTIFY at
+//    250 ms doubling up to the discovery interval, and dropped after
+//    path_timeout without an answer; a candidate that never answers is
+//    dropped after path_timeout too.
 //  * Fast retransmit: when kFastRetransmitAnswers frames sent after a frame
 //    were answered while it was not, it is taken as lost and sent again at
 //    once (as TCP does on three duplicate ACKs). Targets like vblade serve
@@ -79,10 +93,9 @@ struct EngineConfig {
 class Engine {
  public:
   static constexpr unsigned kFastRetransmitAnswers = 3;
-  // New frames avoid a path after this many misses in a row while another
-  // path is healthy (a pulled cable would otherwise cost every other frame
-  // an RTO). Retransmissions still rotate over all paths, so a path that
-  // comes back is noticed.
+  // Frames avoid a path after this many misses in a row while another path
+  // is healthy (a pulled cable would otherwise cost every other frame an
+  // RTO); IDENTIFY probes tell when it is back (engine_discovery.cpp).
   static constexpr unsigned kPathMisses = 3;
 
   using Defer = std::function<void(std::function<void()>)>;
