@@ -35,6 +35,7 @@ std::optional<std::string> value_text(const KeyInfo& key, const toml::node& node
       return std::nullopt;
     case KeyKind::unsigned_id:
     case KeyKind::kibibytes:
+    case KeyKind::count:
       if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
       error = "expected an integer";
       return std::nullopt;

@@ -28,6 +28,11 @@ constexpr std::array kKeys = {
     KeyInfo{"foreground", KeyKind::flag},
     KeyInfo{"debug", KeyKind::flag},
     KeyInfo{"log_level", KeyKind::word},
+    // Bounds against a hostile or broken segment (protocol/engine.hpp).
+    KeyInfo{"max_targets", KeyKind::count},
+    KeyInfo{"max_paths", KeyKind::count},
+    KeyInfo{"path_timeout", KeyKind::seconds},
+    KeyInfo{"unmatched_log_interval", KeyKind::seconds},
 };
 
 std::optional<bool> parse_flag(std::string_view t) {
@@ -136,6 +141,8 @@ std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::
       if (!v) return "expected a number of seconds greater than 0 (at most 86400)";
       if (n == "discovery_interval") s.discovery_interval = *v;
       else if (n == "cache_expiry") s.cache_expiry = *v;
+      else if (n == "path_timeout") s.path_timeout = *v;
+      else if (n == "unmatched_log_interval") s.unmatched_log_interval = *v;
       else s.dead_timeout = *v;
       return std::nullopt;
     }
@@ -171,6 +178,13 @@ std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::
       auto v = parse_unsigned<unsigned>(t);
       if (!v || *v > 1024 * 1024) return "expected a number of KiB (0 to 1048576)";
       s.read_ahead_kb = *v;
+      return std::nullopt;
+    }
+    case KeyKind::count: {
+      auto v = parse_unsigned<unsigned>(t);
+      if (!v || *v == 0 || *v > 65536) return "expected a count from 1 to 65536";
+      if (n == "max_targets") s.max_targets = *v;
+      else s.max_paths = *v;
       return std::nullopt;
     }
     case KeyKind::word: {
