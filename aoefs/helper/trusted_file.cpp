@@ -95,6 +95,10 @@ std::variant<std::string, UntrustedFile> read_trusted_file(const std::string& pa
     got += static_cast<std::size_t>(n);
   }
   if (got > max_bytes) return UntrustedFile{path + ": larger than " + std::to_string(max_bytes) + " bytes"};
+  // One byte more than fstat said means the file grew while read: what we
+  // have may be cut anywhere (a rule without its users line). Refuse.
+  if (got != static_cast<std::size_t>(st.st_size))
+    return UntrustedFile{path + ": changed while being read"};
   text.resize(got);
   return text;
 }
