@@ -35,9 +35,12 @@
 //    most max_paths, targets at most max_targets (the rest counted). A
 //    path that misses kPathMisses times is avoided by new frames and
 //    retransmissions while another is healthy, probed with IDENTIFY at
-//    250 ms doubling up to the discovery interval, and dropped after
-//    path_timeout without an answer; a candidate that never answers is
-//    dropped after path_timeout too.
+//    250 ms doubling up to the discovery interval (a probe answer earns it
+//    one trial frame: answering IDENTIFY is not serving I/O), and dropped
+//    after path_timeout without an I/O answer while another path has
+//    answered I/O within it (an idle target keeps its paths); a dropped
+//    port is ignored for path_timeout. A candidate that never answers its
+//    IDENTIFY is dropped after path_timeout too.
 //  * Fast retransmit: when kFastRetransmitAnswers frames sent after a frame
 //    were answered while it was not, it is taken as lost and sent again at
 //    once (as TCP does on three duplicate ACKs). Targets like vblade serve
@@ -149,7 +152,8 @@ class Engine {
     std::size_t link;
     MacAddress mac;
     unsigned misses = 0;  // retransmissions since this path last delivered an answer
-    TimePoint last_answer{};  // confirmation, or the last answer that came on it
+    TimePoint last_answer{};  // confirmation, or the last I/O answer that came on it
+    bool served = false;      // it has answered I/O (an IDENTIFY probe does not count)
     TimePoint next_probe{};   // while it misses: the next IDENTIFY probe
     unsigned probes = 0;      // probes since it last answered (back-off)
   };

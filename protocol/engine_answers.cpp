@@ -118,6 +118,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, TimePoint now
     p.misses = 0;
     p.probes = 0;
     p.last_answer = now;
+    p.served = true;
   }
   // Frames sent before this one and still unanswered: presumed lost after
   // kFastRetransmitAnswers later answers (see engine.hpp).

@@ -196,6 +196,8 @@ void Engine::add_port(Target& t, std::size_t link, MacAddress mac, TimePoint now
       return;
     }
   }
+  for (const auto& [p, until] : t.benched)
+    if (p.link == link && p.mac == mac && now < until) return;
   if (t.paths.size() + t.candidates.size() >= config_.options.max_paths) {
     ++t.stats.paths_refused;
     return;
@@ -268,11 +270,11 @@ void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now)
   for (std::size_t i = 0; i < t.paths.size(); ++i) {
     Path& p = t.paths[i];
     if (p.link != f.link || p.mac != f.probe_mac) continue;
-    if (same) {
-      p.misses = 0;
-      p.probes = 0;
-      p.last_answer = now;
-      heard_from(t, now);
+    if (same && p.misses >= kPathMisses) {
+      // Answering IDENTIFY is not serving I/O (a forger can copy an
+      // identity): one trial frame; only an I/O answer clears the misses,
+      // the back-off and the drop clock.
+      p.misses = kPathMisses - 1;
       pump(t, now);
     }
     // A path now showing another disk (one swapped behind a port) is left
@@ -354,11 +356,18 @@ void Engine::maintain_ports(Target& t, TimePoint now) {
   }
   const auto healthy = static_cast<std::size_t>(std::count_if(
       t.paths.begin(), t.paths.end(), [](const Path& p) { return p.misses < kPathMisses; }));
+  // A path is dropped when it has not answered I/O for path_timeout while
+  // another one has (an idle target keeps all of its paths).
+  const bool another_answers = std::any_of(t.paths.begin(), t.paths.end(), [&](const Path& p) {
+    return p.served && now - p.last_answer < timeout;
+  });
+  std::erase_if(t.benched, [&](const auto& b) { return now >= b.second; });
   for (std::size_t i = 0; i < t.paths.size();) {
     Path& p = t.paths[i];
     const bool missing = p.misses >= kPathMisses;
-    if (missing && healthy > 0 && t.paths.size() > 1 && now - p.last_answer >= timeout) {
+    if (another_answers && t.paths.size() > 1 && now - p.last_answer >= timeout) {
       ++t.stats.paths_dropped;
+      if (t.benched.size() < config_.options.max_paths) t.benched.push_back({p, now + timeout});
       t.paths.erase(t.paths.begin() + static_cast<std::ptrdiff_t>(i));
       changed = true;
       continue;
@@ -369,8 +378,9 @@ void Engine::maintain_ports(Target& t, TimePoint now) {
         send_probe(t, p.link, p.mac, now);
         p.next_probe = now + probe_backoff(p.probes++, backoff_cap);
       }
-      want_wakeup(std::min(p.next_probe, p.last_answer + timeout));
+      want_wakeup(p.next_probe);
     }
+    if (another_answers) want_wakeup(p.last_answer + timeout);
     ++i;
   }
   if (changed) {

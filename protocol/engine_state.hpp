@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "protocol/engine.hpp"
@@ -52,6 +53,9 @@ struct Engine::Target {
   TargetInfo info;
   std::vector<Path> paths;             // confirmed: the only ports used for I/O
   std::vector<Candidate> candidates;   // unconfirmed and conflicting ports
+  // Ports dropped for silence, ignored until the given time (a port that
+  // answers IDENTIFY but no I/O would otherwise be confirmed again at once).
+  std::vector<std::pair<Path, TimePoint>> benched;
   std::vector<std::uint16_t> probes;   // tag slots of IDENTIFY probes in flight
   bool identified = false;         // IDENTIFY completed at least once
   bool identify_pending = false;

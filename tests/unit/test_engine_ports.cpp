@@ -227,7 +227,44 @@ TEST_CASE("ports: a dead path is avoided, dropped after path_timeout, and comes 
   CHECK(rig.engine->stats({1, 0})->paths_dropped == 1);
   CHECK(rig.engine->target({1, 0})->up);
   rig.net.set_link_down(0, false);
-  REQUIRE(rig.net.run_until([&] { return rig.engine->target({1, 0})->paths.size() == 2; }, 15s));
+  // A dropped port is ignored for path_timeout, then rediscovered and confirmed.
+  REQUIRE(rig.net.run_until([&] { return rig.engine->target({1, 0})->paths.size() == 2; }, 30s));
   CHECK(rig.engine->target({1, 0})->conflicts.empty());
   CHECK(target.disk() == data);
+}
+
+TEST_CASE("ports: impostors that copy the identity but serve no I/O cost bounded time, then go",
+          "[engine][ports]") {
+  Rig rig;
+  FakeTargetOptions o;
+  o.sectors = 2048;
+  auto& real = rig.target(o);
+  rig.start();
+  REQUIRE(rig.up({1, 0}));
+  for (unsigned i = 0; i < 10; ++i) {
+    FakeTargetOptions f = o;
+    f.mac = mac_of(300 + i);
+    rig.target(f).no_io = true;
+  }
+  rig.engine->discover_now(rig.net.now());
+  REQUIRE(rig.net.run_until([&] { return rig.engine->target({1, 0})->paths.size() == 11; }, 2s));
+  // Many small operations: every impostor path costs a few RTOs, then is avoided.
+  const auto start = rig.net.now();
+  for (unsigned round = 0; round < 64; ++round) {
+    const auto data = pattern(32 * 512, 100 + round);
+    CHECK_FALSE(rig.write({1, 0}, round * 32, data));
+  }
+  const auto first = rig.net.now() - start;
+  const auto retransmits = rig.engine->stats({1, 0})->retransmits;
+  CHECK(retransmits <= 100);  // a few per impostor: those in flight when it was first missed
+  // Probes answer (IDENTIFY), but only I/O answers count: they are dropped.
+  rig.net.run_for(25s);
+  CHECK(rig.engine->target({1, 0})->paths.size() == 1);
+  CHECK(rig.engine->stats({1, 0})->paths_dropped >= 10);
+  std::vector<std::uint8_t> back(2048 * 512);
+  CHECK_FALSE(rig.read({1, 0}, 0, back));
+  CHECK(std::equal(back.begin(), back.end(), real.disk().begin()));
+  UNSCOPED_INFO("first writes took " << std::chrono::duration_cast<std::chrono::milliseconds>(first).count()
+                << " ms virtual, " << retransmits << " retransmits");
+  CHECK(first < 5s);
 }
