@@ -8,7 +8,8 @@
 # count; forged claimers are conflicts or candidates, never paths; targets
 # stop at max_targets and the rest is counted; the daemon's RSS stays
 # bounded; no escape byte reaches .stats or `aoefs stat`; unmount returns
-# and the daemon exits within a generous bound. Speeds and RSS are printed
+# and the daemon exits, and a second mount ends on SIGTERM, each within a
+# generous bound (30 s; it takes well under one). Speeds and RSS are printed
 # as figures, not asserted (the machine is shared).
 source "$(dirname "$0")/../tools/fault_common.sh"
 FORGE=$FS_TOOLS/forge_answers
@@ -22,7 +23,7 @@ fs_net_up hs1 --targets "1.0:64M"
 fs_mkmount
 MP=$FS_MP
 # max_targets at its default (1024): most forged shelves are refused.
-fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=10,cache_size=0,discovery_interval=1,path_timeout=4,unmatched_log_interval=2
+fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=10,cache_size=0,discovery_interval=1,path_timeout=10,unmatched_log_interval=2
 fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed"
 BUFCNT=$(fault_stat "$MP" aoefs_target_buffer_count e1.0)
 head -c $((32 << 20)) /dev/urandom >"$FS_TMP/random"
@@ -96,10 +97,21 @@ umount "$MP" || fs_fail "umount failed"
 for _ in $(seq 300); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$FS_PID" 2>/dev/null && fs_fail "the daemon still runs 30 s after the unmount"
 T1=$(fault_now)
+
+fs_note "mount again, then SIGTERM the daemon with the forger still running"
+fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=10,cache_size=0,discovery_interval=1
+fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed on the second mount"
+dd if="$MP/e1.0" of=/dev/null bs=256k count=16 iflag=direct status=none || fs_fail "read on the second mount failed"
+T2=$(fault_now)
+kill -TERM "$FS_PID"
+for _ in $(seq 300); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$FS_PID" 2>/dev/null && fs_fail "the daemon still runs 30 s after SIGTERM"
+T3=$(fault_now)
+grep -qs " $MP fuse" /proc/mounts && fs_fail "still mounted after SIGTERM"
 kill -TERM $F
 wait $F || fs_fail "forge_answers exited with status $?"
 fault_figure "forger: $(cat "$FS_TMP/forge.stats")"
 fault_figure "dd MiB/s without forger: write $BASE_SPEED read $BASE_READ; with: write $FORGED_W read $FORGED_R; 56 MiB verified"
 fault_figure "RSS KiB: $RSS_BEFORE before, $RSS_DURING with 20000 forged shelves + 50 claimers (max_targets 1024: $REFUSED answers refused; $LISTED files listed)"
 fault_figure "e1.0 paths: $PATHS; conflicts $CONFLICTS, candidates $CANDIDATES, dropped $DROPPED, refused (max_paths) $REFUSED_PATHS"
-fault_figure "unmount to daemon exit: $(fault_elapsed "$T0" "$T1") s; segment log lines: $SEGMENT_LINES"
+fault_figure "unmount to daemon exit: $(fault_elapsed "$T0" "$T1") s; SIGTERM to exit: $(fault_elapsed "$T2" "$T3") s; segment log lines: $SEGMENT_LINES"
