@@ -31,7 +31,10 @@
 //    firmware and capacity; then it is a path. One that answers another
 //    identity is a conflict (two disks with one shelf.slot): never used,
 //    counted, listed in TargetInfo::conflicts. Candidates' Query Config
-//    answers change nothing of the target's. Paths + candidates are at
+//    answers change nothing of the target's. While the target has no
+//    identity (its first port never answered IDENTIFY: a forger won the
+//    discovery race), candidates are probed after 500 ms, and the first
+//    that answers defines the target instead. Paths + candidates are at
 //    most max_paths, targets at most max_targets (the rest counted). A
 //    path that misses kPathMisses times is avoided by new frames and
 //    retransmissions while another is healthy, probed with IDENTIFY at
@@ -78,6 +81,7 @@
 #include "protocol/clock.hpp"
 #include "protocol/congestion_window.hpp"
 #include "protocol/codec/frame.hpp"
+#include "protocol/codec/identify.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/link.hpp"
 #include "protocol/rtt_estimator.hpp"
@@ -208,6 +212,8 @@ class Engine {
   void release_probes(Target& t);
   unsigned next_healthy_path(const Target& t, unsigned after) const;
   void sync_paths_info(Target& t);
+  void adopt_identity(Target& t, std::size_t link, MacAddress mac, const IdentifyInfo& id,
+                      TimePoint now);
   void refresh_limits(Target& t);
   void notify(const Target& t);
   void want_wakeup(TimePoint t) {

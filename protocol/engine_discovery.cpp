@@ -265,7 +265,10 @@ void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now)
     ++link_stats_.unmatched;
     return;
   }
-  if (!t.identified) return;  // nothing to compare with yet: probed again later
+  if (!t.identified) {
+    adopt_identity(t, f.link, f.probe_mac, *id, now);
+    return;
+  }
   const bool same = same_disk(t.info, *id);
   for (std::size_t i = 0; i < t.paths.size(); ++i) {
     Path& p = t.paths[i];
@@ -303,6 +306,41 @@ void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now)
     }
     return;
   }
+}
+
+// The port that defined the target never answered its IDENTIFY (a forger
+// that won the discovery race, or a port that died at once) while this one
+// did: this one defines the target; the old paths become candidates, to be
+// compared with it like any other port.
+void Engine::adopt_identity(Target& t, std::size_t link, MacAddress mac, const IdentifyInfo& id,
+                            TimePoint now) {
+  auto it = std::find_if(t.candidates.begin(), t.candidates.end(), [&](const Candidate& c) {
+    return c.link == link && c.mac == mac && !c.conflict;
+  });
+  if (it == t.candidates.end()) return;
+  t.candidates.erase(it);
+  for (const Path& old : t.paths) {
+    Candidate c;
+    c.link = old.link;
+    c.mac = old.mac;
+    c.first_seen = c.last_heard = c.next_probe = now;
+    t.candidates.push_back(c);
+  }
+  Path p{link, mac};
+  p.last_answer = now;
+  t.paths.assign(1, p);
+  t.info.capacity_sectors = id.capacity_sectors();
+  t.info.lba48 = id.lba48;
+  t.info.model = id.model;
+  t.info.serial = id.serial;
+  t.info.firmware = id.firmware;
+  t.identified = true;
+  t.info.up = !t.down;
+  sync_paths_info(t);
+  refresh_limits(t);
+  notify(t);
+  want_wakeup(now);
+  pump(t, now);
 }
 
 unsigned Engine::next_healthy_path(const Target& t, unsigned after) const {
@@ -344,13 +382,17 @@ void Engine::maintain_ports(Target& t, TimePoint now) {
     }
     want_wakeup(since + timeout);
     if (!c.conflict) {
-      if (!t.identified) {
-        want_wakeup(now + std::chrono::milliseconds(50));
-      } else if (now >= c.next_probe) {
+      // Before the target is identified, a candidate is probed only when
+      // the defining port has had time to answer its own IDENTIFY.
+      const TimePoint earliest =
+          t.identified ? c.next_probe : std::max(c.next_probe, c.first_seen + std::chrono::milliseconds(500));
+      if (now >= earliest) {
         send_probe(t, c.link, c.mac, now);
         c.next_probe = now + probe_backoff(c.probes++, backoff_cap);
+        want_wakeup(c.next_probe);
+      } else {
+        want_wakeup(earliest);
       }
-      if (t.identified) want_wakeup(c.next_probe);
     }
     ++i;
   }

@@ -17,6 +17,7 @@ FORGE=$FS_TOOLS/forge_answers
 command -v fio >/dev/null || fs_fail "needs fio"
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # utime + stime
 mib_s() { python3 -c "print(f'{$1 / 1048576 / ($3 - $2):.1f}')"; }  # BYTES FROM TO
 
 fs_net_up hs1 --targets "1.0:64M"
@@ -37,6 +38,7 @@ T2=$(fault_now)
 BASE_SPEED=$(mib_s $((32 << 20)) "$T0" "$T1")
 BASE_READ=$(mib_s $((32 << 20)) "$T1" "$T2")
 RSS_BEFORE=$(rss_kb "$FS_PID")
+CPU_BEFORE=$(cpu_ticks "$FS_PID") CPU_T0=$(fault_now)
 
 nsenter --net="/run/netns/$FS_TGT_NS" "$FORGE" tgt0 300 claim=1.0 macs=50 shelves=20000 \
   period_ms=1000 stats="$FS_TMP/forge.stats" >"$FS_TMP/forge.log" 2>&1 &
@@ -70,6 +72,7 @@ fio --name=forged --filename="$MP/e1.0" --offset=32M --size=24M --rw=write --bs=
 grep -q "err= 0" "$FS_TMP/fio.log" || { cat "$FS_TMP/fio.log" >&2; fs_fail "fio job ended with an error"; }
 
 RSS_DURING=$(rss_kb "$FS_PID")
+CPU_DURING=$(cpu_ticks "$FS_PID") CPU_T1=$(fault_now)
 INFO=$(grep '^aoefs_target_info{target="e1.0"' "$MP/.stats")
 [[ $INFO =~ paths=\"([^\"]*)\" ]] || fs_fail "no paths label: $INFO"
 PATHS=${BASH_REMATCH[1]}
@@ -114,4 +117,5 @@ fault_figure "forger: $(cat "$FS_TMP/forge.stats")"
 fault_figure "dd MiB/s without forger: write $BASE_SPEED read $BASE_READ; with: write $FORGED_W read $FORGED_R; 56 MiB verified"
 fault_figure "RSS KiB: $RSS_BEFORE before, $RSS_DURING with 20000 forged shelves + 50 claimers (max_targets 1024: $REFUSED answers refused; $LISTED files listed)"
 fault_figure "e1.0 paths: $PATHS; conflicts $CONFLICTS, candidates $CANDIDATES, dropped $DROPPED, refused (max_paths) $REFUSED_PATHS"
+fault_figure "daemon CPU while forged (dd + fio included): $(awk -v t=$((CPU_DURING - CPU_BEFORE)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }') s over $(fault_elapsed "$CPU_T0" "$CPU_T1") s"
 fault_figure "unmount to daemon exit: $(fault_elapsed "$T0" "$T1") s; SIGTERM to exit: $(fault_elapsed "$T2" "$T3") s; segment log lines: $SEGMENT_LINES"

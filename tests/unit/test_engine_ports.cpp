@@ -268,3 +268,27 @@ TEST_CASE("ports: impostors that copy the identity but serve no I/O cost bounded
                 << " ms virtual, " << retransmits << " retransmits");
   CHECK(first < 5s);
 }
+
+TEST_CASE("ports: a forger that wins the discovery race does not hide the real disk",
+          "[engine][ports]") {
+  Rig rig;
+  // The forger is added first: its Query Config answer arrives first, so it
+  // defines e1.0, but it never answers IDENTIFY.
+  FakeTargetOptions f;
+  f.sectors = 64;
+  f.mac = mac_of(7);
+  rig.target(f).query_config_only = true;
+  FakeTargetOptions o;
+  o.sectors = 128;
+  o.serial = "REAL";
+  auto& real = rig.target(o);
+  rig.start();
+  REQUIRE(rig.up({1, 0}, 3s));
+  const auto info = *rig.engine->target({1, 0});
+  CHECK(info.serial == "REAL");
+  REQUIRE(info.paths.size() == 1);
+  CHECK(info.paths[0].mac == o.mac);
+  const auto data = pattern(128 * 512, 12);
+  CHECK_FALSE(rig.write({1, 0}, 0, data));
+  CHECK(real.disk() == data);
+}
