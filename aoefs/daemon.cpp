@@ -24,6 +24,8 @@
 #include "aoefs/util/log.hpp"
 #include "aoefs/util/target_name.hpp"
 #include "aoefs/memory_policy.hpp"
+#include "aoefs/segment_watch.hpp"
+#include "aoefs/util/wire_text.hpp"
 #include "aoefs/locks/lock_service.hpp"
 #include "aoefs/settings/options.hpp"
 #include "aoefs/fs/read_ahead.hpp"
@@ -64,7 +66,7 @@ void on_target_event(TargetTable& table, aoe::Initiator& initiator, cache::Block
   const std::string name = file_name_of(info.address);
   if (usable)
     log_message(LogLevel::info, "%s %s: %s, model \"%s\"", name.c_str(), before ? "back" : "found",
-                human_size(info.capacity_sectors * 512).c_str(), info.model.c_str());
+                human_size(info.capacity_sectors * 512).c_str(), printable(info.model).c_str());
   else
     log_message(LogLevel::warning, "%s down: no answer within the dead timeout", name.c_str());
 }
@@ -120,17 +122,22 @@ int serve(const CommandLine& line, const Settings& settings,
   aoe::InitiatorOptions init_options;
   init_options.discovery_interval = settings.discovery_interval;
   init_options.dead_timeout = settings.dead_timeout;
+  init_options.max_targets = settings.max_targets;
+  init_options.max_paths = settings.max_paths;
+  init_options.path_timeout = settings.path_timeout;
   auto initiator = std::make_unique<aoe::Initiator>(io, std::move(opened).value(), init_options);
   TargetTable table;
   cache::BlockCache block_cache(cache_config(settings));
+  SegmentWatch watch(io, *initiator, settings.unmatched_log_interval);
   initiator->set_target_listener(
-      [&table, &initiator = *initiator, &block_cache](const aoe::TargetInfo& info) {
+      [&table, &initiator = *initiator, &block_cache, &watch](const aoe::TargetInfo& info) {
         on_target_event(table, initiator, block_cache, info);
+        watch.conflict_seen(info);
       });
   // Declared before the runtime, so that on every way out the io thread has
   // stopped before the lock service goes (lock_service.hpp).
   LockService lock_service(io, *initiator);
-  InitiatorRuntime runtime(io, *initiator);
+  InitiatorRuntime runtime(io, *initiator, watch);
 
   // Mount with the targets that answer right away already listed, so the
   // files are there when `aoefs` returns; later ones appear as found.

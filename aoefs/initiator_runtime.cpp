@@ -1,18 +1,26 @@
 #include "aoefs/initiator_runtime.hpp"
 
+#include "aoefs/segment_watch.hpp"
 #include "protocol/initiator.hpp"
 
 namespace aoefs {
 
-InitiatorRuntime::InitiatorRuntime(boost::asio::io_context& io, aoe::Initiator& initiator)
-    : initiator_(initiator), work_(boost::asio::make_work_guard(io)), thread_([&io] { io.run(); }) {
+InitiatorRuntime::InitiatorRuntime(boost::asio::io_context& io, aoe::Initiator& initiator,
+                                   SegmentWatch& watch)
+    : io_(io),
+      initiator_(initiator),
+      watch_(watch),
+      work_(boost::asio::make_work_guard(io)),
+      thread_([&io] { io.run(); }) {
   initiator_.start();
+  boost::asio::post(io_, [this] { watch_.start(); });
 }
 
 InitiatorRuntime::~InitiatorRuntime() { stop(); }
 
 void InitiatorRuntime::stop() {
   if (!thread_.joinable()) return;
+  boost::asio::post(io_, [this] { watch_.stop(); });
   initiator_.shutdown();
   work_.reset();
   thread_.join();

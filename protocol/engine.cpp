@@ -224,7 +224,7 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
   }
   if (probe_path && *probe_path < t.paths.size() && big_frame(f)) {
     f.path = *probe_path;
-    f.probe = true;
+    f.size_probe = true;
     t.paths[f.path].probing = true;
   }
   f.sends = 1;
@@ -319,7 +319,7 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   ++f.sends;
   if (!t.paths.empty()) {
     ++t.paths[f.path % t.paths.size()].misses;
-    f.path = (f.path + 1) % t.paths.size();
+    f.path = next_healthy_path(t, f.path);
   }
   f.last_sent = now;
   const auto queued = static_cast<unsigned>(t.in_flight.size()) - 1;
@@ -341,7 +341,7 @@ void Engine::retire_frame(Target& t, std::uint16_t slot, bool answered) {
                                             : WriteGuard::hold_for(t.rtt.rto())));
   }
   if (f.op) --f.op->in_flight;
-  if (f.probe && !t.paths.empty()) t.paths[f.path % t.paths.size()].probing = false;
+  if (f.size_probe && !t.paths.empty()) t.paths[f.path % t.paths.size()].probing = false;
   auto it = std::find(t.in_flight.begin(), t.in_flight.end(), slot);
   if (it != t.in_flight.end()) {
     *it = t.in_flight.back();
@@ -415,6 +415,7 @@ void Engine::on_timer(TimePoint now) {
       // An earlier one may have ended the operation, or re-split frames
       // into fresh ones in the same slots.
       if (tags_.live(s) && now >= tags_.entry(s).retransmit_at) retransmit(s, false, now);
+    maintain_ports(t, now);
     if (!t.down && t.unanswered_since) {
       if (now - *t.unanswered_since >= dead_timeout())
         mark_down(t);
@@ -434,6 +435,7 @@ void Engine::shutdown() {
   for (auto& [address, tp] : targets_) {
     Target& t = *tp;
     while (!t.ops.empty()) finish(t, *t.ops.front(), InitiatorErrc::cancelled);
+    release_probes(t);
   }
   for (auto& s : discovery_slot_)
     if (s) tags_.release(*s);
@@ -470,6 +472,8 @@ std::optional<TargetStats> Engine::stats(TargetAddress address) const {
   s.window = t->window.size();
   s.reorder_threshold = t->reorder_threshold;
   s.outstanding = static_cast<unsigned>(t->in_flight.size());
+  s.candidates = static_cast<unsigned>(std::count_if(
+      t->candidates.begin(), t->candidates.end(), [](const Candidate& c) { return !c.conflict; }));
   return s;
 }
 

@@ -22,8 +22,7 @@
 //    writes go in frames of at most the target's sectors per frame (min of
 //    its Query Config sector count and what each path's MTU carries).
 //  * A frame unanswered after its timeout (with exponential backoff) is sent
-//    again with a fresh tag on the next path (round robin over the target's
-//    paths), and the window halves (AIMD). The timeout of a frame is the
+//    again with a fresh tag on the next healthy path, and the window halves (AIMD). The timeout of a frame is the
 //    RTO plus the target's service time per frame for every frame in flight
 //    ahead of it, and every answer pushes the timeouts of the frames still
 //    in flight to at least that from now: a target working slowly through a
@@ -31,6 +30,26 @@
 //    losing. The service time is measured from the gaps between answers
 //    (engine_answers.cpp, on_answer_timing); as a tag names one copy, every
 //    answer is an exact RTT sample, retransmitted frames included.
+//  * Ports (anyone on the segment may answer for any address): the first
+//    port that answers discovery defines the target, by the IDENTIFY sent
+//    on it. Any later port claiming the address is a candidate until an
+//    IDENTIFY sent on that port answers with the same serial, model,
+//    firmware and capacity; then it is a path. One that answers another
+//    identity is a conflict (two disks with one shelf.slot): never used,
+//    counted, listed in TargetInfo::conflicts. Candidates' Query Config
+//    answers change nothing of the target's. While the target has no
+//    identity (its first port never answered IDENTIFY: a forger won the
+//    discovery race), candidates are probed after 500 ms, and the first
+//    that answers defines the target instead. Paths + candidates are at
+//    most max_paths, targets at most max_targets (the rest counted). A
+//    path that misses kPathMisses times is avoided by new frames and
+//    retransmissions while another is healthy, probed with IDENTIFY at
+//    250 ms doubling up to the discovery interval (a probe answer earns it
+//    one trial frame: answering IDENTIFY is not serving I/O), and dropped
+//    after path_timeout without an I/O answer while another path has
+//    answered I/O within it (an idle target keeps its paths); a dropped
+//    port is ignored for path_timeout. A candidate that never answers its
+//    IDENTIFY is dropped after path_timeout too.
 //  * Fast retransmit: when reorder_threshold frames sent after a frame were
 //    answered while it was not, it is taken as lost and sent again at once
 //    (as TCP does on three duplicate ACKs). Targets like vblade serve
@@ -111,6 +130,7 @@
 #include "protocol/congestion_window.hpp"
 #include "protocol/codec/frame.hpp"
 #include "protocol/initiator_types.hpp"
+#include "protocol/codec/identify.hpp"
 #include "protocol/link.hpp"
 #include "protocol/rtt_estimator.hpp"
 #include "protocol/tag_table.hpp"
@@ -139,10 +159,9 @@ class Engine {
   // A raised reorder threshold steps back by one after this many answers
   // without a spurious retransmission.
   static constexpr std::uint64_t kReorderDecayAnswers = 2048;
-  // New frames avoid a path after this many misses in a row while another
-  // path is healthy (a pulled cable would otherwise cost every other frame
-  // an RTO). Retransmissions still rotate over all paths, so a path that
-  // comes back is noticed.
+  // Frames avoid a path after this many misses in a row while another path
+  // is healthy (a pulled cable would otherwise cost every other frame an
+  // RTO); IDENTIFY probes tell when it is back (engine_discovery.cpp).
   static constexpr unsigned kPathMisses = 3;
 
   using Defer = std::function<void(std::function<void()>)>;
@@ -198,6 +217,7 @@ class Engine {
   struct ReserveOp;
   struct Op;
   struct Target;
+  struct Candidate;
   struct Path {
     std::size_t link;
     MacAddress mac;
@@ -212,10 +232,16 @@ class Engine {
     unsigned small_timeouts = 0;  // while not confirmed
     bool probing = false;  // a full-size probe frame is in flight
     TimePoint probe_at{};
+    TimePoint last_answer{};  // confirmation, or the last I/O answer that came on it
+    bool served = false;      // it has answered I/O (an IDENTIFY probe does not count)
+    TimePoint next_probe{};   // while it misses: the next IDENTIFY probe
+    unsigned probes = 0;      // probes since it last answered (back-off)
   };
   struct PendingFrame {
     bool discovery = false;
-    std::size_t link = 0;            // discovery: the link broadcast on
+    bool probe = false;              // an IDENTIFY checking one port (engine_discovery.cpp)
+    MacAddress probe_mac;            // probe: the port's MAC
+    std::size_t link = 0;            // discovery: the link broadcast on; probe: the port's link
     Target* target = nullptr;
     Op* op = nullptr;
     std::uint64_t lba = 0;
@@ -231,7 +257,7 @@ class Engine {
     std::uint64_t passed_at = 0;     // Target::answers when the first of those came
     std::uint32_t prev_tag = 0;      // the copy before the current one (0: none)
     bool fast = false;               // the current copy is a fast retransmission
-    bool probe = false;              // full-size frame on a path fallen back to small ones
+    bool size_probe = false;             // full-size frame on a path fallen back to small ones
     bool cut_window = false;         // ... and its sending cut the window
     TimePoint first_sent{}, prev_sent{}, last_sent{}, retransmit_at{};
   };
@@ -275,6 +301,19 @@ class Engine {
   void heard_from(Target& t, TimePoint now);
   void mark_down(Target& t);
   void queue_identify(Target& t, TimePoint now);
+  // Ports (engine_discovery.cpp): a new port of a known target is a
+  // candidate until an IDENTIFY sent on it answers with the target's
+  // identity; one that answers another identity is a conflict, never used.
+  void add_port(Target& t, std::size_t link, MacAddress mac, TimePoint now);
+  void maintain_ports(Target& t, TimePoint now);
+  void send_probe(Target& t, std::size_t link, MacAddress mac, TimePoint now);
+  bool probe_in_flight(const Target& t, std::size_t link, MacAddress mac) const;
+  void handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now);
+  void release_probes(Target& t);
+  unsigned next_healthy_path(const Target& t, unsigned after) const;
+  void sync_paths_info(Target& t);
+  void adopt_identity(Target& t, std::size_t link, MacAddress mac, const IdentifyInfo& id,
+                      TimePoint now);
   void refresh_limits(Target& t);
   void notify(const Target& t);
   void want_wakeup(TimePoint t) {

@@ -47,6 +47,20 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
       handle_discovery(link, *frame, now);
       return;
     }
+    if (f.probe) {
+      if (f.link != link || f.probe_mac != h.src || h.target != f.target->info.address ||
+          h.command != f.command) {
+        ++link_stats_.unmatched;
+        return;
+      }
+      auto frame = decode(bytes);
+      if (!frame) {
+        ++link_stats_.malformed;
+        return;
+      }
+      handle_probe(slot, *frame, now);
+      return;
+    }
     Target& t = *f.target;
     const Path* path = t.paths.empty() ? nullptr : &t.paths[f.path % t.paths.size()];
     if (h.target != t.info.address || h.command != f.command || !path || path->link != link ||
@@ -117,7 +131,13 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
   if (earlier_copy) on_spurious(t, f);
   on_answer_timing(t, f, earlier_copy, now);
   t.window.on_answer();
-  if (!t.paths.empty()) t.paths[f.path % t.paths.size()].misses = 0;
+  if (!t.paths.empty()) {
+    Path& p = t.paths[f.path % t.paths.size()];
+    p.misses = 0;
+    p.probes = 0;
+    p.last_answer = now;
+    p.served = true;
+  }
   // Frames sent before this one and still unanswered: presumed lost after
   // reorder_threshold later answers (see engine.hpp).
   std::uint16_t lost[TagTable<PendingFrame>::kSlots / 64];

@@ -62,19 +62,34 @@ void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint no
     ++link_stats_.unmatched;
     return;
   }
-  auto& slot = targets_[frame.header.target];
-  if (!slot) {
-    slot = std::make_unique<Target>();
-    slot->rtt = RttEstimator(config_.rtt);
-    slot->info.address = frame.header.target;
+  auto it = targets_.find(frame.header.target);
+  if (it == targets_.end()) {
+    // Anyone on the segment may answer: forged shelves must not grow memory
+    // (or the timer's walk over targets) without bound.
+    if (targets_.size() >= config_.options.max_targets) {
+      ++link_stats_.targets_refused;
+      return;
+    }
+    auto fresh = std::make_unique<Target>();
+    fresh->rtt = RttEstimator(config_.rtt);
+    fresh->info.address = frame.header.target;
+    it = targets_.emplace(frame.header.target, std::move(fresh)).first;
   }
-  Target& t = *slot;
+  Target& t = *it->second;
   const bool known_path = std::any_of(t.paths.begin(), t.paths.end(), [&](const Path& p) {
     return p.link == link && p.mac == frame.header.src;
   });
   if (!known_path) {
+    if (!t.paths.empty()) {
+      // Only a candidate: its answer changes nothing of the target's until
+      // an IDENTIFY on it shows the same disk (add_port).
+      add_port(t, link, frame.header.src, now);
+      return;
+    }
+    // The first port defines the target (its IDENTIFY is the identity).
     t.paths.push_back({link, frame.header.src});
-    t.info.paths.push_back({links_[link]->name(), frame.header.src});
+    t.paths.back().last_answer = now;
+    sync_paths_info(t);
   }
   t.info.buffer_count = qc->buffer_count;
   t.info.firmware_version = qc->firmware_version;
@@ -132,6 +147,274 @@ void Engine::queue_identify(Target& t, TimePoint now) {
   t.queue.push_front(raw);
   t.identify_pending = true;
   want_wakeup(raw->deadline);
+}
+
+// ---- ports: candidates, conflicts, path health ----------------------------
+
+namespace {
+
+bool same_disk(const TargetInfo& target, const IdentifyInfo& id) {
+  return id.serial == target.serial && id.model == target.model &&
+         id.firmware == target.firmware && id.capacity_sectors() == target.capacity_sectors;
+}
+
+// Back-off of probes to one port: 250 ms, doubling, at most `cap`.
+Duration probe_backoff(unsigned probes, Duration cap) {
+  Duration d = std::chrono::milliseconds(250);
+  for (unsigned i = 0; i < probes && d < cap; ++i) d *= 2;
+  return std::min(d, cap);
+}
+
+}  // namespace
+
+void Engine::sync_paths_info(Target& t) {
+  t.info.paths.clear();
+  for (const Path& p : t.paths) t.info.paths.push_back({links_[p.link]->name(), p.mac});
+  t.info.conflicts.clear();
+  for (const Candidate& c : t.candidates)
+    if (c.conflict) t.info.conflicts.push_back(c.seen);
+}
+
+void Engine::add_port(Target& t, std::size_t link, MacAddress mac, TimePoint now) {
+  for (Candidate& c : t.candidates) {
+    if (c.link == link && c.mac == mac) {
+      c.last_heard = now;
+      return;
+    }
+  }
+  for (const auto& [p, until] : t.benched)
+    if (p.link == link && p.mac == mac && now < until) return;
+  if (t.paths.size() + t.candidates.size() >= config_.options.max_paths) {
+    ++t.stats.paths_refused;
+    return;
+  }
+  Candidate c;
+  c.link = link;
+  c.mac = mac;
+  c.first_seen = c.last_heard = c.next_probe = now;
+  t.candidates.push_back(c);
+  want_wakeup(now);
+}
+
+bool Engine::probe_in_flight(const Target& t, std::size_t link, MacAddress mac) const {
+  return std::any_of(t.probes.begin(), t.probes.end(), [&](std::uint16_t s) {
+    const PendingFrame& f = tags_.entry(s);
+    return f.link == link && f.probe_mac == mac;
+  });
+}
+
+void Engine::send_probe(Target& t, std::size_t link, MacAddress mac, TimePoint now) {
+  if (tags_.full() || probe_in_flight(t, link, mac)) return;
+  const std::uint16_t slot = tags_.acquire();
+  PendingFrame& f = tags_.entry(slot);
+  f = PendingFrame{};
+  f.probe = true;
+  f.probe_mac = mac;
+  f.link = link;
+  f.target = &t;
+  f.command = static_cast<std::uint8_t>(Command::ata);
+  f.ata_cmd = ata_cmd::identify_device;
+  f.first_sent = f.last_sent = now;
+  f.retransmit_at = now + std::max<Duration>(t.rtt.rto() * 2, std::chrono::milliseconds(100));
+  t.probes.push_back(slot);
+  want_wakeup(f.retransmit_at);
+  Frame frame;
+  frame.header.dst = mac;
+  frame.header.src = links_[link]->mac();
+  frame.header.target = t.info.address;
+  frame.header.command = f.command;
+  frame.header.tag = tags_.tag(slot);
+  AtaMessage ata;
+  ata.cmd_status = ata_cmd::identify_device;
+  ata.sector_count = 1;
+  frame.body = ata;
+  auto n = encode(frame, scratch_);
+  if (n) links_[link]->send(std::span(scratch_.data(), padded(*n)));
+}
+
+void Engine::release_probes(Target& t) {
+  for (std::uint16_t s : t.probes) tags_.release(s);
+  t.probes.clear();
+}
+
+void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now) {
+  const PendingFrame f = tags_.entry(slot);
+  Target& t = *f.target;
+  tags_.release(slot);
+  t.probes.erase(std::find(t.probes.begin(), t.probes.end(), slot));
+  const auto* ata = std::get_if<AtaMessage>(&frame.body);
+  std::optional<IdentifyInfo> id;
+  if (ata && !frame.header.error && !(ata->cmd_status & (ata_status::err | ata_status::df))) {
+    if (auto parsed = parse_identify(ata->data)) id = *parsed;
+  }
+  if (!id) {
+    ++link_stats_.unmatched;
+    return;
+  }
+  if (!t.identified) {
+    adopt_identity(t, f.link, f.probe_mac, *id, now);
+    return;
+  }
+  const bool same = same_disk(t.info, *id);
+  for (std::size_t i = 0; i < t.paths.size(); ++i) {
+    Path& p = t.paths[i];
+    if (p.link != f.link || p.mac != f.probe_mac) continue;
+    if (same && p.misses >= kPathMisses) {
+      // Answering IDENTIFY is not serving I/O (a forger can copy an
+      // identity): one trial frame; only an I/O answer clears the misses,
+      // the back-off and the drop clock.
+      p.misses = kPathMisses - 1;
+      pump(t, now);
+    }
+    // A path now showing another disk (one swapped behind a port) is left
+    // to miss and be dropped; the candidate rule catches a new port of it.
+    return;
+  }
+  for (std::size_t i = 0; i < t.candidates.size(); ++i) {
+    Candidate& c = t.candidates[i];
+    if (c.link != f.link || c.mac != f.probe_mac) continue;
+    c.last_heard = now;
+    if (same) {
+      Path p{c.link, c.mac};
+      p.last_answer = now;
+      t.paths.push_back(p);
+      t.candidates.erase(t.candidates.begin() + static_cast<std::ptrdiff_t>(i));
+      refresh_limits(t);
+      sync_paths_info(t);
+      pump(t, now);
+    } else if (!c.conflict) {
+      c.conflict = true;
+      c.seen = TargetConflict{links_[c.link]->name(), c.mac, id->model, id->serial, id->firmware,
+                              id->capacity_sectors()};
+      ++t.stats.conflicts;
+      sync_paths_info(t);
+      notify(t);  // the daemon logs each conflict once
+    }
+    return;
+  }
+}
+
+// The port that defined the target never answered its IDENTIFY (a forger
+// that won the discovery race, or a port that died at once) while this one
+// did: this one defines the target; the old paths become candidates, to be
+// compared with it like any other port.
+void Engine::adopt_identity(Target& t, std::size_t link, MacAddress mac, const IdentifyInfo& id,
+                            TimePoint now) {
+  auto it = std::find_if(t.candidates.begin(), t.candidates.end(), [&](const Candidate& c) {
+    return c.link == link && c.mac == mac && !c.conflict;
+  });
+  if (it == t.candidates.end()) return;
+  t.candidates.erase(it);
+  for (const Path& old : t.paths) {
+    Candidate c;
+    c.link = old.link;
+    c.mac = old.mac;
+    c.first_seen = c.last_heard = c.next_probe = now;
+    t.candidates.push_back(c);
+  }
+  Path p{link, mac};
+  p.last_answer = now;
+  t.paths.assign(1, p);
+  t.info.capacity_sectors = id.capacity_sectors();
+  t.info.lba48 = id.lba48;
+  t.info.model = id.model;
+  t.info.serial = id.serial;
+  t.info.firmware = id.firmware;
+  t.identified = true;
+  t.info.up = !t.down;
+  sync_paths_info(t);
+  refresh_limits(t);
+  notify(t);
+  want_wakeup(now);
+  pump(t, now);
+}
+
+unsigned Engine::next_healthy_path(const Target& t, unsigned after) const {
+  const std::size_t n = t.paths.size();
+  if (n == 0) return 0;
+  for (std::size_t i = 1; i <= n; ++i) {
+    const unsigned p = static_cast<unsigned>((after + i) % n);
+    if (t.paths[p].misses < kPathMisses) return p;
+  }
+  return static_cast<unsigned>((after + 1) % n);  // none healthy: plain rotation
+}
+
+// Called from on_timer for every target: expires probes, probes candidates
+// and missing paths with back-off, drops ports silent for path_timeout.
+void Engine::maintain_ports(Target& t, TimePoint now) {
+  for (std::size_t i = 0; i < t.probes.size();) {
+    const std::uint16_t s = t.probes[i];
+    if (now >= tags_.entry(s).retransmit_at) {
+      tags_.release(s);
+      t.probes[i] = t.probes.back();
+      t.probes.pop_back();
+    } else {
+      want_wakeup(tags_.entry(s).retransmit_at);
+      ++i;
+    }
+  }
+  const Duration timeout = config_.options.path_timeout;
+  const Duration backoff_cap =
+      std::max<Duration>(config_.options.discovery_interval, std::chrono::milliseconds(250));
+  bool changed = false;
+  for (std::size_t i = 0; i < t.candidates.size();) {
+    Candidate& c = t.candidates[i];
+    const TimePoint since = c.conflict ? c.last_heard : c.first_seen;
+    if (now - since >= timeout) {
+      ++t.stats.paths_dropped;
+      changed = changed || c.conflict;
+      t.candidates.erase(t.candidates.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
+    }
+    want_wakeup(since + timeout);
+    if (!c.conflict) {
+      // Before the target is identified, a candidate is probed only when
+      // the defining port has had time to answer its own IDENTIFY.
+      const TimePoint earliest =
+          t.identified ? c.next_probe : std::max(c.next_probe, c.first_seen + std::chrono::milliseconds(500));
+      if (now >= earliest) {
+        send_probe(t, c.link, c.mac, now);
+        c.next_probe = now + probe_backoff(c.probes++, backoff_cap);
+        want_wakeup(c.next_probe);
+      } else {
+        want_wakeup(earliest);
+      }
+    }
+    ++i;
+  }
+  const auto healthy = static_cast<std::size_t>(std::count_if(
+      t.paths.begin(), t.paths.end(), [](const Path& p) { return p.misses < kPathMisses; }));
+  // A path is dropped when it has not answered I/O for path_timeout while
+  // another one has (an idle target keeps all of its paths).
+  const bool another_answers = std::any_of(t.paths.begin(), t.paths.end(), [&](const Path& p) {
+    return p.served && now - p.last_answer < timeout;
+  });
+  std::erase_if(t.benched, [&](const auto& b) { return now >= b.second; });
+  for (std::size_t i = 0; i < t.paths.size();) {
+    Path& p = t.paths[i];
+    const bool missing = p.misses >= kPathMisses;
+    if (another_answers && t.paths.size() > 1 && now - p.last_answer >= timeout) {
+      ++t.stats.paths_dropped;
+      if (t.benched.size() < config_.options.max_paths) t.benched.push_back({p, now + timeout});
+      t.paths.erase(t.paths.begin() + static_cast<std::ptrdiff_t>(i));
+      changed = true;
+      continue;
+    }
+    if (missing && healthy > 0) {
+      // Frames avoid it; only probes tell when it is back.
+      if (now >= p.next_probe) {
+        send_probe(t, p.link, p.mac, now);
+        p.next_probe = now + probe_backoff(p.probes++, backoff_cap);
+      }
+      want_wakeup(p.next_probe);
+    }
+    if (another_answers) want_wakeup(p.last_answer + timeout);
+    ++i;
+  }
+  if (changed) {
+    sync_paths_info(t);
+    refresh_limits(t);
+  }
 }
 
 }  // namespace aoe

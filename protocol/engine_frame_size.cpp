@@ -54,7 +54,7 @@ std::optional<unsigned> Engine::probe_due(Target& t, TimePoint now) {
 bool Engine::on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint now) {
   if (t.paths.empty()) return false;
   Path& path = t.paths[f.path % t.paths.size()];
-  if (f.probe) {
+  if (f.size_probe) {
     path.probing = false;
     path.probe_at = now + kFrameSizeProbeInterval;
     return false;  // the frame is re-split by retransmit()
@@ -80,7 +80,7 @@ void Engine::on_big_frame_answer(Target& t, const PendingFrame& f) {
   if (t.paths.empty()) return;
   Path& path = t.paths[f.path % t.paths.size()];
   path.big_timeouts = 0;
-  if (f.probe) {
+  if (f.size_probe) {
     path.probing = false;
     if (path.small) {
       path.small = false;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <utility>
 #include <vector>
 
 #include "protocol/codec/ata.hpp"
@@ -67,9 +68,24 @@ struct Engine::Op {
   bool is_request() const { return is_data() || kind() == OpKind::flush; }
 };
 
+// A port that claimed the target's address but is not (yet) a path.
+struct Engine::Candidate {
+  std::size_t link = 0;
+  MacAddress mac;
+  TimePoint first_seen{}, last_heard{}, next_probe{};
+  unsigned probes = 0;
+  bool conflict = false;  // its IDENTIFY described another disk
+  TargetConflict seen;    // what that IDENTIFY said
+};
+
 struct Engine::Target {
   TargetInfo info;
-  std::vector<Path> paths;
+  std::vector<Path> paths;             // confirmed: the only ports used for I/O
+  std::vector<Candidate> candidates;   // unconfirmed and conflicting ports
+  // Ports dropped for silence, ignored until the given time (a port that
+  // answers IDENTIFY but no I/O would otherwise be confirmed again at once).
+  std::vector<std::pair<Path, TimePoint>> benched;
+  std::vector<std::uint16_t> probes;   // tag slots of IDENTIFY probes in flight
   bool identified = false;         // IDENTIFY completed at least once
   bool identify_pending = false;
   bool down = false;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -27,6 +28,13 @@ struct InitiatorOptions {
   unsigned max_window = 0;
   // Busy polling of each link after a wakeup that delivered frames (Link::set_busy_poll); 0 disables it.
   std::chrono::microseconds busy_poll{50};
+  // Bounds against a hostile or broken segment (anyone may answer): targets
+  // kept, ports per target (paths, candidates and conflicts together), and
+  // how long a candidate or a path may go without an answer before it is
+  // dropped (a path only while the target has another one).
+  std::size_t max_targets = 1024;
+  std::size_t max_paths = 16;
+  std::chrono::milliseconds path_timeout{60'000};
 };
 
 // How a target makes acknowledged writes durable, from its IDENTIFY words
@@ -54,6 +62,16 @@ struct TargetPath {
   MacAddress mac;  // the target's MAC on that interface
 };
 
+// A port that claims the target's address but whose IDENTIFY describes
+// another disk (two disks configured with one shelf.slot). Never used for
+// I/O. Strings are as the wire sent them: escape before printing.
+struct TargetConflict {
+  std::string interface;
+  MacAddress mac;
+  std::string model, serial, firmware;
+  std::uint64_t capacity_sectors = 0;
+};
+
 // What discovery and IDENTIFY learned about a target.
 struct TargetInfo {
   TargetAddress address;
@@ -68,7 +86,9 @@ struct TargetInfo {
   FlushMode flush_mode = FlushMode::cache28;
   std::uint8_t aoe_version = 0;
   std::string config_string;                // as of the last Query Config answer
+  // Ports whose IDENTIFY matched the first one's: the only ones used for I/O.
   std::vector<TargetPath> paths;
+  std::vector<TargetConflict> conflicts;
 };
 
 struct TargetStats {
@@ -95,6 +115,10 @@ struct TargetStats {
   std::chrono::microseconds rttvar{0};
   unsigned window = 0;               // current congestion window (frames)
   unsigned outstanding = 0;          // frames in flight now
+  std::uint64_t conflicts = 0;       // ports found to be another disk with this address
+  std::uint64_t paths_dropped = 0;   // candidates and paths dropped for not answering
+  std::uint64_t paths_refused = 0;   // new ports ignored: max_paths reached
+  unsigned candidates = 0;           // ports not yet confirmed by IDENTIFY
 };
 
 // Counters for frames that matched no target or were malformed.
@@ -103,6 +127,7 @@ struct LinkStats {
   std::uint64_t malformed = 0;       // decode() failed
   std::uint64_t unmatched = 0;       // no outstanding request with that tag/MAC/address/command,
                                      // a late answer from a MAC not the target's, a request sent to us
+  std::uint64_t targets_refused = 0; // Query Config answers of new targets past max_targets
 };
 
 struct ConfigReply {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "aoefs/util/human_size.hpp"
+#include "aoefs/util/wire_text.hpp"
 #include "aoefs/link/link_opening.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/interfaces.hpp"
@@ -29,23 +30,6 @@ void usage() {
   std::fputs("usage: aoefs discover [-i IFACE]... [--wait MS]\n", stderr);
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 void print_table(std::vector<aoe::TargetInfo> targets) {
   std::printf("%-9s %-14s %-10s %-5s %-6s %-4s %-12s %-28s %-20s %s\n", "TARGET", "SIZE(bytes)",
               "SIZE", "STATE", "BUFCNT", "SPF", "FIRMWARE", "MODEL", "SERIAL", "CONFIG");
@@ -55,16 +39,21 @@ void print_table(std::vector<aoe::TargetInfo> targets) {
     std::snprintf(name, sizeof name, "e%u.%u", t.address.shelf, t.address.slot);
     const std::uint64_t bytes = t.capacity_sectors * 512;
     char firmware[32];
-    std::snprintf(firmware, sizeof firmware, "%s/0x%04x", t.firmware.empty() ? "-" : t.firmware.c_str(),
-                  t.firmware_version);
+    std::snprintf(firmware, sizeof firmware, "%s/0x%04x",
+                  t.firmware.empty() ? "-" : printable(t.firmware).c_str(), t.firmware_version);
     std::printf("%-9s %-14llu %-10s %-5s %-6u %-4u %-12s %-28s %-20s %s\n", name,
                 static_cast<unsigned long long>(bytes), human_size(bytes).c_str(),
                 t.up ? "up" : "down", t.buffer_count, t.sectors_per_frame, firmware,
-                t.model.empty() ? "-" : t.model.c_str(), t.serial.empty() ? "-" : t.serial.c_str(),
-                quoted(t.config_string).c_str());
+                t.model.empty() ? "-" : printable(t.model).c_str(),
+                t.serial.empty() ? "-" : printable(t.serial).c_str(), quoted(t.config_string).c_str());
     for (const auto& p : t.paths)
       std::printf("          path %s %s\n", p.interface.c_str(), p.mac.to_string().c_str());
     std::printf("          flush %s\n", std::string(aoe::flush_mode_text(t.flush_mode)).c_str());
+    for (const auto& c : t.conflicts)
+      std::printf("          CONFLICT %s %s: another disk claims %s (model %s, serial %s, %s); "
+                  "not used\n",
+                  c.interface.c_str(), c.mac.to_string().c_str(), name, quoted(c.model).c_str(),
+                  quoted(c.serial).c_str(), human_size(c.capacity_sectors * 512).c_str());
   }
 }
 

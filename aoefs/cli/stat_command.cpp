@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "aoefs/util/human_size.hpp"
+#include "aoefs/util/wire_text.hpp"
 
 namespace aoefs {
 namespace {
@@ -49,12 +50,16 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
         return s.labels.at(key);
     return std::string();
   };
+  // .stats made wire strings printable once; sanitized() guards the rest.
+  auto text = [&](const std::string& metric, const std::string& target, const std::string& key) {
+    return sanitized(label(metric, target, key));
+  };
   std::vector<std::vector<std::string>> rows = {{"target", "state", "size", "requests", "read",
                                                  "written", "rexmit", "dup", "errors", "srtt",
-                                                 "window", "out", "lock", "paths"}};
+                                                 "window", "out", "lock", "conflicts", "paths"}};
   for (const auto& t : names) {
     std::string lock = value("aoefs_target_lock_held", t) > 0 ? "held" : "-";
-    rows.push_back({t, value("aoefs_target_up", t) > 0 ? "up" : "down",
+    rows.push_back({sanitized(t), value("aoefs_target_up", t) > 0 ? "up" : "down",
                     human_size(static_cast<std::uint64_t>(value("aoefs_target_capacity_bytes", t))),
                     cell(value("aoefs_target_requests_total", t)),
                     human_size(static_cast<std::uint64_t>(value("aoefs_target_read_bytes_total", t))),
@@ -65,7 +70,8 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
                     micros(value("aoefs_target_srtt_seconds", t)),
                     cell(value("aoefs_target_window_frames", t)),
                     cell(value("aoefs_target_outstanding_frames", t)), lock,
-                    label("aoefs_target_info", t, "paths")});
+                    cell(value("aoefs_target_conflicts_total", t)),
+                    text("aoefs_target_info", t, "paths")});
   }
   std::vector<int> widths(rows[0].size(), 0);
   for (const auto& r : rows)
@@ -74,9 +80,22 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
   std::string out;
   for (const auto& r : rows) out += row(r, widths);
   for (const auto& t : names) {
-    const std::string config = label("aoefs_target_config_info", t, "config");
-    if (!config.empty()) out += t + " config string: " + config + "\n";
+    const std::string config = text("aoefs_target_config_info", t, "config");
+    if (!config.empty()) out += sanitized(t) + " config string: \"" + config + "\"\n";
+    for (const auto& s : samples) {
+      if (s.name != "aoefs_target_conflict_info" || !s.labels.count("target") ||
+          s.labels.at("target") != t)
+        continue;
+      auto get = [&](const char* key) {
+        return s.labels.count(key) ? sanitized(s.labels.at(key)) : std::string("?");
+      };
+      out += sanitized(t) + " CONFLICT: " + get("interface") + " " + get("mac") +
+             " is another disk with the same address (model \"" + get("model") + "\", serial \"" +
+             get("serial") + "\"); not used\n";
+    }
   }
+  const double refused = find_sample(samples, "aoefs_link_targets_refused_total").value_or(0);
+  if (refused > 0) out += "targets refused (max_targets reached): " + cell(refused) + "\n";
   auto total = [&](const char* metric) { return cell(find_sample(samples, metric).value_or(0)); };
   out += "link: " + total("aoefs_link_frames_received_total") + " frames received, " +
          total("aoefs_link_frames_malformed_total") + " malformed, " +

@@ -12,6 +12,7 @@
 #include "aoefs/link/link_opening.hpp"
 #include "aoefs/locks/lock_string.hpp"
 #include "aoefs/util/target_name.hpp"
+#include "aoefs/util/wire_text.hpp"
 #include "protocol/initiator.hpp"
 #include "protocol/interfaces.hpp"
 
@@ -114,10 +115,10 @@ int run_unlock_command(int argc, char** argv) {
   }
   auto [set_ec, after] = query(io, initiator, *target, aoe::ConfigCommand::force_set, {});
   if (set_ec) return fail(name + ": clearing failed: " + set_ec.message());
-  if (!after.empty()) return fail(name + ": the target kept a config string: '" + after + "'");
-  std::printf("%s: cleared %s '%s'\n", name.c_str(),
+  if (!after.empty()) return fail(name + ": the target kept a config string: " + quoted(after));
+  std::printf("%s: cleared %s %s\n", name.c_str(),
               is_aoefs_lock_string(before) ? "the aoefs lock string" : "the config string (not an aoefs lock)",
-              before.c_str());
+              quoted(before).c_str());
   initiator.shutdown();
   return 0;
 }

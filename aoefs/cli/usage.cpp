@@ -31,6 +31,14 @@ mount options (-o) and configuration-file keys (same names):
   discovery_interval=S    seconds between discovery broadcasts (default 10)
   dead_timeout=S          seconds without an answer before I/O fails with EIO
                           and the target is marked down (default 60)
+  max_targets=N           targets kept at most; more are ignored and counted
+                          (default 1024)
+  max_paths=N             ports per target at most, unconfirmed ones included
+                          (default 16)
+  path_timeout=S          seconds a port may stay silent before it is dropped
+                          (while the target has another; default 60)
+  unmatched_log_interval=S  at most one log line per S seconds about unmatched
+                          frames and refused targets/ports (default 60)
   ro                      read-only mount (TOML: read_only = true)
   rw                      read-write mount (TOML: read_only = false; default)
   allow_other             let other users access the files (TOML:

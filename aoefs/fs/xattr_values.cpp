@@ -28,9 +28,16 @@ std::vector<std::string_view> tokens(std::string_view s) {
   return out;
 }
 
+// Lists end with " ...(N more)" rather than grow past kMaxXattrValue: the
+// kernel refuses a larger value with E2BIG, and the list's length is up to
+// the segment (ports anyone can claim).
 std::string joined(const std::vector<std::string>& parts) {
   std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : " ") + p;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string more = " ...(" + std::to_string(parts.size() - i) + " more)";
+    if (out.size() + 1 + parts[i].size() + more.size() > kMaxXattrValue) return out + more;
+    out += (out.empty() ? "" : " ") + parts[i];
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 //   buffer_count       Query Config buffer count, decimal
 //   sectors_per_frame  sectors per ATA frame used (min of target and MTU)
 //   paths              "IFACE=MAC" per path to the target, space separated
+//                      (cut with a marker at kMaxXattrValue)
 //   model, serial      IDENTIFY strings
 //   reserve            the Reserve/Release list (read, live), MACs space
 //                      separated; setxattr "MAC[ MAC...]" = set, "force MAC..."
@@ -38,6 +39,9 @@ enum class Xattr : std::uint8_t {
 };
 
 inline constexpr std::string_view kXattrPrefix = "user.aoe.";
+// Values never exceed the kernel's XATTR_SIZE_MAX; longer lists (paths,
+// reserve, mask) are cut and end with " ...(N more)".
+inline constexpr std::size_t kMaxXattrValue = 65536;
 
 // nullopt for any name this filesystem does not serve (security.capability...).
 std::optional<Xattr> xattr_by_name(std::string_view name);

@@ -4,6 +4,8 @@
 #include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,12 +39,33 @@ Expected<int> open_filtered_aoe_socket(const std::string& interface) {
     return error;
   };
 
-  // ld ifindex; jne #index, drop; ldh [12]; jne #0x88a2, drop; accept.
-  // The interface test keeps the filter meaningful after the holder
-  // re-binds the socket to another interface (which bind() allows).
+  // Only Ethernet: on tun, wireguard or ppp there is no Ethernet header, and
+  // bytes 12-13 lie inside an IP address (136.162.x.x would pass as AoE).
+  ifreq request{};
+  std::memcpy(request.ifr_name, interface.c_str(), interface.size() + 1);
+  if (ioctl(fd, SIOCGIFHWADDR, &request) != 0) return fail(interface + ": SIOCGIFHWADDR");
+  if (request.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
+    close(fd);
+    return Error{interface + ": not an Ethernet interface (link type " +
+                 std::to_string(request.ifr_hwaddr.sa_family) + ")"};
+  }
+
+  // Every test must pass, else drop:
+  //   the interface index   (bind() lets the holder re-bind to another one)
+  //   the link type         (Ethernet, for the same reason)
+  //   the frame's protocol  (skb->protocol == AoE, as the kernel parsed it)
+  //   no VLAN tag           (tagged AoE of other VLANs is not ours to see)
+  //   bytes 12-13           (the EtherType in the frame itself)
+  constexpr auto ad = [](int what) { return static_cast<__u32>(SKF_AD_OFF + what); };
   sock_filter code[] = {
-      {BPF_LD | BPF_W | BPF_ABS, 0, 0, static_cast<__u32>(SKF_AD_OFF + SKF_AD_IFINDEX)},
-      {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, index},
+      {BPF_LD | BPF_W | BPF_ABS, 0, 0, ad(SKF_AD_IFINDEX)},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 9, index},
+      {BPF_LD | BPF_W | BPF_ABS, 0, 0, ad(SKF_AD_HATYPE)},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 7, ARPHRD_ETHER},
+      {BPF_LD | BPF_H | BPF_ABS, 0, 0, ad(SKF_AD_PROTOCOL)},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 5, kEtherTypeAoe},
+      {BPF_LD | BPF_W | BPF_ABS, 0, 0, ad(SKF_AD_VLAN_TAG_PRESENT)},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0},
       {BPF_LD | BPF_H | BPF_ABS, 0, 0, 12},
       {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, kEtherTypeAoe},
       {BPF_RET | BPF_K, 0, 0, 0x40000},

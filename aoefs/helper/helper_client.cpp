@@ -1,5 +1,6 @@
 #include "aoefs/helper/helper_client.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,7 +43,13 @@ Expected<std::vector<PassedSocket>> request_sockets_from_helper(
   }
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec.
-    if (dup2(pair[1], 3) < 0) _exit(127);  // dup2 clears CLOEXEC on fd 3
+    // dup2 clears CLOEXEC on fd 3, but does nothing when the socket already
+    // is fd 3 (aoefs started with stdin closed): clear the flag then.
+    if (pair[1] == 3) {
+      if (fcntl(3, F_SETFD, 0) < 0) _exit(127);
+    } else if (dup2(pair[1], 3) < 0) {
+      _exit(127);
+    }
     execve(helper_path.c_str(), argv.data(), empty_env);
     _exit(127);
   }

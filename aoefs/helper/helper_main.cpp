@@ -3,24 +3,37 @@
 //
 //   aoefs-helper --fd N IFACE...
 //
-// It checks the caller against the root-owned policy file, opens one
-// filtered, locked AoE socket per interface (aoe_socket.hpp), drops every
-// privilege, hands the sockets to descriptor N (a Unix socket the caller
-// made) and exits. It never executes anything, clears its environment, reads
-// no file but the policy (and the user and group databases) and fails
-// closed: any doubt is a refusal with a message on stderr and exit status 1
-// (2 for a usage error).
+// Right after reading the caller's ids and groups it becomes the caller
+// again, keeping CAP_NET_RAW alone (no other capability, not dumpable): the
+// user and group lookups (NSS) and the policy parser never run as root. It
+// then checks the caller against the root-owned policy file, opens one
+// filtered, locked AoE socket per interface (aoe_socket.hpp), drops
+// CAP_NET_RAW too, hands the sockets to descriptor N (a Unix socket the
+// caller made) and exits. It never executes anything, clears its
+// environment, reads no file but the policy (and the user and group
+// databases) and fails closed: any doubt is a refusal with a message on
+// stderr and exit status 1 (2 for a usage error).
+//
+// Group rights come from the caller's own groups (getgroups() and its real
+// gid), not from /etc/group: a process that dropped a group has no rights
+// through it. The helper refuses to run with more than one hard link: a
+// link elsewhere (e.g. in /var/tmp, possible with fs.protected_hardlinks=0)
+// would map to another installation prefix and so another policy file.
 //
 // The policy's path is fixed by where the helper is installed
 // (policy_path.hpp), never by the caller.
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -71,18 +84,50 @@ int parse_fd(const char* text) {
   return static_cast<int>(value);
 }
 
-std::vector<std::string> group_names_of(const passwd& user) {
-  int count = 64;
+// The caller's groups as the kernel has them: its real gid and the
+// supplementary groups it still holds.
+std::vector<gid_t> caller_groups(gid_t gid) {
+  const int count = getgroups(0, nullptr);
+  if (count < 0) refuse("getgroups failed");
   std::vector<gid_t> gids(static_cast<std::size_t>(count));
-  if (getgrouplist(user.pw_name, user.pw_gid, gids.data(), &count) < 0) {
-    gids.resize(static_cast<std::size_t>(count));
-    if (getgrouplist(user.pw_name, user.pw_gid, gids.data(), &count) < 0) return {};
-  }
-  gids.resize(static_cast<std::size_t>(count));
+  if (count > 0 && getgroups(count, gids.data()) != count) refuse("getgroups failed");
+  gids.push_back(gid);
+  return gids;
+}
+
+std::vector<std::string> group_names_of(const std::vector<gid_t>& gids) {
   std::vector<std::string> names;
   for (gid_t gid : gids)
     if (const group* g = getgrgid(gid)) names.emplace_back(g->gr_name);
   return names;
+}
+
+bool set_capabilities(std::uint32_t mask) {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  data[0].effective = data[0].permitted = mask;
+  return syscall(SYS_capset, &header, data) == 0;
+}
+
+// Becomes the caller (its uid, gid and groups) holding CAP_NET_RAW alone.
+void become_caller_with_net_raw(uid_t uid, gid_t gid, const std::vector<gid_t>& groups) {
+  if (uid == 0) return;  // root asking: nothing to drop to
+  if (prctl(PR_SET_KEEPCAPS, 1) != 0) refuse("prctl(PR_SET_KEEPCAPS) failed");
+  if (setgroups(groups.size(), groups.data()) != 0) refuse("setgroups failed");
+  if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) refuse("cannot become the caller");
+  if (!set_capabilities(1u << CAP_NET_RAW)) refuse("cannot keep CAP_NET_RAW alone");
+  prctl(PR_SET_KEEPCAPS, 0);
+  prctl(PR_SET_DUMPABLE, 0);  // the caller must not ptrace a holder of CAP_NET_RAW
+  if (setuid(0) == 0 || seteuid(0) == 0) refuse("privileges could be regained");
+}
+
+// Refuses a helper binary with more than one hard link (see the top).
+void check_single_link() {
+  struct stat st {};
+  if (stat("/proc/self/exe", &st) != 0) refuse("cannot stat /proc/self/exe");
+  if (st.st_nlink != 1)
+    refuse("the helper has " + std::to_string(st.st_nlink) +
+           " hard links; a link elsewhere would choose another policy file: remove the others");
 }
 
 Policy load_policy() {
@@ -95,10 +140,10 @@ Policy load_policy() {
   return std::move(parsed).value();
 }
 
-void drop_privileges(uid_t uid, gid_t gid) {
-  if (setgroups(0, nullptr) != 0 && uid != 0) refuse("setgroups failed");
-  if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) refuse("cannot drop privileges");
-  if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) refuse("privileges could be regained");
+void drop_privileges(uid_t uid) {
+  if (uid == 0) return;
+  if (!set_capabilities(0)) refuse("cannot drop CAP_NET_RAW");
+  if (setuid(0) == 0 || seteuid(0) == 0) refuse("privileges could be regained");
 }
 
 }  // namespace
@@ -125,11 +170,14 @@ int main(int argc, char** argv) {
     interfaces.push_back(std::move(name));
   }
   if (interfaces.size() > kMaxPassedSockets) refuse("too many interfaces", 2);
+  check_single_link();
+  const std::vector<gid_t> gids = caller_groups(gid);
+  become_caller_with_net_raw(uid, gid, gids);
 
   const passwd* user = getpwuid(uid);
   if (!user) refuse("the calling user has no passwd entry");
   const std::string user_name = user->pw_name;
-  const std::vector<std::string> groups = group_names_of(*user);
+  const std::vector<std::string> groups = group_names_of(gids);
 
   const Policy policy = load_policy();
   for (const std::string& iface : interfaces)
@@ -143,7 +191,7 @@ int main(int argc, char** argv) {
     if (!opened) refuse(opened.error().message);
     sockets.push_back({iface, *opened});
   }
-  drop_privileges(uid, gid);
+  drop_privileges(uid);
   if (auto sent = send_sockets(reply_fd, sockets); !sent) refuse(sent.error().message);
   return 0;
 }

@@ -95,6 +95,9 @@ Expected<std::string> read_trusted_file(const std::string& path, std::size_t max
     got += static_cast<std::size_t>(n);
   }
   if (got > max_bytes) return Error{path + ": larger than " + std::to_string(max_bytes) + " bytes"};
+  // One byte more than fstat said means the file grew while read: what we
+  // have may be cut anywhere (a rule without its users line). Refuse.
+  if (got != static_cast<std::size_t>(st.st_size)) return Error{path + ": changed while being read"};
   text.resize(got);
   return text;
 }

@@ -32,6 +32,7 @@ Expected<std::string> value_text(const KeyInfo& key, const toml::node& node) {
       return Error{"expected a number of seconds"};
     case KeyKind::unsigned_id:
     case KeyKind::kibibytes:
+    case KeyKind::count:
       if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
       return Error{"expected an integer"};
     case KeyKind::word:

@@ -79,6 +79,13 @@ Expected<unsigned> parse_kibibytes(std::string_view t) {
   return *v;
 }
 
+// A positive count of things (a limit such as max_targets).
+Expected<unsigned> parse_count(std::string_view t) {
+  auto v = parse_unsigned<unsigned>(t);
+  if (!v || *v == 0 || *v > 65536) return Error{"expected a count from 1 to 65536"};
+  return *v;
+}
+
 Expected<LogLevel> parse_level(std::string_view t) {
   auto v = parse_log_level(t);
   if (!v) return Error{"expected error, warning, info or debug"};
@@ -159,6 +166,14 @@ constexpr KeyInfo kKeys[] = {
     {"foreground", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.foreground); }},
     {"debug", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.debug); }},
     {"log_level", KeyKind::word, [](S& s, Text t) { return store(parse_level(t), s.log_level); }},
+    // Bounds against a hostile or broken segment (protocol/engine.hpp).
+    {"max_targets", KeyKind::count,
+     [](S& s, Text t) { return store(parse_count(t), s.max_targets); }},
+    {"max_paths", KeyKind::count, [](S& s, Text t) { return store(parse_count(t), s.max_paths); }},
+    {"path_timeout", KeyKind::seconds,
+     [](S& s, Text t) { return store(parse_seconds(t), s.path_timeout); }},
+    {"unmatched_log_interval", KeyKind::seconds,
+     [](S& s, Text t) { return store(parse_seconds(t), s.unmatched_log_interval); }},
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -27,6 +27,7 @@ enum class KeyKind {
   octal_mode,
   byte_size,
   kibibytes,
+  count,  // a positive integer (limits such as max_targets)
   interface_list,
   word,  // one of a fixed set of names (log_level)
 };

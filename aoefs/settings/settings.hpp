@@ -39,6 +39,14 @@ struct Settings {
   bool foreground = false;
   bool debug = false;                   // log every request (implies foreground, log_level debug)
   LogLevel log_level = LogLevel::info;
+  // Bounds against a hostile or broken segment (anyone may answer): targets
+  // kept, ports per target, how long a port may stay silent before it is
+  // dropped, and at most one log line per interval about refused and
+  // unmatched frames (protocol/engine.hpp).
+  unsigned max_targets = 1024;
+  unsigned max_paths = 16;
+  std::chrono::milliseconds path_timeout{60'000};
+  std::chrono::milliseconds unmatched_log_interval{60'000};
 
   // Field by field; tests use it to see which field a key changed.
   friend bool operator==(const Settings&, const Settings&) = default;

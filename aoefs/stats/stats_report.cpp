@@ -2,10 +2,15 @@
 
 #include <cstdio>
 
+#include "aoefs/util/wire_text.hpp"
 #include "cache/stats_text.hpp"
 
 namespace aoefs {
 namespace {
+
+// Strings off the wire go through printable() first: `cat .stats` must not
+// hand a forged config string's escape sequences to a terminal.
+std::string wire_label(const std::string& value);
 
 std::string escape_label(const std::string& value) {
   std::string out;
@@ -18,6 +23,8 @@ std::string escape_label(const std::string& value) {
   }
   return out;
 }
+
+std::string wire_label(const std::string& value) { return escape_label(printable(value)); }
 
 std::string seconds_text(std::chrono::microseconds us) {
   char buf[32];
@@ -64,8 +71,8 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
   {
     Family f(out, "aoefs_target_info", "gauge", "Target identity from IDENTIFY and discovery (value 1).");
     for (const auto& t : targets)
-      f.sample(target_label(t) + ",model=\"" + escape_label(t.info.model) + "\",serial=\"" +
-                   escape_label(t.info.serial) + "\",firmware=\"" + escape_label(t.info.firmware) +
+      f.sample(target_label(t) + ",model=\"" + wire_label(t.info.model) + "\",serial=\"" +
+                   wire_label(t.info.serial) + "\",firmware=\"" + wire_label(t.info.firmware) +
                    "\",paths=\"" + escape_label(paths_text(t.info)) + "\"",
                1);
   }
@@ -131,6 +138,16 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
        [](const TargetReport& t) { return std::to_string(t.stats.window); }},
       {"aoefs_target_outstanding_frames", "gauge", "Frames in flight now.",
        [](const TargetReport& t) { return std::to_string(t.stats.outstanding); }},
+      {"aoefs_target_conflicts_total", "counter",
+       "Ports that claimed this address but whose IDENTIFY is another disk (never used).",
+       [](const TargetReport& t) { return std::to_string(t.stats.conflicts); }},
+      {"aoefs_target_candidate_paths", "gauge", "Ports not yet confirmed by IDENTIFY (no I/O).",
+       [](const TargetReport& t) { return std::to_string(t.stats.candidates); }},
+      {"aoefs_target_paths_dropped_total", "counter",
+       "Paths and candidates dropped after path_timeout without an answer.",
+       [](const TargetReport& t) { return std::to_string(t.stats.paths_dropped); }},
+      {"aoefs_target_paths_refused_total", "counter", "New ports ignored: max_paths reached.",
+       [](const TargetReport& t) { return std::to_string(t.stats.paths_refused); }},
   };
   for (const auto& g : per_target) {
     Family f(out, g.name, g.type, g.help);
@@ -139,7 +156,18 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
   {
     Family f(out, "aoefs_target_config_info", "gauge", "The target's config string as last seen (value 1).");
     for (const auto& t : targets)
-      f.sample(target_label(t) + ",config=\"" + escape_label(t.info.config_string) + "\"", 1);
+      f.sample(target_label(t) + ",config=\"" + wire_label(t.info.config_string) + "\"", 1);
+  }
+  {
+    Family f(out, "aoefs_target_conflict_info", "gauge",
+             "A port claiming the target's address with another disk's IDENTIFY (value 1).");
+    for (const auto& t : targets)
+      for (const auto& c : t.info.conflicts)
+        f.sample(target_label(t) + ",interface=\"" + escape_label(c.interface) + "\",mac=\"" +
+                     c.mac.to_string() + "\",model=\"" + wire_label(c.model) + "\",serial=\"" +
+                     wire_label(c.serial) + "\",capacity_bytes=\"" +
+                     std::to_string(c.capacity_sectors * 512) + "\"",
+                 1);
   }
   {
     Family f(out, "aoefs_target_flush_info", "gauge",
@@ -162,6 +190,9 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
   Family(out, "aoefs_link_frames_unmatched_total", "counter",
          "Well-formed answers that matched no request (tag, MAC, address, command).")
       .sample("", link.unmatched);
+  Family(out, "aoefs_link_targets_refused_total", "counter",
+         "Query Config answers of new targets ignored: max_targets reached.")
+      .sample("", link.targets_refused);
   if (cache) out += cache::to_prometheus_text(*cache);
   return out;
 }

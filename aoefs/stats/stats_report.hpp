@@ -9,12 +9,19 @@
 //     _duplicates_total, _errors_total                        (counters)
 //   aoefs_target_srtt_seconds, _rttvar_seconds, _window_frames,
 //     _outstanding_frames                                     (gauges)
+//   aoefs_target_conflicts_total, _paths_dropped_total, _paths_refused_total
+//     (counters), aoefs_target_candidate_paths (gauge)
+//   aoefs_target_conflict_info{target,interface,mac,model,serial,capacity_bytes}  1
+//                                            per port that is another disk
 //   aoefs_target_config_info{target,config}  1   the config string as last seen
 //   aoefs_target_lock_held{target,holder}    1 while this mount holds the
 //                                            target's flock (holder = our string)
-//   aoefs_link_frames_received_total, _malformed_total, _unmatched_total
+//   aoefs_link_frames_received_total, _malformed_total, _unmatched_total,
+//     aoefs_link_targets_refused_total
 //   aoefs_cache_* (cache/stats_text.hpp) when the block cache is on
-// Label values are escaped as the format requires (\\, \", \n).
+// Label values are escaped as the format requires (\\, \", \n); strings
+// that came off the wire (model, serial, firmware, config) are first made
+// printable ASCII (aoefs/util/wire_text.hpp).
 #pragma once
 
 #include <optional>

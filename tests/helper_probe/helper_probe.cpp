@@ -1,13 +1,14 @@
 // helper-probe: asks the setuid helper for an AoE socket, as aoefs does, and
 // reports what that socket lets its unprivileged holder see.
 //
-//   helper-probe HELPER IFACE WAIT_MS
+//   helper-probe HELPER IFACE WAIT_MS [REBIND_IFACE]
 //   helper-probe --direct IFACE WAIT_MS   (root: an unfiltered socket, the
 //                                          control that shows what the wire
 //                                          carried)
 //
 // Re-binds the socket to ETH_P_ALL (what a hostile holder would try: the
-// locked filter must still pass only AoE frames), then counts the frames it
+// locked filter must still pass only AoE frames), on REBIND_IFACE if given
+// (e.g. a tun device: no Ethernet header there), then counts the frames it
 // receives for WAIT_MS milliseconds and prints one line per EtherType seen:
 // "ethertype 0x88a2 frames N". Exit 0 after printing, 1 if the helper
 // refused (its reason is on stderr), 2 on usage errors.
@@ -28,8 +29,8 @@
 #include "aoefs/helper/helper_client.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: helper-probe HELPER IFACE WAIT_MS\n");
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: helper-probe HELPER IFACE WAIT_MS [REBIND_IFACE]\n");
     return 2;
   }
   int fd = -1;
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
   sockaddr_ll all{};
   all.sll_family = AF_PACKET;
   all.sll_protocol = htons(ETH_P_ALL);
-  all.sll_ifindex = static_cast<int>(if_nametoindex(argv[2]));
+  all.sll_ifindex = static_cast<int>(if_nametoindex(argv[argc == 5 ? 4 : 2]));
   std::printf("rebind to ETH_P_ALL: %s\n",
               bind(fd, reinterpret_cast<sockaddr*>(&all), sizeof all) == 0 ? "allowed" : "refused");
   std::fflush(stdout);

@@ -45,7 +45,20 @@ fio --name=hostile --filename="$MP/e1.0" --offset=16M --size=32M --rw=write --bs
   --ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c --do_verify=1 --verify_fatal=1 \
   --verify_state_save=0 --output="$FS_TMP/fio.log" || { cat "$FS_TMP/fio.log" >&2; fs_fail "fio reported errors"; }
 grep -q "err= 0" "$FS_TMP/fio.log" || { cat "$FS_TMP/fio.log" >&2; fs_fail "fio job ended with an error"; }
-sleep 2  # a few more discovery rounds (interval 1 s) for the Query Config garbage
+# Every variant needs its turn (the impersonated target's answers rotate
+# over four, one per IDENTIFY that aoefs sends it, about one per discovery
+# round): wait until the tool's running counters show each one sent, with
+# a bound far above what any machine needs, rather than a fixed time.
+all_variants_sent() {
+  [ -s "$FS_TMP/hostile.stats" ] || return 1
+  local name n
+  while IFS='=' read -r name n; do
+    [[ $name == *" "* || $name == sent ]] && continue
+    [ "$n" -gt 0 ] || return 1
+  done <"$FS_TMP/hostile.stats"
+}
+for _ in $(seq 1200); do all_variants_sent && break; sleep 0.1; done
+all_variants_sent || { cat "$FS_TMP/hostile.stats" >&2; fs_fail "hostile_target did not send every variant within 120 s"; }
 
 kill -TERM $H
 wait $H || fs_fail "hostile_target exited with status $?"

@@ -13,7 +13,15 @@
 #    aoefs reports the helper's refusal and mounts nothing;
 #  - a socket handed out by the helper (even re-bound to ETH_P_ALL by its
 #    holder) delivers AoE frames but not IPv4 or ARP frames injected on the
-#    peer veth, which an unfiltered socket on the same port does see.
+#    peer veth, which an unfiltered socket on the same port does see;
+#  - a tun device (no Ethernet header: bytes 12-13 are inside the IPv4
+#    source address) is refused even with policy "*", and the aoe0 socket
+#    re-bound to it receives none of the IPv4 packets from 136.162.0.0/16
+#    that an unfiltered socket there sees;
+#  - group rights come from the caller's groups: a member of the policy's
+#    group gets a socket, the same user after dropping its groups does not;
+#  - a second hard link of the helper is refused; aoefs started with stdin
+#    closed still hands the helper its socket (descriptor 3 case).
 source "$(dirname "$0")/../fixture/lib.sh"
 source "$(dirname "$0")/../tools/install_prefix.sh"
 
@@ -218,3 +226,64 @@ count() { awk -v t="$2" '$1 == "ethertype" && $2 == t {print $4}' "$1"; }
 if grep -v '^ethertype 0x88a2 ' "$PREFIX/probe-helper.out" | grep -q '^ethertype'; then
 	fail "the helper's socket delivered non-AoE frames: $(grep '^ethertype' "$PREFIX/probe-helper.out")"
 fi
+
+note "a tun device is refused, and the filter drops what arrives on one"
+ip -n "$INI_NS" tuntap add dev tunx mode tun || fail "ip tuntap add"
+ip -n "$INI_NS" link set tunx up
+printf '[[allow]]\ninterfaces = ["*"]\nusers = ["%s"]\n' "$USER_NAME" >"$POLICY"
+probe_refused "tun device" "tunx: not an Ethernet interface" "$USER_NAME" "$HELPER" tunx 10
+as "$USER_NAME" "$PROBE" "$HELPER" aoe0 3000 tunx >"$PREFIX/probe-tun-helper.out" 2>&1 &
+PROBE_HELPER=$!
+nsenter --net="/run/netns/$INI_NS" "$PROBE" --direct tunx 3000 >"$PREFIX/probe-tun-direct.out" 2>&1 &
+PROBE_DIRECT=$!
+for _ in $(seq 50); do
+	grep -q "rebind to ETH_P_ALL" "$PREFIX/probe-tun-helper.out" 2>/dev/null &&
+		grep -q "rebind to ETH_P_ALL" "$PREFIX/probe-tun-direct.out" 2>/dev/null && break
+	sleep 0.1
+done
+# IPv4 packets from 136.162.1.1 (so bytes 12-13 are 0x88a2) written into
+# tunx arrive as received on tunx.
+ip netns exec "$INI_NS" python3 -c '
+import fcntl, os, struct
+TUNSETIFF, IFF_TUN, IFF_NO_PI = 0x400454CA, 0x0001, 0x1000
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", b"tunx", IFF_TUN | IFF_NO_PI))
+packet = bytes.fromhex("4500001c000040004011000088a20101c0000202") + bytes(8)
+for _ in range(20):
+    os.write(fd, packet)
+' || fail "writing packets into tunx"
+wait "$PROBE_HELPER" || { cat "$PREFIX/probe-tun-helper.out" >&2; fail "helper-probe (re-bound to tunx)"; }
+wait "$PROBE_DIRECT" || { cat "$PREFIX/probe-tun-direct.out" >&2; fail "helper-probe --direct tunx"; }
+echo "helper socket on tunx:  $(tr '\n' ';' <"$PREFIX/probe-tun-helper.out")" >&2
+echo "direct control on tunx: $(tr '\n' ';' <"$PREFIX/probe-tun-direct.out")" >&2
+(( $(count "$PREFIX/probe-tun-direct.out" 0x88a2) >= 20 )) || fail "control: the packets did not reach tunx"
+if grep -q '^ethertype' "$PREFIX/probe-tun-helper.out"; then
+	fail "the helper's socket re-bound to tunx delivered: $(grep '^ethertype' "$PREFIX/probe-tun-helper.out")"
+fi
+
+note "group rights come from the caller's own groups"
+GROUP_NAME=aoefs-helper-grp
+GROUP_USER=aoefs-helper-gu
+if id "$GROUP_USER" >/dev/null 2>&1; then userdel "$GROUP_USER" >/dev/null 2>&1 || true; fi
+if getent group "$GROUP_NAME" >/dev/null; then groupdel "$GROUP_NAME" || true; fi
+groupadd --system "$GROUP_NAME" || fail "groupadd $GROUP_NAME"
+on_exit "groupdel '$GROUP_NAME' >/dev/null 2>&1"
+useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+	-G "$GROUP_NAME" "$GROUP_USER" || fail "useradd $GROUP_USER"
+on_exit "userdel '$GROUP_USER' >/dev/null 2>&1"
+printf '[[allow]]\ninterfaces = ["aoe0"]\ngroups = ["%s"]\n' "$GROUP_NAME" >"$POLICY"
+out=$(nsenter --net="/run/netns/$INI_NS" setpriv --reuid="$GROUP_USER" --regid="$GROUP_USER" \
+	--init-groups "$PROBE" "$HELPER" aoe0 10 2>&1) || fail "member of the policy's group refused: $out"
+assert_match "$out" "received socket for aoe0" "probe as a member of the policy's group"
+probe_refused "group dropped by the caller" "may not use interface 'aoe0'" "$GROUP_USER" "$HELPER" aoe0 10
+printf '[[allow]]\ninterfaces = ["aoe0"]\nusers = ["%s"]\n' "$USER_NAME" >"$POLICY"
+
+note "a second hard link of the helper is refused"
+ln "$HELPER" "$PREFIX/libexec/aoefs/aoefs-helper-link" || fail "ln"
+probe_refused "second hard link" "hard links" "$USER_NAME" "$HELPER" aoe0 10
+rm "$PREFIX/libexec/aoefs/aoefs-helper-link"
+
+note "aoefs discover with stdin closed gets its socket on descriptor 3"
+out=$(as "$USER_NAME" bash -c 'exec "$0" discover -i aoe0 --wait 500 <&-' "$AOEFS" 2>&1) ||
+	fail "aoefs discover with stdin closed: $out"
+assert_match "$out" "e1\.0 " "aoefs discover with stdin closed lists the target"

@@ -57,6 +57,11 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
                       (in.header.target.slot == options_.address.slot ||
                        in.header.target.slot == kBroadcastSlot);
   if (!for_us || silent) return std::nullopt;
+  if (query_config_only && !std::holds_alternative<QueryConfigMessage>(in.body)) return std::nullopt;
+  if (no_io) {
+    const auto* a = std::get_if<AtaMessage>(&in.body);
+    if (a && a->cmd_status != ata_cmd::identify_device) return std::nullopt;
+  }
   ++counters_.requests;
 
   Frame out;

@@ -83,6 +83,10 @@ class FakeTarget {
   const FakeTargetOptions& options() const { return options_; }
   const FakeTargetCounters& counters() const { return counters_; }
   bool silent = false;  // a dead target: answers nothing
+  // A forger: answers Query Config (claiming the address) and nothing else.
+  bool query_config_only = false;
+  // An impostor: answers Query Config and IDENTIFY (as this disk), no I/O.
+  bool no_io = false;
   // Called for every write frame executed (tests watch the order of writes).
   std::function<void(std::uint64_t lba, std::span<const std::uint8_t> data)> on_write;
 

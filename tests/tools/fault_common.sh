@@ -100,3 +100,28 @@ fault_stale_scenario() {
 
 # On failure, the daemon's log tells why (fs_cleanup's $rc is in scope).
 FS_CLEANUP_HOOKS+=('[ "$rc" -eq 0 ] || { echo "--- aoefs log (tail):" >&2; tail -n 150 "$FS_TMP/aoefs.log" >&2 2>/dev/null; }')
+
+# fault_twin_target ADDR FILE HOST: a second vblade claiming ADDR (which a
+# target of the network already has) with its own backing FILE, on its own
+# port dx1 of the target namespace's bridge (aoenet up --inis N, N >= 2),
+# so with its own MAC, and its own hostname HOST in a UTS namespace:
+# vblade's IDENTIFY serial is "SHELF.SLOT:hostname", so the twin is another
+# disk by serial even with the same size. Sets FAULT_TWIN_PID.
+fault_twin_target() {
+  local addr=$1 file=$2 host=$3 line=""
+  ip -n "$FS_TGT_NS" link add dx0 type veth peer name dx1 || fs_fail "veth for the twin target"
+  ip -n "$FS_TGT_NS" link set dx0 master br0 || fs_fail "the twin needs aoenet up --inis 2 (bridge br0)"
+  ip -n "$FS_TGT_NS" link set dx0 up
+  ip -n "$FS_TGT_NS" link set dx1 up
+  nsenter --net="/run/netns/$FS_TGT_NS" unshare --uts sh -c \
+    'hostname "$0" && exec setsid -f vblade "$1" "$2" dx1 "$3"' "$host" "${addr%%.*}" "${addr#*.}" \
+    "$file" </dev/null >"$FS_TMP/twin.log" 2>&1
+  for _ in $(seq 50); do
+    line=$(grep -m1 '^pid [0-9]*:' "$FS_TMP/twin.log" 2>/dev/null || true)
+    [ -n "$line" ] && break
+    sleep 0.1
+  done
+  [ -n "$line" ] || { cat "$FS_TMP/twin.log" >&2; fs_fail "twin vblade did not start"; }
+  FAULT_TWIN_PID=${line#pid }; FAULT_TWIN_PID=${FAULT_TWIN_PID%%:*}
+  FS_PIDS+=("$FAULT_TWIN_PID")
+}

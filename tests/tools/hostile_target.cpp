@@ -20,7 +20,9 @@
 // only=NAME,... sends just those variants (names as printed), for debugging.
 //
 // Each variant is counted. At exit (SECONDS, SIGTERM or SIGINT) it prints
-// one line per variant and a summary (also to stats=PATH):
+// one line per variant and a summary (also to stats=PATH, which it also
+// rewrites every 200 ms while running, atomically, so a test can wait until
+// every variant was sent instead of guessing how long that takes):
 //   sent=N counted=C consumed=K
 // counted: frames an initiator must count as malformed or unmatched (they
 // can match no request of its own); consumed: garbage answers to the
@@ -328,7 +330,14 @@ int main(int argc, char** argv) {
   std::printf("hostile_target on %s: own %s, real %s\n", argv[1], kv["own"].c_str(), kv["real"].c_str());
   std::fflush(stdout);
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  auto next_stats = std::chrono::steady_clock::now();
   while (!g_stop && std::chrono::steady_clock::now() < end) {
+    if (kv.count("stats") && std::chrono::steady_clock::now() >= next_stats) {
+      const std::string tmp = kv["stats"] + ".tmp";
+      std::ofstream(tmp) << hostile.summary();
+      std::rename(tmp.c_str(), kv["stats"].c_str());
+      next_stats = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    }
     auto bytes = socket.receive(std::chrono::milliseconds(100));
     if (!bytes) continue;
     auto frame = aoe::decode(*bytes);

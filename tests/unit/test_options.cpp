@@ -151,3 +151,27 @@ TEST_CASE("mount flags take no value; lookalikes of ignored options are errors")
     CHECK_THAT(applied.error().message, Catch::Contains(bad));
   }
 }
+
+TEST_CASE("bounds against a hostile segment: max_targets, max_paths, path_timeout, unmatched_log_interval") {
+  auto line =
+      *parse({"-o", "max_targets=64,max_paths=4,path_timeout=2.5,unmatched_log_interval=30", "/mnt"});
+  Settings s;
+  CHECK(s.max_targets == 1024);
+  CHECK(s.max_paths == 16);
+  CHECK(s.path_timeout == std::chrono::seconds(60));
+  std::vector<std::string> fuse;
+  REQUIRE(apply_mount_options(s, line, fuse));
+  CHECK(s.max_targets == 64);
+  CHECK(s.max_paths == 4);
+  CHECK(s.path_timeout == std::chrono::milliseconds(2500));
+  CHECK(s.unmatched_log_interval == std::chrono::seconds(30));
+  for (const char* bad : {"max_targets=0", "max_paths=-1", "max_paths=70000", "max_targets=x",
+                          "path_timeout=0"}) {
+    INFO(bad);
+    auto l = *parse({"-o", bad, "/mnt"});
+    Settings t;
+    auto applied = apply_mount_options(t, l, fuse);
+    REQUIRE_FALSE(applied);
+    CHECK_THAT(applied.error().message, Catch::Contains(std::string(bad).substr(0, std::string(bad).find('='))));
+  }
+}

@@ -5,6 +5,7 @@
 #include "aoefs/stats/prometheus_parse.hpp"
 #include "aoefs/cli/stat_command.hpp"
 #include "aoefs/stats/stats_report.hpp"
+#include "aoefs/util/wire_text.hpp"
 
 using namespace aoefs;
 
@@ -60,7 +61,7 @@ TEST_CASE("stats text round-trips through the parser, labels escaped") {
                     {{"target", "e1.0"}, {"model", "Coraid \"EtherDrive\" vblade"},
                      {"paths", "aoe0/02:00:00:00:00:01"}}) == 1);
   CHECK(find_sample(samples, "aoefs_target_config_info",
-                    {{"target", "e1.0"}, {"config", "aoefs-lock/1 host=a\\b\nx"}}) == 1);
+                    {{"target", "e1.0"}, {"config", "aoefs-lock/1 host=a\\\\b\\x0ax"}}) == 1);
   CHECK(find_sample(samples, "aoefs_target_lock_held",
                     {{"target", "e1.0"}, {"holder", "aoefs-lock/1 host=a"}}) == 1);
   CHECK_FALSE(find_sample(samples, "aoefs_target_up", {{"target", "e9.9"}}));
@@ -106,4 +107,47 @@ TEST_CASE("aoefs stat's table has a row per target and the totals") {
   CHECK(table.find("held") != std::string::npos);
   CHECK(table.find("aoe0/02:00:00:00:00:01") != std::string::npos);
   CHECK(table.find("cache: off") != std::string::npos);
+}
+
+TEST_CASE("strings off the wire reach neither .stats nor aoefs stat raw; conflicts are shown") {
+  auto t = sample_target();
+  t.info.config_string = "\x1b]0;owned\a\x1b[31mred";
+  t.info.model = "m\x1b[2J";
+  t.info.serial = "S\x07";
+  t.info.conflicts = {{"aoe0", *aoe::MacAddress::parse("02:00:00:00:00:99"), "other\x1b[1m",
+                       "OTHER\x07", "F9", 2048}};
+  t.stats.conflicts = 1;
+  t.stats.candidates = 2;
+  t.stats.paths_refused = 5;
+  aoe::LinkStats link;
+  link.targets_refused = 9;
+  const std::string text = render_stats({t}, link, std::nullopt);
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\x07') == std::string::npos);
+  const auto samples = parsed(text);
+  const std::map<std::string, std::string> e10{{"target", "e1.0"}};
+  CHECK(find_sample(samples, "aoefs_target_conflicts_total", e10) == 1);
+  CHECK(find_sample(samples, "aoefs_target_candidate_paths", e10) == 2);
+  CHECK(find_sample(samples, "aoefs_target_paths_refused_total", e10) == 5);
+  CHECK(find_sample(samples, "aoefs_link_targets_refused_total") == 9);
+  CHECK(find_sample(samples, "aoefs_target_conflict_info",
+                    {{"target", "e1.0"}, {"mac", "02:00:00:00:00:99"}, {"serial", "OTHER\\x07"}}) == 1);
+  const std::string table = format_stat_table(samples);
+  CHECK(table.find('\x1b') == std::string::npos);
+  CHECK(table.find('\x07') == std::string::npos);
+  CHECK(table.find("config string: \"\\x1b]0;owned\\x07\\x1b[31mred\"") != std::string::npos);
+  CHECK(table.find("CONFLICT: aoe0 02:00:00:00:00:99") != std::string::npos);
+  CHECK(table.find("targets refused (max_targets reached): 9") != std::string::npos);
+  // Hostile bytes that reached .stats some other way are escaped by the table too.
+  auto raw = samples;
+  for (auto& s : raw)
+    if (s.name == "aoefs_target_config_info") s.labels["config"] = "\x1b[31m";
+  CHECK(format_stat_table(raw).find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("wire text: printable, quoted, sanitized") {
+  CHECK(printable("plain text 1.0") == "plain text 1.0");
+  CHECK(printable("a\\b\x1b[0m\xff") == "a\\\\b\\x1b[0m\\xff");
+  CHECK(quoted("say \"hi\"\n") == "\"say \\\"hi\\\"\\x0a\"");
+  CHECK(sanitized("already \\x1b escaped\x1b") == "already \\x1b escaped\\x1b");
 }

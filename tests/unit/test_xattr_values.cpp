@@ -111,3 +111,20 @@ TEST_CASE("target file names parse back to addresses") {
   CHECK_FALSE(parse_file_name("e1.0x"));
   CHECK_FALSE(parse_file_name("e-1.0"));
 }
+
+TEST_CASE("xattr: a paths list past the xattr size limit is cut with a marker", "[xattr]") {
+  aoe::TargetInfo info;
+  for (unsigned i = 0; i < 50'000; ++i)
+    info.paths.push_back({"eth0", aoe::MacAddress{{0x02, 0, 0, static_cast<std::uint8_t>(i >> 16),
+                                                   static_cast<std::uint8_t>(i >> 8),
+                                                   static_cast<std::uint8_t>(i)}}});
+  const std::string v = aoefs::snapshot_xattr_value(aoefs::Xattr::paths, info);
+  CHECK(v.size() <= aoefs::kMaxXattrValue);
+  CHECK(v.size() > aoefs::kMaxXattrValue - 100);
+  CHECK(v.starts_with("eth0=02:00:00:00:00:00 eth0=02:00:00:00:00:01"));
+  CHECK(v.ends_with(" more)"));
+  CHECK(v.find(" ...(") != std::string::npos);
+  info.paths.resize(3);
+  CHECK(aoefs::snapshot_xattr_value(aoefs::Xattr::paths, info) ==
+        "eth0=02:00:00:00:00:00 eth0=02:00:00:00:00:01 eth0=02:00:00:00:00:02");
+}

@@ -1,0 +1,48 @@
+// Tells the log what a hostile or broken segment is doing, at a bounded
+// rate: every `interval` at most one line summing what grew since the last
+// one (unmatched and malformed frames, targets refused past max_targets,
+// ports refused past max_paths or dropped for silence). Conflicts (another
+// disk claiming a target's address) are logged by conflict_seen(), once per
+// target and MAC for the life of the daemon.
+//
+// REQUIRES: runs on the initiator's io_context thread (the timer posts
+// there); stop() before the io_context stops.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <utility>
+
+#include "protocol/asio.hpp"
+#include "protocol/initiator.hpp"
+
+namespace aoefs {
+
+class SegmentWatch {
+ public:
+  SegmentWatch(boost::asio::io_context& io, aoe::Initiator& initiator,
+               std::chrono::milliseconds interval);
+  void start();
+  void stop();
+  // Logs each conflict of `info` not logged before.
+  void conflict_seen(const aoe::TargetInfo& info);
+
+ private:
+  struct Totals {
+    std::uint64_t unmatched = 0, malformed = 0, targets_refused = 0, paths_refused = 0,
+                  paths_dropped = 0;
+  };
+  Totals totals() const;
+  void arm();
+
+  boost::asio::steady_timer timer_;
+  aoe::Initiator& initiator_;
+  std::chrono::milliseconds interval_;
+  Totals last_;
+  std::set<std::pair<aoe::TargetAddress, aoe::MacAddress>> logged_;
+  bool stopped_ = false;
+};
+
+}  // namespace aoefs
