@@ -44,7 +44,7 @@ TEST_CASE("command line errors name the problem") {
   REQUIRE_FALSE(r);
 }
 
-TEST_CASE("-o options override settings and keep FUSE's own") {
+TEST_CASE("mount options (-o) override settings and keep FUSE's own") {
   auto r = parse({"-d", "-o",
                   "interfaces=eth0:eth1,discovery_interval=2.5,dead_timeout=7,ro,allow_other,"
                   "uid=1000,gid=100,umask=022,cache_size=16M,read_ahead_kb=512,"

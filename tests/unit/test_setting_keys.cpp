@@ -21,6 +21,7 @@ const char* typical_text(KeyKind kind) {
     case KeyKind::octal_mode: return "022";
     case KeyKind::byte_size: return "32K";
     case KeyKind::kibibytes: return "8";
+    case KeyKind::count: return "64";
     case KeyKind::interface_list: return "eth0:eth1";
     case KeyKind::word: return "debug";
   }
