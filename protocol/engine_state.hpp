@@ -16,6 +16,7 @@ namespace aoe {
 struct Engine::Op {
   OpKind kind = OpKind::read;
   TimePoint deadline{};
+  TimePoint submitted{};        // for the latency histograms
   std::uint64_t lba = 0;
   std::uint32_t sectors = 0;
   std::uint8_t* read_buffer = nullptr;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "protocol/codec/header.hpp"
+#include "protocol/latency_histogram.hpp"
 #include "protocol/link.hpp"
 #include "protocol/codec/mac_address.hpp"
 #include "protocol/codec/mac_mask.hpp"
@@ -84,6 +85,9 @@ struct TargetStats {
   std::chrono::microseconds rttvar{0};
   unsigned window = 0;               // current congestion window (frames)
   unsigned outstanding = 0;          // frames in flight now
+  // From start (submit) to successful completion; failed operations count
+  // in `errors` only.
+  TargetLatency latency;
 };
 
 // Counters for frames that matched no target or were malformed.
