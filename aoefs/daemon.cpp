@@ -18,6 +18,8 @@
 #include "aoefs/aoe_block_device.hpp"
 #include "aoefs/background.hpp"
 #include "aoefs/fs/fuse_mount.hpp"
+#include "aoefs/fs/stats_file.hpp"
+#include "aoefs/metrics/metrics_server.hpp"
 #include "aoefs/util/human_size.hpp"
 #include "aoefs/link/link_opening.hpp"
 #include "aoefs/util/log.hpp"
@@ -158,7 +160,21 @@ int serve(const CommandLine& line, const Settings& settings,
   context.options.mount_time = std::time(nullptr);
 
   int rc = 0;
-  {
+  std::unique_ptr<MetricsServer> metrics;
+  if (const auto& listen = settings.metrics_listen) {
+    auto started = MetricsServer::start(listen->address, listen->port,
+                                        [&context] { return collect_stats(context); });
+    if (auto* err = std::get_if<std::string>(&started)) {
+      log_message(LogLevel::error, "%s", err->c_str());
+      rc = kExitFailure;
+    } else {
+      metrics = std::move(std::get<0>(started));
+      const bool v6 = listen->address.find(':') != std::string::npos;
+      log_message(LogLevel::info, "statistics at http://%s%s%s:%u/metrics", v6 ? "[" : "",
+                  listen->address.c_str(), v6 ? "]" : "", unsigned{listen->port});
+    }
+  }
+  if (rc == 0) {
     auto mounted = FuseMount::mount(context, line.mountpoint, fuse_options, settings.allow_other);
     if (auto* err = std::get_if<std::string>(&mounted)) {
       log_message(LogLevel::error, "%s", err->c_str());
@@ -174,6 +190,7 @@ int serve(const CommandLine& line, const Settings& settings,
                   settings.cache_size ? human_size(settings.cache_size).c_str() : "off");
       background.report_ready();
       const int signal = mount->run();
+      metrics.reset();  // no scrape may reach the initiator while it shuts down
       if (signal) log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
       else log_message(LogLevel::info, "unmounted %s", line.mountpoint.c_str());
       if (flush_all(table, std::min<std::chrono::milliseconds>(settings.dead_timeout,
@@ -194,6 +211,7 @@ int serve(const CommandLine& line, const Settings& settings,
       return rc;
     }
   }
+  metrics.reset();
   initiator->shutdown();
   work.reset();
   io_thread.join();

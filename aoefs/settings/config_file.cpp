@@ -39,6 +39,7 @@ std::optional<std::string> value_text(const KeyInfo& key, const toml::node& node
       error = "expected an integer";
       return std::nullopt;
     case KeyKind::word:
+    case KeyKind::listen_address:
       if (auto s = node.value_exact<std::string>()) return *s;
       error = "expected a string";
       return std::nullopt;

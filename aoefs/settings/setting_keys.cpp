@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include <arpa/inet.h>
+
 namespace aoefs {
 namespace {
 
@@ -28,6 +30,7 @@ constexpr std::array kKeys = {
     KeyInfo{"foreground", KeyKind::flag},
     KeyInfo{"debug", KeyKind::flag},
     KeyInfo{"log_level", KeyKind::word},
+    KeyInfo{"metrics_listen", KeyKind::listen_address},
 };
 
 std::optional<bool> parse_flag(std::string_view t) {
@@ -93,6 +96,28 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
+}
+
+// metrics_listen: "PORT" (127.0.0.1), "IPV4:PORT", "[IPV6]:PORT",
+// "localhost:PORT"; numeric addresses only, so no name lookup at mount.
+std::optional<ListenAddress> parse_listen_address(std::string_view t) {
+  std::string_view host = "127.0.0.1", port_text = t;
+  if (const auto colon = t.rfind(':'); colon != std::string_view::npos) {
+    host = t.substr(0, colon);
+    port_text = t.substr(colon + 1);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+      in6_addr a6{};
+      if (!inet_pton(AF_INET6, std::string(host).c_str(), &a6)) return std::nullopt;
+    } else {
+      if (host == "localhost") host = "127.0.0.1";
+      in_addr a4{};
+      if (!inet_pton(AF_INET, std::string(host).c_str(), &a4)) return std::nullopt;
+    }
+  }
+  auto port = parse_unsigned<std::uint16_t>(port_text);
+  if (!port || *port == 0) return std::nullopt;
+  return ListenAddress{std::string(host), *port};
 }
 
 }  // namespace
@@ -177,6 +202,18 @@ std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::
       auto v = parse_log_level(t);
       if (!v) return "expected error, warning, info or debug";
       s.log_level = *v;
+      return std::nullopt;
+    }
+    case KeyKind::listen_address: {
+      if (t == "off") {
+        s.metrics_listen.reset();
+        return std::nullopt;
+      }
+      auto v = parse_listen_address(t);
+      if (!v)
+        return "expected ADDR:PORT with a numeric IPv4 address or [IPv6], PORT alone "
+               "(127.0.0.1), or off (e.g. 127.0.0.1:9101)";
+      s.metrics_listen = std::move(*v);
       return std::nullopt;
     }
     case KeyKind::interface_list: {

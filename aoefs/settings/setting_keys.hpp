@@ -21,6 +21,7 @@ enum class KeyKind {
   kibibytes,
   interface_list,
   word,  // one of a fixed set of names (log_level)
+  listen_address,  // ADDR:PORT, [ADDR6]:PORT, PORT (loopback) or off
 };
 
 struct KeyInfo {
