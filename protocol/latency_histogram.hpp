@@ -21,8 +21,8 @@ class LatencyHistogram {
   // so that p50/p99 of LAN (tens of µs) and of lossy paths (hundreds of ms)
   // both land in a bucket narrow enough to read.
   static constexpr std::array<std::uint32_t, 17> kBoundsMicros = {
-      25,      50,      100,     250,     500,       1'000,     2'500,     5'000,    10'000,
-      25'000,  50'000,  100'000, 250'000, 500'000,   1'000'000, 2'500'000, 5'000'000};
+      25,     50,     100,     250,     500,     1'000,     2'500,     5'000,    10'000,
+      25'000, 50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 5'000'000};
   static constexpr std::size_t kBuckets = kBoundsMicros.size();
 
   template <class Rep, class Period>

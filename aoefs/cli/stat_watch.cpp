@@ -22,13 +22,14 @@ double value_of(const std::vector<MetricSample>& samples, const std::string& nam
 }
 
 double rate(const std::vector<MetricSample>& before, const std::vector<MetricSample>& after,
-            const std::string& name, const std::map<std::string, std::string>& match, double seconds) {
+            const std::string& name, const std::map<std::string, std::string>& match,
+            double seconds) {
   return delta(value_of(before, name, match), value_of(after, name, match)) / seconds;
 }
 
 // Upper bound -> cumulative count, +Inf as infinity, of one target's `op` histogram.
-std::map<double, double> buckets(const std::vector<MetricSample>& samples, const std::string& target,
-                                 const std::string& op) {
+std::map<double, double> buckets(const std::vector<MetricSample>& samples,
+                                 const std::string& target, const std::string& op) {
   std::map<double, double> out;
   const std::string name = std::string(kLatency) + "_bucket";
   for (const auto& s : samples) {
@@ -47,9 +48,12 @@ std::string latency_text(const std::optional<double>& seconds) {
   if (!seconds) return "-";
   char buf[32];
   const double s = *seconds;
-  if (s < 1e-3) std::snprintf(buf, sizeof buf, "%.0fus", s * 1e6);
-  else if (s < 1) std::snprintf(buf, sizeof buf, "%.1fms", s * 1e3);
-  else std::snprintf(buf, sizeof buf, "%.2fs", s);
+  if (s < 1e-3)
+    std::snprintf(buf, sizeof buf, "%.0fus", s * 1e6);
+  else if (s < 1)
+    std::snprintf(buf, sizeof buf, "%.1fms", s * 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.2fs", s);
   return buf;
 }
 
@@ -90,7 +94,8 @@ WatchInterval compute_watch_interval(const std::vector<MetricSample>& before,
   WatchInterval out;
   std::vector<std::string> names;
   for (const auto& s : after)
-    if (s.name == "aoefs_target_up" && s.labels.count("target")) names.push_back(s.labels.at("target"));
+    if (s.name == "aoefs_target_up" && s.labels.count("target"))
+      names.push_back(s.labels.at("target"));
   for (const auto& name : names) {
     WatchRow r;
     r.target = name;
@@ -131,10 +136,10 @@ std::string format_watch_interval(const WatchInterval& interval, const std::stri
                                                  "window", "out"}};
   for (const auto& r : interval.targets)
     rows.push_back({printable(r.target), number(r.read_iops, 1), number(r.write_iops, 1),
-                    number(r.flush_iops, 1), number(r.read_mb_per_s, 2), number(r.write_mb_per_s, 2),
-                    latency_text(r.read_p50), latency_text(r.read_p99), latency_text(r.write_p50),
-                    latency_text(r.write_p99), number(r.retransmits_per_s, 1), number(r.window, 0),
-                    number(r.outstanding, 0)});
+                    number(r.flush_iops, 1), number(r.read_mb_per_s, 2),
+                    number(r.write_mb_per_s, 2), latency_text(r.read_p50), latency_text(r.read_p99),
+                    latency_text(r.write_p50), latency_text(r.write_p99),
+                    number(r.retransmits_per_s, 1), number(r.window, 0), number(r.outstanding, 0)});
   std::vector<std::size_t> widths(rows[0].size(), 0);
   for (const auto& row : rows)
     for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());

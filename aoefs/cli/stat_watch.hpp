@@ -28,9 +28,9 @@ struct WatchRow {
 };
 
 struct WatchInterval {
-  std::vector<WatchRow> targets;        // in the order of the later snapshot
+  std::vector<WatchRow> targets;  // in the order of the later snapshot
   bool cache_on = false;
-  std::optional<double> cache_hit_rate; // 0..1; empty: cache off or no lookups
+  std::optional<double> cache_hit_rate;  // 0..1; empty: cache off or no lookups
   double cache_lookups = 0;
 };
 

@@ -35,10 +35,9 @@ struct MetricsServer::Impl {
 
     void run() {
       stream.expires_after(kTimeout);
-      http::async_read(stream, buffer, parser,
-                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                         self->on_read(ec);
-                       });
+      http::async_read(
+          stream, buffer, parser,
+          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
@@ -79,9 +78,9 @@ struct MetricsServer::Impl {
 
     void write() {
       stream.expires_after(kTimeout);
-      http::async_write(stream, response, [self = shared_from_this()](beast::error_code, std::size_t) {
-        self->finish();
-      });
+      http::async_write(
+          stream, response,
+          [self = shared_from_this()](beast::error_code, std::size_t) { self->finish(); });
     }
 
     // Closes the connection and lets the server accept the next one.
@@ -106,8 +105,9 @@ std::variant<std::unique_ptr<MetricsServer>, std::string> MetricsServer::start(
     const std::string& address, std::uint16_t port, Render render) {
   auto impl = std::make_unique<Impl>();
   impl->render = std::move(render);
-  const std::string where = (address.find(':') != std::string::npos ? "[" + address + "]" : address) +
-                            ":" + std::to_string(port);
+  const std::string where =
+      (address.find(':') != std::string::npos ? "[" + address + "]" : address) + ":" +
+      std::to_string(port);
   beast::error_code ec;
   const auto ip = asio::ip::make_address(address, ec);
   if (ec) return "metrics_listen " + where + ": not a numeric address";

@@ -32,8 +32,9 @@ class MetricsServer {
 
   // Binds and listens on address:port (numeric IPv4 or IPv6) and starts
   // serving; a message naming the address on failure (in use, not local).
-  static std::variant<std::unique_ptr<MetricsServer>, std::string> start(
-      const std::string& address, std::uint16_t port, Render render);
+  static std::variant<std::unique_ptr<MetricsServer>, std::string> start(const std::string& address,
+                                                                         std::uint16_t port,
+                                                                         Render render);
 
   // Stops serving: closes the listener and any connection, joins the thread.
   ~MetricsServer();

@@ -24,6 +24,7 @@ fs_mkmount
 MP=$FS_MP
 # No block cache: every read below reaches the target as one operation.
 fs_mount_fg "$MP" -o interfaces=aoe0,cache_size=0,metrics_listen=127.0.0.1:$METRICS_PORT
+DAEMON=$FS_PID
 
 # http METHOD URL [extra header bytes]: "STATUS\nBODY" from inside the
 # initiator's network namespace (python3: no client beyond the test deps).
@@ -75,7 +76,7 @@ inf=$(metric "aoefs_target_latency_seconds_bucket{target=\"e1.0\",op=\"read\",le
 fs_assert_eq "$inf" "$r1" "+Inf bucket equals count"
 le5=$(metric "aoefs_target_latency_seconds_bucket{target=\"e1.0\",op=\"read\",le=\"5.000000\"}")
 le25us=$(metric "aoefs_target_latency_seconds_bucket{target=\"e1.0\",op=\"read\",le=\"0.000025\"}")
-[ "$le25us" -le "$le5" ] && [ "$le5" -le "$inf" ] || fs_fail "buckets not cumulative"
+if [ "$le25us" -gt "$le5" ] || [ "$le5" -gt "$inf" ]; then fs_fail "buckets not cumulative"; fi
 echo "read latency buckets: $(grep -E '^aoefs_target_latency_seconds_bucket\{target="e1.0",op="read"' "$MP/.stats" |
   sed -E 's/.*le="([^"]*)"\} ([0-9]+)/\1:\2/' | tr '\n' ' ')" >&2
 
@@ -106,8 +107,9 @@ base="http://127.0.0.1:$METRICS_PORT"
 http GET "$base/metrics" >"$FS_TMP/http.out"
 fs_assert_eq "$(head -1 "$FS_TMP/http.out")" 200 "GET /metrics"
 grep -q '^aoefs_target_up{target="e1.0"} 1$' "$FS_TMP/http.out" || fs_fail "/metrics lacks aoefs_target_up"
-tail -n +2 "$FS_TMP/http.out" | promtool check metrics >"$FS_TMP/promtool.out" 2>&1 &&
-  [ ! -s "$FS_TMP/promtool.out" ] || { cat "$FS_TMP/promtool.out" >&2; fs_fail "promtool on /metrics"; }
+tail -n +2 "$FS_TMP/http.out" | promtool check metrics >"$FS_TMP/promtool.out" 2>&1 ||
+  { cat "$FS_TMP/promtool.out" >&2; fs_fail "promtool on /metrics failed"; }
+[ ! -s "$FS_TMP/promtool.out" ] || { cat "$FS_TMP/promtool.out" >&2; fs_fail "promtool warned on /metrics"; }
 fs_assert_eq "$(http GET "$base/" | head -1)" 404 "GET /"
 fs_assert_eq "$(http POST "$base/metrics" | head -1)" 405 "POST /metrics"
 fs_assert_eq "$(http GET "$base/metrics" 20000 | head -1)" 413 "a 20 kB header"
@@ -186,6 +188,6 @@ fs_note "stop: Prometheus, then the mount"
 kill $PROM
 wait $PROM 2>/dev/null || true
 umount "$MP"
-for _ in $(seq 100); do kill -0 "$FS_PID" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$FS_PID" 2>/dev/null && fs_fail "aoefs still running after umount"
-wait "$FS_PID" || fs_fail "aoefs exited with status $?"
+for _ in $(seq 100); do kill -0 "$DAEMON" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$DAEMON" 2>/dev/null; then fs_fail "aoefs still running after umount"; fi
+wait "$DAEMON" || fs_fail "aoefs exited with status $?"

@@ -17,18 +17,18 @@ TEST_CASE("latency histogram: each sample in the first bucket whose bound it doe
           "[latency]") {
   LatencyHistogram h;
   h.record(0us);
-  h.record(25us);     // on the bound: le="0.000025"
-  h.record(26us);     // next bucket (50µs)
-  h.record(999us);    // 1ms bucket
-  h.record(5s);       // last finite bucket
-  h.record(7s);       // +Inf only
-  h.record(-3us);     // a clock that went back counts as 0
+  h.record(25us);   // on the bound: le="0.000025"
+  h.record(26us);   // next bucket (50µs)
+  h.record(999us);  // 1ms bucket
+  h.record(5s);     // last finite bucket
+  h.record(7s);     // +Inf only
+  h.record(-3us);   // a clock that went back counts as 0
   CHECK(h.count() == 7);
   CHECK(h.sum_micros() == 25 + 26 + 999 + 5'000'000 + 7'000'000);
   CHECK(h.cumulative(0) == 3);
   CHECK(h.cumulative(1) == 4);
-  CHECK(h.cumulative(4) == 4);   // 500µs
-  CHECK(h.cumulative(5) == 5);   // 1ms
+  CHECK(h.cumulative(4) == 4);  // 500µs
+  CHECK(h.cumulative(5) == 5);  // 1ms
   CHECK(h.cumulative(LatencyHistogram::kBuckets - 1) == 6);
   CHECK(LatencyHistogram::kBoundsMicros.front() == 25);
   CHECK(LatencyHistogram::kBoundsMicros.back() == 5'000'000);
@@ -51,7 +51,12 @@ struct SlowWire {
     engine = std::make_unique<aoe::Engine>(net.links(), c, net.deferrer());
     net.attach(*engine);
     engine->start(net.now());
-    REQUIRE(net.run_until([&] { auto t = engine->target({1, 0}); return t && t->up; }, 2s));
+    REQUIRE(net.run_until(
+        [&] {
+          auto t = engine->target({1, 0});
+          return t && t->up;
+        },
+        2s));
   }
   static aoetest::WireFaults faults() {
     aoetest::WireFaults f;
@@ -72,7 +77,8 @@ struct SlowWire {
 
 }  // namespace
 
-TEST_CASE("engine: completed reads, writes and flushes land in their histograms", "[latency][engine]") {
+TEST_CASE("engine: completed reads, writes and flushes land in their histograms",
+          "[latency][engine]") {
   SlowWire w;
   std::vector<std::uint8_t> block(512, 0x5a);
   for (int i = 0; i < 3; ++i)
@@ -93,7 +99,8 @@ TEST_CASE("engine: completed reads, writes and flushes land in their histograms"
   CHECK(s->latency.read.sum_micros() <= 3 * 25'000);
 }
 
-TEST_CASE("latency histograms render as Prometheus histograms per target and op", "[latency][stats]") {
+TEST_CASE("latency histograms render as Prometheus histograms per target and op",
+          "[latency][stats]") {
   aoefs::TargetReport t;
   t.name = "e1.0";
   t.info.up = true;

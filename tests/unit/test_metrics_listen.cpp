@@ -32,9 +32,9 @@ TEST_CASE("metrics_listen: off by default; loopback unless an address is written
 }
 
 TEST_CASE("metrics_listen: bad values are errors naming what is expected", "[metrics]") {
-  for (const char* bad : {"", "0", "65536", "127.0.0.1:", "127.0.0.1:0", "host.example:9101",
-                          "::1:9101", "[::1]", "[nonsense]:1", "1.2.3:9101", "127.0.0.1:9101x",
-                          "-1"}) {
+  for (const char* bad :
+       {"", "0", "65536", "127.0.0.1:", "127.0.0.1:0", "host.example:9101", "::1:9101", "[::1]",
+        "[nonsense]:1", "1.2.3:9101", "127.0.0.1:9101x", "-1"}) {
     INFO(bad);
     Settings s;
     const auto err = apply(s, bad);
