@@ -19,6 +19,8 @@
 #include "aoefs/background.hpp"
 #include "aoefs/initiator_runtime.hpp"
 #include "aoefs/fs/fuse_mount.hpp"
+#include "aoefs/fs/stats_file.hpp"
+#include "aoefs/metrics/metrics_server.hpp"
 #include "aoefs/util/human_size.hpp"
 #include "aoefs/link/link_opening.hpp"
 #include "aoefs/util/log.hpp"
@@ -163,6 +165,19 @@ int serve(const CommandLine& line, const Settings& settings,
   context.options.direct_io = settings.direct_io;
   context.options.mount_time = std::time(nullptr);
 
+  std::unique_ptr<MetricsServer> metrics;
+  if (const auto& listen = settings.metrics_listen) {
+    auto started = MetricsServer::start(listen->address, listen->port,
+                                        [&context] { return collect_stats(context); });
+    if (!started) {
+      log_message(LogLevel::error, "%s", started.error().message.c_str());
+      return kExitFailure;
+    }
+    metrics = std::move(*started);
+    const bool v6 = listen->address.find(':') != std::string::npos;
+    log_message(LogLevel::info, "statistics at http://%s%s%s:%u/metrics", v6 ? "[" : "",
+                listen->address.c_str(), v6 ? "]" : "", unsigned{listen->port});
+  }
   auto mounted = FuseMount::mount(context, line.mountpoint, fuse_options, settings.allow_other);
   if (!mounted) {
     log_message(LogLevel::error, "%s", mounted.error().message.c_str());
@@ -178,6 +193,7 @@ int serve(const CommandLine& line, const Settings& settings,
               settings.cache_size ? human_size(settings.cache_size).c_str() : "off");
   background.report_ready();
   const int signal = mount->run();
+  metrics.reset();  // no scrape may reach the initiator while it shuts down
   if (signal) log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
   else log_message(LogLevel::info, "unmounted %s", line.mountpoint.c_str());
   int rc = 0;

@@ -43,6 +43,7 @@ const Engine::Target* Engine::find(TargetAddress address) const {
 // ---- operations -----------------------------------------------------------
 
 void Engine::submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now) {
+  now_ = now;
   auto fail = [&](std::error_code ec) {
     if (Target* t = find(address)) {
       ++t->stats.errors;
@@ -61,6 +62,7 @@ void Engine::submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now
   }
   if (op->is_request()) ++t->stats.requests;
   op->deadline = now + dead_timeout();
+  op->submitted = now;
   op->queued = true;
   Op* raw = op.get();
   t->ops.push_back(std::move(op));
@@ -366,6 +368,9 @@ void Engine::finish(Target& t, Op& op, std::error_code ec) {
   }
   if (op.kind() == OpKind::identify) t.identify_pending = false;
   if (ec && op.kind() != OpKind::identify) ++t.stats.errors;
+  if (!ec && op.kind() == OpKind::read) t.stats.latency.read.record(now_ - op.submitted);
+  if (!ec && op.kind() == OpKind::write) t.stats.latency.write.record(now_ - op.submitted);
+  if (!ec && op.kind() == OpKind::flush) t.stats.latency.flush.record(now_ - op.submitted);
   std::unique_ptr<Op> owned = std::move(*op.self);
   t.ops.erase(op.self);
   complete(std::move(owned), ec);
@@ -397,6 +402,7 @@ void Engine::complete(std::unique_ptr<Op> op, std::error_code ec) {
 
 void Engine::on_timer(TimePoint now) {
   if (shut_down_) return;
+  now_ = now;
   wakeup_ = TimePoint::max();
   if (started_ && now >= next_discovery_) discover_now(now);
   if (started_) want_wakeup(next_discovery_);

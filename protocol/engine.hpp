@@ -333,6 +333,7 @@ class Engine {
   LinkStats link_stats_;
   TimePoint next_discovery_ = TimePoint::max();
   TimePoint wakeup_ = TimePoint::max();
+  TimePoint now_{};  // the latest `now` passed in: when finish() runs, for latency
   bool started_ = false;
   bool shut_down_ = false;
 };

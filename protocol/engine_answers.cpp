@@ -15,6 +15,7 @@ namespace aoe {
 
 void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now) {
   if (shut_down_ || link >= links_.size()) return;
+  now_ = now;
   ++link_stats_.frames_received;
   auto header = decode_header(bytes);
   if (!header) {

@@ -52,6 +52,7 @@ struct Engine::Op {
 
   Body body;
   TimePoint deadline{};
+  TimePoint submitted{};        // for the latency histograms
   std::uint64_t lba = 0;        // reads and writes
   std::uint32_t sectors = 0;
   std::uint32_t issued = 0;     // sectors handed to frames

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "protocol/codec/header.hpp"
+#include "protocol/link.hpp"
 #include "protocol/codec/mac_address.hpp"
 #include "protocol/codec/mac_mask.hpp"
 #include "protocol/codec/query_config.hpp"

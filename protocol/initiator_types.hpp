@@ -18,6 +18,7 @@
 #include "protocol/codec/mac_mask.hpp"
 #include "protocol/codec/query_config.hpp"
 #include "protocol/codec/reserve.hpp"
+#include "protocol/latency_histogram.hpp"
 
 namespace aoe {
 
@@ -119,6 +120,9 @@ struct TargetStats {
   std::uint64_t paths_dropped = 0;   // candidates and paths dropped for not answering
   std::uint64_t paths_refused = 0;   // new ports ignored: max_paths reached
   unsigned candidates = 0;           // ports not yet confirmed by IDENTIFY
+  // From start (submit) to successful completion; failed operations count
+  // in `errors` only.
+  TargetLatency latency;
 };
 
 // Counters for frames that matched no target or were malformed.

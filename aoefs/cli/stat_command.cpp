@@ -1,13 +1,24 @@
 #include "aoefs/cli/stat_command.hpp"
 
+#include <time.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <variant>
 
+#include "aoefs/cli/stat_watch.hpp"
 #include "aoefs/util/human_size.hpp"
 #include "aoefs/util/wire_text.hpp"
 
@@ -115,24 +126,124 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
   return out;
 }
 
-int run_stat_command(int argc, char** argv) {
-  if (argc != 2 || std::string_view(argv[1]).starts_with("-")) {
-    const bool help = argc == 2 && (std::string_view(argv[1]) == "-h" || std::string_view(argv[1]) == "--help");
-    std::fputs("usage: aoefs stat MOUNTPOINT\n", help ? stdout : stderr);
-    return help ? 0 : 2;
-  }
-  const std::string path = std::string(argv[1]) + "/.stats";
+namespace {
+
+constexpr const char* kUsage = "usage: aoefs stat [--watch [SECONDS]] MOUNTPOINT\n";
+
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+
+// MOUNTPOINT/.stats parsed, or a message for stderr.
+Expected<std::vector<MetricSample>> read_stats(const std::string& mountpoint) {
+  const std::string path = mountpoint + "/.stats";
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "aoefs stat: cannot read %s: %s (is %s an aoefs mount?)\n", path.c_str(),
-                 std::strerror(errno), argv[1]);
-    return 1;
-  }
+  if (!in)
+    return Error{"cannot read " + path + ": " + std::strerror(errno) + " (is " + mountpoint +
+                 " an aoefs mount?)"};
   std::stringstream text;
   text << in.rdbuf();
   auto parsed = parse_prometheus_text(text.str());
+  if (!parsed) return Error{path + ": " + parsed.error().message};
+  return std::move(*parsed);
+}
+
+// Sleeps `seconds` unless SIGINT/SIGTERM comes first; false when it did.
+bool pause_for(double seconds) {
+  auto left = std::chrono::duration<double>(seconds);
+  const auto until = std::chrono::steady_clock::now() + left;
+  while (!g_stop) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until) return true;
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(until - now).count();
+    timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    ::nanosleep(&ts, nullptr);  // EINTR on the signal: the loop sees g_stop
+  }
+  return false;
+}
+
+std::string clock_text() {
+  char buf[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&now, &tm);
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return buf;
+}
+
+// Until SIGINT or SIGTERM (exit 0), or the stats file goes away (exit 1).
+int watch(const std::string& mountpoint, double seconds) {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: the sleep returns at once
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  auto first = read_stats(mountpoint);
+  if (!first) {
+    std::fprintf(stderr, "aoefs stat: %s\n", first.error().message.c_str());
+    return 1;
+  }
+  auto before = std::move(*first);
+  auto taken = std::chrono::steady_clock::now();
+  while (pause_for(seconds)) {
+    auto next = read_stats(mountpoint);
+    if (!next) {
+      if (g_stop) break;
+      std::fprintf(stderr, "aoefs stat: %s\n", next.error().message.c_str());
+      return 1;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::max(1e-3, std::chrono::duration<double>(now - taken).count());
+    auto& after = *next;
+    const std::string text =
+        format_watch_interval(compute_watch_interval(before, after, elapsed), clock_text());
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    before = std::move(after);
+    taken = now;
+  }
+  return 0;
+}
+
+// SECONDS: a decimal number from 0.1 to 86400.
+std::optional<double> parse_interval(const char* text) {
+  char* end = nullptr;
+  const double v = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !std::isfinite(v) || v < 0.1 || v > 86400) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+int run_stat_command(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.size() == 1 && (args[0] == "-h" || args[0] == "--help")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  std::optional<double> interval;
+  if (!args.empty() && args[0] == "--watch") {
+    interval = 1.0;
+    args.erase(args.begin());
+    if (args.size() == 2) {
+      interval = parse_interval(std::string(args[0]).c_str());
+      if (!interval) {
+        std::fprintf(stderr, "aoefs stat: --watch wants SECONDS from 0.1 to 86400, not '%s'\n",
+                     printable(args[0]).c_str());
+        return 2;
+      }
+      args.erase(args.begin());
+    }
+  }
+  if (args.size() != 1 || args[0].starts_with("-")) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string mountpoint(args[0]);
+  if (interval) return watch(mountpoint, *interval);
+  auto parsed = read_stats(mountpoint);
   if (!parsed) {
-    std::fprintf(stderr, "aoefs stat: %s: %s\n", path.c_str(), parsed.error().message.c_str());
+    std::fprintf(stderr, "aoefs stat: %s\n", parsed.error().message.c_str());
     return 1;
   }
   const std::string table = format_stat_table(*parsed);

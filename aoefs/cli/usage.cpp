@@ -5,7 +5,7 @@ namespace aoefs {
 std::string_view usage_text() {
   return R"(usage: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] [SOURCE] MOUNTPOINT
        aoefs discover [-i IFACE]... [--wait MS]
-       aoefs stat MOUNTPOINT
+       aoefs stat [--watch [SECONDS]] MOUNTPOINT
        aoefs unlock eSHELF.SLOT --force [-i IFACE]... [--wait MS]
        aoefs --help | --version
 
@@ -66,6 +66,11 @@ mount options (-o) and configuration-file keys (same names):
   debug                   log every request (TOML: debug = true)
   log_level=L             error, warning, info (default) or debug; stderr in
                           the foreground, syslog (daemon) in the background
+  metrics_listen=ADDR:PORT
+                          serve the statistics (.stats) over HTTP at
+                          http://ADDR:PORT/metrics for Prometheus (default:
+                          off; ADDR is an IPv4 address or [IPv6]; PORT alone
+                          means 127.0.0.1:PORT)
   Passed to FUSE: auto_unmount, fsname=NAME, subtype=NAME, and the generic
   mount flags dev, nodev, suid, nosuid, exec, noexec, atime, noatime, sync,
   async, dirsync (default_permissions is always on).
@@ -84,6 +89,9 @@ exits with code 2; nothing is mounted.
   aoefs discover          lists the targets found (see `aoefs discover --help`)
   aoefs stat MOUNTPOINT   per-target statistics of a mount as a table
                           (the raw Prometheus text: cat MOUNTPOINT/.stats)
+  aoefs stat --watch [SECONDS] MOUNTPOINT
+                          per target every SECONDS (default 1) until Ctrl-C:
+                          IOPS, MB/s, p50/p99 latency, retransmits, window
   aoefs unlock e1.0 --force
                           clears a target's config string, e.g. the flock lock
                           string a crashed holder left (see README: Locks)

@@ -36,6 +36,7 @@ Expected<std::string> value_text(const KeyInfo& key, const toml::node& node) {
       if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
       return Error{"expected an integer"};
     case KeyKind::word:
+    case KeyKind::listen_address:
       if (auto s = node.value_exact<std::string>()) return *s;
       return Error{"expected a string"};
     case KeyKind::octal_mode:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "aoefs/util/interface_name.hpp"
+#include <arpa/inet.h>
 
 namespace aoefs {
 namespace {
@@ -109,6 +110,28 @@ Expected<std::vector<std::string>> parse_interface_list(std::string_view t) {
   return list;
 }
 
+// metrics_listen: "PORT" (127.0.0.1), "IPV4:PORT", "[IPV6]:PORT",
+// "localhost:PORT"; numeric addresses only, so no name lookup at mount.
+std::optional<ListenAddress> parse_listen_address(std::string_view t) {
+  std::string_view host = "127.0.0.1", port_text = t;
+  if (const auto colon = t.rfind(':'); colon != std::string_view::npos) {
+    host = t.substr(0, colon);
+    port_text = t.substr(colon + 1);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+      in6_addr a6{};
+      if (!inet_pton(AF_INET6, std::string(host).c_str(), &a6)) return std::nullopt;
+    } else {
+      if (host == "localhost") host = "127.0.0.1";
+      in_addr a4{};
+      if (!inet_pton(AF_INET, std::string(host).c_str(), &a4)) return std::nullopt;
+    }
+  }
+  auto port = parse_unsigned<std::uint16_t>(port_text);
+  if (!port || *port == 0) return std::nullopt;
+  return ListenAddress{std::string(host), *port};
+}
+
 // `parsed`, unless it parsed but `ok` refuses it: then `expected`.
 template <class T, class Check>
 Expected<T> checked(Expected<T> parsed, Check ok, const char* expected) {
@@ -174,6 +197,19 @@ constexpr KeyInfo kKeys[] = {
      [](S& s, Text t) { return store(parse_seconds(t), s.path_timeout); }},
     {"unmatched_log_interval", KeyKind::seconds,
      [](S& s, Text t) { return store(parse_seconds(t), s.unmatched_log_interval); }},
+    {"metrics_listen", KeyKind::listen_address,
+     [](S& s, Text t) -> Expected<void> {
+       if (t == "off") {
+         s.metrics_listen.reset();
+         return {};
+       }
+       auto v = parse_listen_address(t);
+       if (!v)
+         return Error{"expected ADDR:PORT with a numeric IPv4 address or [IPv6], PORT alone "
+                      "(127.0.0.1), or off (e.g. 127.0.0.1:9101)"};
+       s.metrics_listen = std::move(*v);
+       return {};
+     }},
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -190,6 +226,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
+
 
 }  // namespace
 

@@ -14,6 +14,13 @@
 
 namespace aoefs {
 
+// Where the statistics are served over HTTP (metrics_listen).
+struct ListenAddress {
+  std::string address;  // numeric IPv4 or IPv6, without brackets
+  std::uint16_t port = 0;
+  bool operator==(const ListenAddress&) const = default;
+};
+
 struct Settings {
   std::vector<std::string> interfaces;  // empty: every up, non-loopback Ethernet interface
   std::chrono::milliseconds discovery_interval{10'000};
@@ -39,6 +46,8 @@ struct Settings {
   bool foreground = false;
   bool debug = false;                   // log every request (implies foreground, log_level debug)
   LogLevel log_level = LogLevel::info;
+  // Off unless set; only an address the admin writes is other than loopback.
+  std::optional<ListenAddress> metrics_listen;
   // Bounds against a hostile or broken segment (anyone may answer): targets
   // kept, ports per target, how long a port may stay silent before it is
   // dropped, and at most one log line per interval about refused and

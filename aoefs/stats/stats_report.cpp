@@ -1,6 +1,7 @@
 #include "aoefs/stats/stats_report.hpp"
 
 #include <cstdio>
+#include <utility>
 
 #include "aoefs/util/wire_text.hpp"
 #include "cache/stats_text.hpp"
@@ -61,6 +62,19 @@ class Family {
   const char* name_;
 };
 
+// The _bucket (one per bound, then +Inf), _sum and _count lines of one
+// labelled histogram; the family's HELP/TYPE lines come first from Family.
+void histogram_samples(std::string& out, const std::string& labels, const aoe::LatencyHistogram& h) {
+  const std::string name = "aoefs_target_latency_seconds";
+  for (std::size_t i = 0; i < aoe::LatencyHistogram::kBuckets; ++i)
+    out += name + "_bucket{" + labels + ",le=\"" +
+           seconds_text(std::chrono::microseconds(aoe::LatencyHistogram::kBoundsMicros[i])) +
+           "\"} " + std::to_string(h.cumulative(i)) + "\n";
+  out += name + "_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(h.count()) + "\n";
+  out += name + "_sum{" + labels + "} " + seconds_text(std::chrono::microseconds(h.sum_micros())) + "\n";
+  out += name + "_count{" + labels + "} " + std::to_string(h.count()) + "\n";
+}
+
 std::string target_label(const TargetReport& t) { return "target=\"" + escape_label(t.name) + "\""; }
 
 }  // namespace
@@ -87,7 +101,7 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
        [](const TargetReport& t) { return std::to_string(t.info.up ? 1 : 0); }},
       {"aoefs_target_capacity_bytes", "gauge", "Capacity of the target.",
        [](const TargetReport& t) { return std::to_string(t.info.capacity_sectors * 512); }},
-      {"aoefs_target_buffer_count", "gauge", "Frames the target can buffer (Query Config).",
+      {"aoefs_target_buffers", "gauge", "Frames the target can buffer (Query Config).",
        [](const TargetReport& t) { return std::to_string(t.info.buffer_count); }},
       {"aoefs_target_sectors_per_frame", "gauge", "Sectors carried per frame.",
        [](const TargetReport& t) { return std::to_string(t.info.sectors_per_frame); }},
@@ -152,6 +166,17 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
   for (const auto& g : per_target) {
     Family f(out, g.name, g.type, g.help);
     for (const auto& t : targets) f.sample(target_label(t), g.value(t));
+  }
+  {
+    Family f(out, "aoefs_target_latency_seconds", "histogram",
+             "Time from start to successful completion of reads, writes and flushes.");
+    for (const auto& t : targets) {
+      const std::pair<const char*, const aoe::LatencyHistogram*> ops[] = {
+          {"read", &t.stats.latency.read},
+          {"write", &t.stats.latency.write},
+          {"flush", &t.stats.latency.flush}};
+      for (const auto& [op, h] : ops) histogram_samples(out, target_label(t) + ",op=\"" + op + "\"", *h);
+    }
   }
   {
     Family f(out, "aoefs_target_config_info", "gauge", "The target's config string as last seen (value 1).");

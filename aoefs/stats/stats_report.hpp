@@ -3,7 +3,7 @@
 //
 // Families (label target="e<shelf>.<slot>" on the per-target ones):
 //   aoefs_target_info{target,model,serial,firmware,paths}  1
-//   aoefs_target_up, _capacity_bytes, _buffer_count, _sectors_per_frame
+//   aoefs_target_up, _capacity_bytes, _buffers, _sectors_per_frame
 //   aoefs_target_requests_total, _frames_sent_total, _frames_received_total,
 //     _read_bytes_total, _written_bytes_total, _retransmits_total,
 //     _duplicates_total, _errors_total                        (counters)
@@ -13,6 +13,8 @@
 //     (counters), aoefs_target_candidate_paths (gauge)
 //   aoefs_target_conflict_info{target,interface,mac,model,serial,capacity_bytes}  1
 //                                            per port that is another disk
+//   aoefs_target_latency_seconds{target,op=read|write|flush}  histogram,
+//     buckets 25µs … 5s (protocol/latency_histogram.hpp)
 //   aoefs_target_config_info{target,config}  1   the config string as last seen
 //   aoefs_target_lock_held{target,holder}    1 while this mount holds the
 //                                            target's flock (holder = our string)

@@ -22,6 +22,7 @@ const char* typical_text(KeyKind kind) {
     case KeyKind::byte_size: return "32K";
     case KeyKind::kibibytes: return "8";
     case KeyKind::count: return "64";
+    case KeyKind::listen_address: return "127.0.0.1:9101";
     case KeyKind::interface_list: return "eth0:eth1";
     case KeyKind::word: return "debug";
   }
