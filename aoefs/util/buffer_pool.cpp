@@ -53,7 +53,10 @@ struct BufferPool::Buffer::Shared {
 };
 
 BufferPool::Buffer::Buffer(Buffer&& other) noexcept
-    : pool_(std::move(other.pool_)), data_(other.data_), size_(other.size_), capacity_(other.capacity_) {
+    : pool_(std::move(other.pool_)),
+      data_(other.data_),
+      size_(other.size_),
+      capacity_(other.capacity_) {
   other.data_ = nullptr;
   other.size_ = other.capacity_ = 0;
 }

@@ -70,9 +70,9 @@ class BufferPool {
   Buffer take(std::size_t bytes);
 
   struct Counters {
-    std::uint64_t taken = 0;      // buffers handed out
-    std::uint64_t reused = 0;     // of those, served from a free buffer
-    std::size_t free_bytes = 0;   // held in free buffers now
+    std::uint64_t taken = 0;     // buffers handed out
+    std::uint64_t reused = 0;    // of those, served from a free buffer
+    std::size_t free_bytes = 0;  // held in free buffers now
   };
   Counters counters() const;
 
