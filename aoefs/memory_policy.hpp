@@ -4,11 +4,11 @@
 // the size of the largest block ever freed (so the 1 MiB buffers of FUSE
 // requests move from mmap, returned at free, into the heap, where they
 // stay), and every FUSE thread may get an arena of its own that keeps freed
-// cache blocks for itself. The fixed threshold alone breaks the second:
-// glibc then gives memory at the top of a heap back to the kernel as soon
-// as 128 KiB are free there, and the block cache, which frees and allocates
-// 64 KiB blocks all the time, faulted every page of every block in again
-// (200,000 faults per GiB read through the cache).
+// cache blocks for itself. The fixed threshold alone would work against
+// the second: glibc then gives memory at the top of a heap back to the
+// kernel as soon as 128 KiB are free there, and the block cache frees and
+// allocates 64 KiB blocks all the time, so their pages would be faulted in
+// again and again.
 #pragma once
 
 namespace aoefs {
