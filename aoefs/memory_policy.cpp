@@ -6,6 +6,7 @@ namespace aoefs {
 
 void apply_memory_policy() {
   ::mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  ::mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
   ::mallopt(M_ARENA_MAX, 2);
 }
 

@@ -12,14 +12,19 @@
 #include "protocol/codec/identify.hpp"
 
 namespace aoe {
+namespace {
 
 // Short frames are zero-padded to the Ethernet minimum, as a NIC would:
 // veth does not, and some targets drop runts.
-std::size_t Engine::padded(std::size_t n) {
+std::size_t pad_frame(std::span<std::uint8_t> buffer, std::size_t n) {
   if (n >= kMinEthernetFrame) return n;
-  std::fill(scratch_.begin() + n, scratch_.begin() + kMinEthernetFrame, 0);
+  std::fill(buffer.begin() + n, buffer.begin() + kMinEthernetFrame, 0);
   return kMinEthernetFrame;
 }
+
+}  // namespace
+
+std::size_t Engine::padded(std::size_t n) { return pad_frame(scratch_, n); }
 
 Engine::Engine(std::vector<Link*> links, EngineConfig config, Defer defer)
     : links_(std::move(links)), config_(config), defer_(std::move(defer)),
@@ -289,7 +294,12 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
     case OpKind::mask: frame.body = std::get<MaskOp>(op.body).request; break;
     case OpKind::reserve: frame.body = std::get<ReserveOp>(op.body).request; break;
   }
-  auto n = encode(frame, scratch_);
+  // Encoded where the link sends from when it offers that (no copy of the
+  // payload there), else in scratch_.
+  std::span<std::uint8_t> out = link.frame_buffer();
+  if (out.size() < std::max<std::size_t>(link.mtu() + kEthernetHeaderSize, kMinEthernetFrame))
+    out = scratch_;
+  auto n = encode(frame, out);
   if (!n) {
     finish(t, op, InitiatorErrc::invalid_argument);
     return;
@@ -299,7 +309,7 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
   ++t.stats.frames_sent;
   // A refused send (link down) is treated like a lost frame: the retransmit
   // timer tries again, another path if there is one.
-  link.send(std::span(scratch_.data(), padded(*n)));
+  link.send(out.first(pad_frame(out, *n)));
 }
 
 void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {

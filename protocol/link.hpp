@@ -35,6 +35,11 @@ class Link {
   virtual void stop() = 0;
   // Errors other than "frame lost" (e.g. ENETDOWN) are returned.
   virtual std::error_code send(std::span<const std::uint8_t> frame) = 0;
+  // Where the next frame may be encoded, so that send() of a span starting
+  // there need not copy it (the raw socket's send ring while a receive
+  // batch runs); empty when the link has no such place. Valid until the
+  // next send(), start() or stop() on the link's thread.
+  virtual std::span<std::uint8_t> frame_buffer() { return {}; }
   // Added by the initiator work: how long to keep polling for more frames
   // after a wakeup that delivered some (see raw_socket_link.hpp). Links
   // without a socket ignore it.

@@ -271,12 +271,21 @@ void RawSocketLink::stop() {
   state_->descriptor.cancel(ignored);
 }
 
+std::span<std::uint8_t> RawSocketLink::frame_buffer() {
+  State& s = *state_;
+  if (!s.in_batch) return {};
+  if (s.tx_count == kBatch) s.flush_sends();
+  return {static_cast<std::uint8_t*>(s.tx_iov[s.tx_count].iov_base), s.frame_capacity};
+}
+
 std::error_code RawSocketLink::send(std::span<const std::uint8_t> frame) {
   State& s = *state_;
   if (frame.size() > s.frame_capacity) return std::make_error_code(std::errc::message_size);
   if (s.in_batch) {
     if (s.tx_count == kBatch) s.flush_sends();
-    std::memcpy(s.tx_iov[s.tx_count].iov_base, frame.data(), frame.size());
+    // Encoded in place (frame_buffer()): already where it goes.
+    if (frame.data() != s.tx_iov[s.tx_count].iov_base)
+      std::memcpy(s.tx_iov[s.tx_count].iov_base, frame.data(), frame.size());
     s.tx_iov[s.tx_count].iov_len = frame.size();
     ++s.tx_count;
     return {};

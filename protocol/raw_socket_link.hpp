@@ -5,7 +5,9 @@
 // EAGAIN (bounded per wakeup so timers still run), handing every frame to
 // the receiver. Send: while the receiver runs (inside a receive batch),
 // frames are copied into a preallocated send ring and leave together with
-// one sendmmsg() after the batch; outside a batch, send() is one send(2).
+// one sendmmsg() after the batch (a frame encoded in place, at
+// frame_buffer(), is not copied again); outside a batch, send() is one
+// send(2).
 // Nothing is allocated per frame. ENOBUFS/EAGAIN count as lost frames.
 // Busy polling (set_busy_poll): after a wakeup that delivered frames, the
 // socket is polled for up to that long (from the last frame) before going
@@ -64,6 +66,7 @@ class RawSocketLink final : public Link {
   void start(Receiver receiver) override;
   void stop() override;
   std::error_code send(std::span<const std::uint8_t> frame) override;
+  std::span<std::uint8_t> frame_buffer() override;
 
   // Frames the kernel refused with ENOBUFS/EAGAIN (counted as lost).
   std::uint64_t send_drops() const;

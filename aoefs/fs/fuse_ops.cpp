@@ -226,7 +226,7 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_in
              });
 }
 
-void start_write(fuse_req_t req, OpenFile& of, off_t offset, std::vector<std::uint8_t> data) {
+void start_write(fuse_req_t req, OpenFile& of, off_t offset, BufferPool::Buffer data) {
   if (offset < 0) return (void)fuse_reply_err(req, EINVAL);
   if (!of.writable) return (void)fuse_reply_err(req, EBADF);
   write_bytes(of.device, of.lock, static_cast<std::uint64_t>(offset), std::move(data),
@@ -241,14 +241,16 @@ void start_write(fuse_req_t req, OpenFile& of, off_t offset, std::vector<std::ui
 }
 
 // The request buffer is reused once this returns, so the data is copied
-// into a buffer the write owns until the target acknowledged it.
+// into a buffer the write owns until the target acknowledged it: the one
+// copy a write needs (pooled, so it costs no page faults). The engine
+// sends the frames' payloads from this buffer.
 void op_write_buf(fuse_req_t req, fuse_ino_t, fuse_bufvec* in, off_t offset, fuse_file_info* fi) {
-  std::vector<std::uint8_t> data(fuse_buf_size(in));
+  BufferPool::Buffer data = BufferPool::requests().take(fuse_buf_size(in));
   fuse_bufvec out = FUSE_BUFVEC_INIT(data.size());
   out.buf[0].mem = data.data();
   const ssize_t copied = fuse_buf_copy(&out, in, fuse_buf_copy_flags{});
   if (copied < 0) return (void)fuse_reply_err(req, static_cast<int>(-copied));
-  data.resize(static_cast<std::size_t>(copied));
+  data.truncate(static_cast<std::size_t>(copied));
   start_write(req, open_file(fi), offset, std::move(data));
 }
 

@@ -13,6 +13,9 @@
 //    patched and written with the body in one device write. A write starting
 //    at or past the end fails with std::errc::no_space_on_device; one
 //    crossing the end writes what fits and reports that count (short write).
+//  * Request data lives in buffers of BufferPool::requests() (the read
+//    buffer the device fills is the one `done` sees: no copy in between;
+//    the write data is the caller's pooled buffer, sent from there).
 //  * `done` runs exactly once, usually on the device's completion thread;
 //    inline only for zero-length or past-the-end requests. Device errors are
 //    passed through unchanged.
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "aoefs/fs/range_lock.hpp"
+#include "aoefs/util/buffer_pool.hpp"
 #include "cache/blockdev/block_device.hpp"
 
 namespace aoefs {
@@ -38,7 +42,10 @@ void read_bytes(std::shared_ptr<blockdev::BlockDevice> device, std::uint64_t off
                 std::size_t length, ReadBytesDone done);
 
 void write_bytes(std::shared_ptr<blockdev::BlockDevice> device, std::shared_ptr<RangeLock> lock,
-                 std::uint64_t offset, std::vector<std::uint8_t> data, WriteBytesDone done);
+                 std::uint64_t offset, BufferPool::Buffer data, WriteBytesDone done);
+// The same from a vector (copied into a pooled buffer).
+void write_bytes(std::shared_ptr<blockdev::BlockDevice> device, std::shared_ptr<RangeLock> lock,
+                 std::uint64_t offset, const std::vector<std::uint8_t>& data, WriteBytesDone done);
 
 // The sector geometry of a byte range, exposed for tests.
 struct SectorSpan {
