@@ -31,6 +31,9 @@ mount options (-o) and configuration-file keys (same names):
   discovery_interval=S    seconds between discovery broadcasts (default 10)
   dead_timeout=S          seconds without an answer before I/O fails with EIO
                           and the target is marked down (default 60)
+  identify_interval=S     seconds after which a discovery answer makes aoefs
+                          ask the target's size again (IDENTIFY), so a
+                          resized target's file follows (default 30)
   ro                      read-only mount (TOML: read_only = true)
   rw                      read-write mount (TOML: read_only = false; default)
   allow_other             let other users access the files (TOML:

@@ -14,6 +14,7 @@ constexpr std::array kKeys = {
     KeyInfo{"interfaces", KeyKind::interface_list},
     KeyInfo{"discovery_interval", KeyKind::seconds},
     KeyInfo{"dead_timeout", KeyKind::seconds},
+    KeyInfo{"identify_interval", KeyKind::seconds},
     KeyInfo{"read_only", KeyKind::flag},
     KeyInfo{"allow_other", KeyKind::flag},
     KeyInfo{"uid", KeyKind::unsigned_id},
@@ -136,6 +137,7 @@ std::optional<std::string> apply_key_text(Settings& s, const KeyInfo& key, std::
       if (!v) return "expected a number of seconds greater than 0 (at most 86400)";
       if (n == "discovery_interval") s.discovery_interval = *v;
       else if (n == "cache_expiry") s.cache_expiry = *v;
+      else if (n == "identify_interval") s.identify_interval = *v;
       else s.dead_timeout = *v;
       return std::nullopt;
     }
