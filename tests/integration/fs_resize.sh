@@ -18,10 +18,13 @@ fs_assert_eq "$(stat -c %s "$MP/e1.0")" $((64 * MiB)) "size at mount"
 
 # wait_size SIZE SECONDS: until stat shows SIZE.
 wait_size() {
-  local deadline=$((SECONDS + $2)) s
+  local deadline=$((SECONDS + $2)) s start=$EPOCHREALTIME
   while :; do
     s=$(stat -c %s "$MP/e1.0")
-    [ "$s" = "$1" ] && return 0
+    if [ "$s" = "$1" ]; then
+      fs_note "size $1 seen after $(python3 -c "print(f'{$EPOCHREALTIME - $start:.1f}')") s"
+      return 0
+    fi
     [ $SECONDS -lt $deadline ] || fs_fail "size still $s after $2 s, expected $1"
     sleep 0.2
   done
