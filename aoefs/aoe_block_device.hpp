@@ -6,7 +6,11 @@
 // down, which completes pending ones with `cancelled`, before destroying
 // it). Completions come from the initiator's io thread; errors pass through
 // unchanged (timeouts after the dead timeout, AoE and ATA errors).
+// The capacity follows the target (set_capacity, from the target listener),
+// so every open file sees a resize at once.
 #pragma once
+
+#include <atomic>
 
 #include "cache/blockdev/block_device.hpp"
 #include "protocol/codec/header.hpp"
@@ -22,19 +26,26 @@ class AoeBlockDevice final : public blockdev::BlockDevice {
   AoeBlockDevice(aoe::Initiator& initiator, aoe::TargetAddress target,
                  std::uint64_t capacity_sectors);
 
-  std::uint64_t size_sectors() const override { return capacity_sectors_; }
+  std::uint64_t size_sectors() const override { return capacity_sectors_.load(); }
+  void set_capacity(std::uint64_t sectors) { capacity_sectors_.store(sectors); }
   void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
             Done done) override;
   void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
              Done done) override;
   void flush(Done done) override;
+  // TRIM when the target's IDENTIFY offers it (set_can_discard, from the
+  // target listener).
+  bool can_discard() const override { return can_discard_.load(); }
+  void set_can_discard(bool on) { can_discard_.store(on); }
+  void discard(std::uint64_t lba, std::uint64_t sectors, Done done) override;
 
   aoe::TargetAddress target() const { return target_; }
 
  private:
   aoe::Initiator& initiator_;
   const aoe::TargetAddress target_;
-  const std::uint64_t capacity_sectors_;
+  std::atomic<std::uint64_t> capacity_sectors_;
+  std::atomic<bool> can_discard_{false};
 };
 
 }  // namespace aoefs

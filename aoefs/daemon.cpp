@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <future>
+#include <map>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -50,22 +52,47 @@ cache::CacheConfig cache_config(const Settings& settings) {
   return c;
 }
 
+// What the target listener needs: the table, the devices behind it (one
+// AoeBlockDevice per target for the mount's lifetime, so a resize reaches
+// files already open) and, once mounted, the session to tell the kernel.
+struct TargetEvents {
+  TargetTable& table;
+  aoe::Initiator& initiator;
+  cache::BlockCache& block_cache;
+  std::map<aoe::TargetAddress, std::shared_ptr<AoeBlockDevice>> devices;  // io thread only
+  std::atomic<FuseMount*> mount{nullptr};
+};
+
 // Turns the initiator's target events into files of the table; a target's
-// device is made (and wrapped in the block cache) on first sight and when
-// its capacity changed. Logs each change of presence once.
-void on_target_event(TargetTable& table, aoe::Initiator& initiator, cache::BlockCache& block_cache,
-                     const aoe::TargetInfo& info) {
+// device is made (and wrapped in the block cache) on first sight. A new
+// capacity is set on that device, its cached blocks are dropped (a
+// restarted target may serve other data), and the kernel forgets the
+// file's attributes and pages. Logs each change of presence or size once.
+void on_target_event(TargetEvents& ev, const aoe::TargetInfo& info) {
   const bool usable = info.up && info.capacity_sectors > 0;
+  const InodeNumber inode = inode_of(info.address);
+  const std::string name = file_name_of(info.address);
   std::shared_ptr<blockdev::BlockDevice> device;
-  if (usable && !table.has_device_of_size(info.address, info.capacity_sectors))
-    device = block_cache.wrap(
-        inode_of(info.address),
-        std::make_shared<AoeBlockDevice>(initiator, info.address, info.capacity_sectors));
-  const auto before = table.by_inode(inode_of(info.address));
-  table.update(info.address, usable, std::move(device));
+  if (usable) {
+    auto& raw = ev.devices[info.address];
+    if (!raw) {
+      raw = std::make_shared<AoeBlockDevice>(ev.initiator, info.address, info.capacity_sectors);
+      device = ev.block_cache.wrap(inode, raw);
+    } else if (raw->size_sectors() != info.capacity_sectors) {
+      log_message(LogLevel::info, "%s resized: %s -> %s", name.c_str(),
+                  human_size(raw->size_sectors() * 512).c_str(),
+                  human_size(info.capacity_sectors * 512).c_str());
+      raw->set_capacity(info.capacity_sectors);
+      device = ev.block_cache.wrap(inode, raw);
+    }
+  }
+  if (usable) ev.devices[info.address]->set_can_discard(info.trim);
+  const auto before = ev.table.by_inode(inode);
+  ev.table.update(info.address, usable, device);
+  if (device && before && before->device)
+    if (FuseMount* mount = ev.mount.load()) mount->invalidate_inode(inode);
   const bool was_present = before && before->present;
   if (was_present == usable) return;
-  const std::string name = file_name_of(info.address);
   if (usable)
     log_message(LogLevel::info, "%s %s: %s, model \"%s\"", name.c_str(), before ? "back" : "found",
                 human_size(info.capacity_sectors * 512).c_str(), printable(info.model).c_str());
@@ -127,15 +154,16 @@ int serve(const CommandLine& line, const Settings& settings,
   init_options.max_targets = settings.max_targets;
   init_options.max_paths = settings.max_paths;
   init_options.path_timeout = settings.path_timeout;
+  init_options.identify_interval = settings.identify_interval;
   auto initiator = std::make_unique<aoe::Initiator>(io, std::move(opened).value(), init_options);
   TargetTable table;
   cache::BlockCache block_cache(cache_config(settings));
   SegmentWatch watch(io, *initiator, settings.unmatched_log_interval);
-  initiator->set_target_listener(
-      [&table, &initiator = *initiator, &block_cache, &watch](const aoe::TargetInfo& info) {
-        on_target_event(table, initiator, block_cache, info);
-        watch.conflict_seen(info);
-      });
+  TargetEvents events{table, *initiator, block_cache, {}, {nullptr}};
+  initiator->set_target_listener([&events, &watch](const aoe::TargetInfo& info) {
+    on_target_event(events, info);
+    watch.conflict_seen(info);
+  });
   // Declared before the runtime, so that on every way out the io thread has
   // stopped before the lock service goes (lock_service.hpp).
   LockService lock_service(io, *initiator);
@@ -184,6 +212,7 @@ int serve(const CommandLine& line, const Settings& settings,
     return kExitFailure;
   }
   auto& mount = *mounted;
+  events.mount.store(mount.get());
   std::thread read_ahead_setter(
       [mp = line.mountpoint, kb = settings.read_ahead_kb] { set_read_ahead_after_init(mp, kb); });
   read_ahead_setter.detach();
@@ -207,6 +236,7 @@ int serve(const CommandLine& line, const Settings& settings,
   // Every request still waiting on the network is answered (cancelled)
   // before the session goes away.
   runtime.stop();
+  events.mount.store(nullptr);
   mount.reset();  // unmounts if still mounted
   initiator.reset();
   return rc;

@@ -9,17 +9,16 @@ CachedDevice::CachedDevice(std::shared_ptr<CacheCore> core, TargetKey key,
     : core_(std::move(core)),
       key_(key),
       backing_(std::move(backing)),
-      sectors_(backing_->size_sectors()),
       block_size_(core_->config().block_size) {}
 
 void CachedDevice::read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
                         Done done) {
-  core_->read(key_, backing_, sectors_, lba, sectors, buffer, std::move(done));
+  core_->read(key_, backing_, backing_->size_sectors(), lba, sectors, buffer, std::move(done));
 }
 
 void CachedDevice::read_without_fill(std::uint64_t lba, std::uint32_t sectors,
                                      std::span<std::uint8_t> buffer, Done done) {
-  core_->read(key_, backing_, sectors_, lba, sectors, buffer, std::move(done), false);
+  core_->read(key_, backing_, backing_->size_sectors(), lba, sectors, buffer, std::move(done), false);
 }
 
 void CachedDevice::write(std::uint64_t lba, std::uint32_t sectors,
@@ -29,12 +28,22 @@ void CachedDevice::write(std::uint64_t lba, std::uint32_t sectors,
 
 void CachedDevice::flush(Done done) { backing_->flush(std::move(done)); }
 
+// Discards are rare and often large (fstrim): every cached block of the
+// target is dropped when the backing device finished, fills in flight
+// included (they may have read the old contents).
+void CachedDevice::discard(std::uint64_t lba, std::uint64_t sectors, Done done) {
+  backing_->discard(lba, sectors, [core = core_, key = key_, done = std::move(done)](std::error_code ec) {
+    core->drop_target(key);
+    done(ec);
+  });
+}
+
 std::uint64_t CachedDevice::prefetch(std::uint64_t first_block, std::uint64_t count) {
-  return core_->prefetch(key_, backing_, sectors_, first_block, count);
+  return core_->prefetch(key_, backing_, backing_->size_sectors(), first_block, count);
 }
 
 std::uint64_t CachedDevice::block_count() const {
-  const std::uint64_t bytes = sectors_ * blockdev::kSectorSize;
+  const std::uint64_t bytes = backing_->size_sectors() * blockdev::kSectorSize;
   return (bytes + block_size_ - 1) / block_size_;
 }
 

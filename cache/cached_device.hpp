@@ -27,12 +27,14 @@ class CachedDevice final : public blockdev::BlockDevice {
   CachedDevice(std::shared_ptr<CacheCore> core, TargetKey key,
                std::shared_ptr<blockdev::BlockDevice> backing);
 
-  std::uint64_t size_sectors() const override { return sectors_; }
+  std::uint64_t size_sectors() const override { return backing_->size_sectors(); }
   void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
             Done done) override;
   void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
              Done done) override;
   void flush(Done done) override;
+  bool can_discard() const override { return backing_->can_discard(); }
+  void discard(std::uint64_t lba, std::uint64_t sectors, Done done) override;
 
   // Like read, except that blocks neither cached nor in flight are read
   // straight from the backing device, only the bytes asked for, and are not
@@ -55,7 +57,6 @@ class CachedDevice final : public blockdev::BlockDevice {
   std::shared_ptr<CacheCore> core_;
   TargetKey key_;
   std::shared_ptr<blockdev::BlockDevice> backing_;
-  std::uint64_t sectors_;
   std::uint32_t block_size_;
 };
 

@@ -28,6 +28,10 @@ class ReadStream final : public blockdev::BlockDevice {
   void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
              Done done) override;
   void flush(Done done) override;
+  bool can_discard() const override { return device_->can_discard(); }
+  void discard(std::uint64_t lba, std::uint64_t sectors, Done done) override {
+    device_->discard(lba, sectors, std::move(done));
+  }
 
   std::uint64_t window_blocks() const;  // current read-ahead window (tests)
 

@@ -123,21 +123,23 @@ bool Engine::overlaps_write_in_flight(const Target& t, std::uint64_t lba,
   const std::uint64_t end = lba + sectors;
   for (std::uint16_t s : t.in_flight) {
     const PendingFrame& f = tags_.entry(s);
-    if (f.write && lba < f.lba + f.sectors && f.lba < end) return true;
+    if (f.changes_media() && lba < f.lba + f.media_sectors() && f.lba < end) return true;
   }
   return false;
 }
 
 bool Engine::write_in_flight(const Target& t) const {
   return std::any_of(t.in_flight.begin(), t.in_flight.end(),
-                     [&](std::uint16_t s) { return tags_.entry(s).write; });
+                     [&](std::uint16_t s) { return tags_.entry(s).changes_media(); });
 }
 
 void Engine::pump(Target& t, TimePoint now) {
   while (!t.queue.empty()) {
     if (t.in_flight.size() >= t.window.size() || tags_.full()) return;
     Op& op = *t.queue.front();
-    if (op.is_data()) {
+    if (op.kind() == OpKind::trim) {
+      if (!pump_trim(t, op, now)) return;
+    } else if (op.is_data()) {
       if (!t.identified) return;  // IDENTIFY (queued first) tells size and LBA48
       if (!op.started) {
         if (!t.in_range(op.lba, op.sectors)) {
@@ -223,6 +225,11 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
     case OpKind::config: f.command = static_cast<std::uint8_t>(Command::query_config); break;
     case OpKind::mask: f.command = static_cast<std::uint8_t>(Command::mac_mask_list); break;
     case OpKind::reserve: f.command = static_cast<std::uint8_t>(Command::reserve_release); break;
+    case OpKind::trim:
+      f.command = static_cast<std::uint8_t>(Command::ata);
+      f.ata_cmd = ata_cmd::data_set_management;
+      f.trim = true;
+      break;
   }
   f.path = 0;
   for (std::size_t i = 0; i < t.paths.size(); ++i) {
@@ -267,7 +274,8 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
     case OpKind::read:
     case OpKind::write:
     case OpKind::flush:
-    case OpKind::identify: {
+    case OpKind::identify:
+    case OpKind::trim: {
       AtaMessage ata;
       ata.cmd_status = f.ata_cmd;
       ata.extended = f.ata_cmd == ata_cmd::read_sectors_ext ||
@@ -275,7 +283,13 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
                      f.ata_cmd == ata_cmd::flush_cache_ext;
       ata.lba = f.lba;
       ata.sector_count = op.kind() == OpKind::identify ? 1 : f.sectors;
-      if (f.write) {
+      if (f.trim) {
+        ata.extended = true;
+        ata.write = true;
+        ata.feature_error = 1;  // TRIM
+        ata.lba = 0;
+        ata.data = trim_payload(f);
+      } else if (f.write) {
         ata.write = true;
         ata.data = std::span(std::get<WriteOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize,
                              std::size_t{f.sectors} * kSectorSize);
@@ -346,9 +360,9 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
 // long as copies of it may still arrive (write_guard.hpp).
 void Engine::retire_frame(Target& t, std::uint16_t slot, bool answered) {
   PendingFrame& f = tags_.entry(slot);
-  if (f.write && config_.stale_write_guard) {
+  if (f.changes_media() && config_.stale_write_guard) {
     const bool clean = f.sends == 1 && answered;
-    t.guard.quarantine(f.lba, f.sectors,
+    t.guard.quarantine(f.lba, f.media_sectors(),
                        f.last_sent + (clean ? WriteGuard::hold_after_answer(t.rtt.rto())
                                             : WriteGuard::hold_for(t.rtt.rto())));
   }

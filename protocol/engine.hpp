@@ -112,6 +112,20 @@
 //    dead_timeout since we first sent to it after its last answer (I/O or a
 //    discovery broadcast on one of its interfaces); new operations on a down
 //    target fail with target_down; any answer brings it back (re-IDENTIFY).
+//  * Trim: DATA SET MANAGEMENT (06h, feature 1, LBA48 form) when IDENTIFY
+//    word 169 bit 0 says the target has it, else not_supported without a
+//    frame. Each frame carries up to min(sectors per frame, word 105) blocks
+//    of 64 ranges (48-bit LBA + 16-bit length, at most 65535 sectors each),
+//    so one frame covers up to blocks * 64 * 65535 sectors; the sector count
+//    field is the number of payload blocks. Trim frames are ordered with
+//    writes (they wait for overlapping ones and are quarantined like them),
+//    and a flush covers them.
+//  * Live resize: a target is IDENTIFIed again when it comes back, when it
+//    announces itself (the version-0 Query Config answer vblade broadcasts
+//    at start; LinkStats::announcements counts them), and at a discovery
+//    answer once options.identify_interval passed since its last IDENTIFY.
+//    A changed capacity reaches the target listener once; from then on
+//    operations past the new end fail with out_of_range without a frame.
 #pragma once
 
 #include <cstddef>
@@ -185,6 +199,9 @@ class Engine {
   void write(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
              std::span<const std::uint8_t> buffer, Handler done, TimePoint now);
   void flush(TargetAddress target, Handler done, TimePoint now);
+  // DATA SET MANAGEMENT TRIM of [lba, lba+sectors) (see "Trim").
+  void trim(TargetAddress target, std::uint64_t lba, std::uint32_t sectors, Handler done,
+            TimePoint now);
   void query_config(TargetAddress target, ConfigCommand command, std::string config,
                     ConfigHandler done, TimePoint now);
   void mac_mask(TargetAddress target, MacMaskMessage request, MaskHandler done,
@@ -207,7 +224,7 @@ class Engine {
   std::vector<MacAddress> local_macs() const;
 
  private:
-  enum class OpKind : std::uint8_t { read, write, flush, identify, config, mask, reserve };
+  enum class OpKind : std::uint8_t { read, write, flush, identify, config, mask, reserve, trim };
   struct ReadOp;
   struct WriteOp;
   struct FlushOp;
@@ -215,6 +232,7 @@ class Engine {
   struct ConfigOp;
   struct MaskOp;
   struct ReserveOp;
+  struct TrimOp;
   struct Op;
   struct Target;
   struct Candidate;
@@ -245,11 +263,13 @@ class Engine {
     Target* target = nullptr;
     Op* op = nullptr;
     std::uint64_t lba = 0;
-    std::uint32_t offset = 0;        // sectors into the operation's buffer
+    std::uint32_t offset = 0;        // sectors into the operation's buffer (trim: sectors its
+                                     // ranges cover, from lba)
     std::uint8_t sectors = 0;
     std::uint8_t ata_cmd = 0;
     std::uint8_t command = 0;        // AoE command
     bool write = false;
+    bool trim = false;               // sectors = payload blocks
     unsigned path = 0;
     unsigned sends = 0;
     std::uint64_t seq = 0;           // target-wide send order of the current copy
@@ -260,6 +280,9 @@ class Engine {
     bool size_probe = false;             // full-size frame on a path fallen back to small ones
     bool cut_window = false;         // ... and its sending cut the window
     TimePoint first_sent{}, prev_sent{}, last_sent{}, retransmit_at{};
+    // Writes and trims change the media: ordered, quarantined, covered by flushes.
+    bool changes_media() const { return write || trim; }
+    std::uint32_t media_sectors() const { return trim ? offset : sectors; }
   };
 
   Target* find(TargetAddress address);
@@ -297,7 +320,9 @@ class Engine {
   void handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const Frame& frame);
   void handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata);
   void set_flush_mode(Target& t, FlushMode mode);
-  void handle_discovery(std::size_t link, const Frame& frame, TimePoint now);
+  void handle_discovery(std::size_t link, const Frame& frame, TimePoint now, bool announced = false);
+  void handle_announcement(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now);
+  bool identify_due(const Target& t, TimePoint now, bool announced) const;
   void heard_from(Target& t, TimePoint now);
   void mark_down(Target& t);
   void queue_identify(Target& t, TimePoint now);
@@ -315,6 +340,8 @@ class Engine {
   void adopt_identity(Target& t, std::size_t link, MacAddress mac, const IdentifyInfo& id,
                       TimePoint now);
   void refresh_limits(Target& t);
+  bool pump_trim(Target& t, Op& op, TimePoint now);
+  std::span<const std::uint8_t> trim_payload(const PendingFrame& f);
   void notify(const Target& t);
   void want_wakeup(TimePoint t) {
     if (t < wakeup_) wakeup_ = t;
@@ -329,6 +356,7 @@ class Engine {
   std::map<TargetAddress, std::unique_ptr<Target>> targets_;
   std::vector<std::optional<std::uint16_t>> discovery_slot_;  // per link
   std::vector<std::uint8_t> scratch_;                          // one encoded frame
+  std::vector<std::uint8_t> trim_scratch_;                     // one frame's TRIM ranges
   unsigned startup_rounds_ = 0;
   LinkStats link_stats_;
   TimePoint next_discovery_ = TimePoint::max();

@@ -23,6 +23,7 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
     return;
   }
   const Header& h = *header;
+  if (is_announcement(h)) return handle_announcement(link, bytes, now);
   const bool to_us = h.dst == links_[link]->mac();
   if (!h.response) {
     // A request: another initiator's (to a target or broadcast) is not ours
@@ -179,7 +180,8 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
       case OpKind::read:
       case OpKind::write:
       case OpKind::flush:
-      case OpKind::identify: handle_ata_answer(t, op, f, frame); break;
+      case OpKind::identify:
+      case OpKind::trim: handle_ata_answer(t, op, f, frame); break;
       case OpKind::config: {
         const auto* qc = std::get_if<QueryConfigMessage>(&frame.body);
         if (!qc) {
@@ -257,18 +259,25 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
       t.stats.bytes_written += std::size_t{f.sectors} * kSectorSize;
       op.answered += f.sectors;
       break;
+    case OpKind::trim:
+      t.stats.sectors_trimmed += f.media_sectors();
+      op.answered += f.media_sectors();
+      break;
     case OpKind::identify: {
       auto info = parse_identify(ata->data);
       if (!info) {
         finish(t, op, InitiatorErrc::bad_response);
         return;
       }
+      const bool resized = t.identified && t.info.capacity_sectors != info->capacity_sectors();
       t.info.capacity_sectors = info->capacity_sectors();
       t.info.lba48 = info->lba48;
       t.info.model = info->model;
       t.info.serial = info->serial;
       t.info.firmware = info->firmware;
       t.flush_advertised = info->flush_cache;
+      t.info.trim = info->trim;
+      t.info.trim_max_blocks = info->trim_max_blocks;
       FlushMode mode = FlushMode::cache28;  // also when nothing is advertised: tried once
       if (info->write_cache_reported && !info->write_cache_enabled)
         mode = FlushMode::none_no_cache;
@@ -279,7 +288,7 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
       set_flush_mode(t, mode);
       const bool first = !t.identified;
       t.identified = true;
-      if (first || !t.info.up) {
+      if (first || !t.info.up || resized) {
         t.info.up = !t.down;
         notify(t);
       }

@@ -56,7 +56,7 @@ void Engine::discover_now(TimePoint now) {
     if (t->unanswered_since && !t->down) want_wakeup(*t->unanswered_since + dead_timeout());
 }
 
-void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint now) {
+void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint now, bool announced) {
   const auto* qc = std::get_if<QueryConfigMessage>(&frame.body);
   if (!qc || frame.header.error) {
     ++link_stats_.unmatched;
@@ -100,7 +100,7 @@ void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint no
   refresh_limits(t);
   const bool was_down = t.down;
   heard_from(t, now);
-  if (!t.identified || was_down) queue_identify(t, now);
+  if (!t.identified || was_down || identify_due(t, now, announced)) queue_identify(t, now);
   pump(t, now);
 }
 
@@ -146,6 +146,7 @@ void Engine::queue_identify(Target& t, TimePoint now) {
   raw->self = t.ops.begin();
   t.queue.push_front(raw);
   t.identify_pending = true;
+  t.identify_sent = now;
   want_wakeup(raw->deadline);
 }
 

@@ -46,14 +46,18 @@ struct Engine::ReserveOp {
   ReserveHandler done;
 };
 
+struct Engine::TrimOp {
+  Handler done;
+};
+
 struct Engine::Op {
-  using Body = std::variant<ReadOp, WriteOp, FlushOp, IdentifyOp, ConfigOp, MaskOp, ReserveOp>;
+  using Body = std::variant<ReadOp, WriteOp, FlushOp, IdentifyOp, ConfigOp, MaskOp, ReserveOp, TrimOp>;
   explicit Op(Body b) : body(std::move(b)) {}
 
   Body body;
   TimePoint deadline{};
   TimePoint submitted{};        // for the latency histograms
-  std::uint64_t lba = 0;        // reads and writes
+  std::uint64_t lba = 0;        // reads, writes and trims
   std::uint32_t sectors = 0;
   std::uint32_t issued = 0;     // sectors handed to frames
   std::uint32_t answered = 0;   // sectors acknowledged
@@ -66,7 +70,7 @@ struct Engine::Op {
   OpKind kind() const { return static_cast<OpKind>(body.index()); }
   bool is_data() const { return kind() == OpKind::read || kind() == OpKind::write; }
   // Operations a caller counts as requests (stats.requests).
-  bool is_request() const { return is_data() || kind() == OpKind::flush; }
+  bool is_request() const { return is_data() || kind() == OpKind::flush || kind() == OpKind::trim; }
 };
 
 // A port that claimed the target's address but is not (yet) a path.
@@ -89,6 +93,7 @@ struct Engine::Target {
   std::vector<std::uint16_t> probes;   // tag slots of IDENTIFY probes in flight
   bool identified = false;         // IDENTIFY completed at least once
   bool identify_pending = false;
+  TimePoint identify_sent{};       // when the last IDENTIFY was queued
   bool down = false;
   bool flush_ext_aborts = false;   // FLUSH CACHE EXT answered ABRT once
   bool flush_e7_aborts = false;    // FLUSH CACHE answered ABRT, not advertised

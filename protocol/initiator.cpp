@@ -179,6 +179,12 @@ void Initiator::flush(TargetAddress target, Handler done) {
   });
 }
 
+void Initiator::trim(TargetAddress target, std::uint64_t lba, std::uint32_t sectors, Handler done) {
+  impl_->run([=, done = std::move(done)](Engine& e, TimePoint now) mutable {
+    e.trim(target, lba, sectors, std::move(done), now);
+  });
+}
+
 void Initiator::query_config(TargetAddress target, ConfigCommand command, std::string config,
                              ConfigHandler done) {
   impl_->run([=, config = std::move(config), done = std::move(done)](Engine& e, TimePoint now) mutable {

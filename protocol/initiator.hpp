@@ -76,6 +76,8 @@ class Initiator {
   void write(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
              std::span<const std::uint8_t> buffer, Handler done);
   void flush(TargetAddress target, Handler done);
+  // TRIM of the sectors (Engine::trim); not_supported unless TargetInfo::trim.
+  void trim(TargetAddress target, std::uint64_t lba, std::uint32_t sectors, Handler done);
 
   void query_config(TargetAddress target, ConfigCommand command, std::string config,
                     ConfigHandler done);

@@ -25,6 +25,9 @@ namespace aoe {
 struct InitiatorOptions {
   std::chrono::milliseconds discovery_interval{10'000};
   std::chrono::milliseconds dead_timeout{60'000};
+  // A discovery answer re-IDENTIFYs a target when this long passed since its
+  // last IDENTIFY, so a capacity change is noticed without a restart signal.
+  std::chrono::milliseconds identify_interval{30'000};
   // Frames in flight per target: min(this, target buffer count); 0 = buffer count.
   unsigned max_window = 0;
   // Busy polling of each link after a wakeup that delivered frames (Link::set_busy_poll); 0 disables it.
@@ -85,6 +88,8 @@ struct TargetInfo {
   std::uint8_t sectors_per_frame = 0;       // in use now: min over paths of target scnt and
                                             // what the path carries (less after a jumbo black hole)
   FlushMode flush_mode = FlushMode::cache28;
+  bool trim = false;                        // IDENTIFY word 169 bit 0: DATA SET MANAGEMENT TRIM
+  std::uint16_t trim_max_blocks = 0;        // IDENTIFY word 105 (0: not reported)
   std::uint8_t aoe_version = 0;
   std::string config_string;                // as of the last Query Config answer
   // Ports whose IDENTIFY matched the first one's: the only ones used for I/O.
@@ -110,6 +115,8 @@ struct TargetStats {
   std::uint64_t flushes_without_frame = 0;   // flushes done on write acknowledgements alone
   std::uint64_t flush_odd_status = 0;        // flush answers taken as success despite a
                                              // nonsense status (ERR clear, error 0)
+  std::uint64_t trims = 0;           // TRIM operations started
+  std::uint64_t sectors_trimmed = 0; // sectors the target acknowledged as trimmed
   std::uint64_t duplicates = 0;      // answers to frames already answered/retransmitted
   std::uint64_t errors = 0;          // operations that failed
   std::chrono::microseconds srtt{0};
@@ -129,6 +136,7 @@ struct TargetStats {
 struct LinkStats {
   std::uint64_t frames_received = 0;
   std::uint64_t malformed = 0;       // decode() failed
+  std::uint64_t announcements = 0;   // a target's start-up broadcast (version 0, is_announcement)
   std::uint64_t unmatched = 0;       // no outstanding request with that tag/MAC/address/command,
                                      // a late answer from a MAC not the target's, a request sent to us
   std::uint64_t targets_refused = 0; // Query Config answers of new targets past max_targets
@@ -144,7 +152,8 @@ using Handler = std::function<void(std::error_code)>;
 using ConfigHandler = std::function<void(std::error_code, const ConfigReply&)>;
 using MaskHandler = std::function<void(std::error_code, const MacMaskMessage&)>;
 using ReserveHandler = std::function<void(std::error_code, const ReserveMessage&)>;
-// Called when a target is added, goes down, or comes back.
+// Called when a target is added, goes down, comes back, or its capacity or
+// flush mode changed (a re-IDENTIFY told).
 using TargetListener = std::function<void(const TargetInfo&)>;
 
 }  // namespace aoe

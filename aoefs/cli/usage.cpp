@@ -39,6 +39,9 @@ mount options (-o) and configuration-file keys (same names):
                           (while the target has another; default 60)
   unmatched_log_interval=S  at most one log line per S seconds about unmatched
                           frames and refused targets/ports (default 60)
+  identify_interval=S     seconds after which a discovery answer makes aoefs
+                          ask the target's size again (IDENTIFY), so a
+                          resized target's file follows (default 30)
   ro                      read-only mount (TOML: read_only = true)
   rw                      read-write mount (TOML: read_only = false; default)
   allow_other             let other users access the files (TOML:

@@ -39,6 +39,7 @@ int to_errno(const std::error_code& ec) {
       case aoe::InitiatorErrc::invalid_argument: return EINVAL;
       case aoe::InitiatorErrc::cancelled: return EINTR;
       case aoe::InitiatorErrc::read_only: return EROFS;
+      case aoe::InitiatorErrc::not_supported: return EOPNOTSUPP;
     }
     return EIO;
   }

@@ -102,6 +102,19 @@ Expected<std::unique_ptr<FuseMount>> FuseMount::mount(
                  " (is /dev/fuse available and fusermount3 installed?)"};
   }
   m->mounted_ = true;
+  m->notifier_ = std::thread([raw = m.get()] {
+    std::unique_lock lock(raw->notify_mutex_);
+    for (;;) {
+      raw->notify_cv_.wait(lock, [raw] { return raw->notify_stop_ || !raw->notify_queue_.empty(); });
+      if (raw->notify_stop_) return;
+      const std::uint64_t inode = raw->notify_queue_.front();
+      raw->notify_queue_.pop_front();
+      lock.unlock();
+      // -ENOENT: the kernel does not know the inode (never looked up): nothing to drop.
+      fuse_lowlevel_notify_inval_inode(raw->session_, inode, 0, 0);
+      lock.lock();
+    }
+  });
   return m;
 }
 
@@ -113,7 +126,21 @@ int FuseMount::run() {
   return rc > 0 ? rc : 0;
 }
 
+void FuseMount::invalidate_inode(std::uint64_t inode) {
+  std::lock_guard lock(notify_mutex_);
+  notify_queue_.push_back(inode);
+  notify_cv_.notify_one();
+}
+
 FuseMount::~FuseMount() {
+  if (notifier_.joinable()) {
+    {
+      std::lock_guard lock(notify_mutex_);
+      notify_stop_ = true;
+    }
+    notify_cv_.notify_one();
+    notifier_.join();
+  }
   if (!session_) return;
   if (signals_installed_) fuse_remove_signal_handlers(session_);
   if (mounted_) fuse_session_unmount(session_);

@@ -7,9 +7,17 @@
 // returns the signal number, or 0. The destructor unmounts (if still
 // mounted) and destroys the session: every request must have been answered
 // before (stop the device layer first).
+// invalidate_inode() may be called from any thread: the kernel is told from
+// the mount's own thread, because dropping a file's pages waits for reads
+// in flight, which may need the caller's thread to complete.
 #pragma once
 
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -31,6 +39,8 @@ class FuseMount {
   FuseMount& operator=(const FuseMount&) = delete;
 
   int run();
+  // The kernel forgets the file's attributes and cached pages (its size changed).
+  void invalidate_inode(std::uint64_t inode);
   const std::string& mountpoint() const { return mountpoint_; }
 
  private:
@@ -39,6 +49,11 @@ class FuseMount {
   bool mounted_ = false;
   bool signals_installed_ = false;
   std::string mountpoint_;
+  std::mutex notify_mutex_;
+  std::condition_variable notify_cv_;
+  std::deque<std::uint64_t> notify_queue_;
+  bool notify_stop_ = false;
+  std::thread notifier_;
 };
 
 }  // namespace aoefs

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aoefs/fs/errno_mapping.hpp"
+#include "aoefs/fs/fallocate_ops.hpp"
 #include "aoefs/fs/flock_ops.hpp"
 #include "aoefs/util/log.hpp"
 #include "aoefs/fs/stats_file.hpp"
@@ -332,6 +333,7 @@ fuse_lowlevel_ops make_operations() {
   ops.rename = op_no_rename;
   add_xattr_operations(ops);
   add_flock_operations(ops);
+  add_fallocate_operations(ops);
   return ops;
 }
 

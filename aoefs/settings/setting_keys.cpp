@@ -159,6 +159,8 @@ constexpr KeyInfo kKeys[] = {
      [](S& s, Text t) { return store(parse_seconds(t), s.discovery_interval); }},
     {"dead_timeout", KeyKind::seconds,
      [](S& s, Text t) { return store(parse_seconds(t), s.dead_timeout); }},
+    {"identify_interval", KeyKind::seconds,
+     [](S& s, Text t) { return store(parse_seconds(t), s.identify_interval); }},
     {"read_only", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.read_only); }},
     {"allow_other", KeyKind::flag,
      [](S& s, Text t) { return store(parse_flag(t), s.allow_other); }},

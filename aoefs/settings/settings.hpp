@@ -25,6 +25,8 @@ struct Settings {
   std::vector<std::string> interfaces;  // empty: every up, non-loopback Ethernet interface
   std::chrono::milliseconds discovery_interval{10'000};
   std::chrono::milliseconds dead_timeout{60'000};
+  // A discovery answer re-IDENTIFIes a target (new capacity?) this long after the last IDENTIFY.
+  std::chrono::milliseconds identify_interval{30'000};
   bool read_only = false;
   bool allow_other = false;
   std::optional<uid_t> uid;             // empty: the mounting user

@@ -212,6 +212,9 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
       .sample("", link.frames_received);
   Family(out, "aoefs_link_frames_malformed_total", "counter", "Frames that failed to decode.")
       .sample("", link.malformed);
+  Family(out, "aoefs_link_announcements_total", "counter",
+         "Targets announcing their start (version-0 Query Config answers, as vblade sends).")
+      .sample("", link.announcements);
   Family(out, "aoefs_link_frames_unmatched_total", "counter",
          "Well-formed answers that matched no request (tag, MAC, address, command).")
       .sample("", link.unmatched);

@@ -9,6 +9,12 @@
 //    from the call that started the operation.
 //  * write's `done(ok)` means the device acknowledged the data (for AoE: the
 //    target did); flush's `done(ok)` means it is on stable storage.
+//  * discard (TRIM): the sectors' contents become undefined (targets
+//    usually read them back as zeroes afterwards). Only devices whose
+//    can_discard() is true implement it; callers check first (the default
+//    fails with operation_not_supported, inline).
+//  * size_sectors() may change while the device lives (a target resized);
+//    it is read at each use, never cached by wrappers.
 //  * Errors are std::error_code values from the layer below, passed through
 //    unchanged; the FUSE edge maps them to errno.
 #pragma once
@@ -33,6 +39,12 @@ class BlockDevice {
   virtual void write(std::uint64_t lba, std::uint32_t sectors,
                      std::span<const std::uint8_t> buffer, Done done) = 0;
   virtual void flush(Done done) = 0;
+  virtual bool can_discard() const { return false; }
+  virtual void discard(std::uint64_t lba, std::uint64_t sectors, Done done) {
+    (void)lba;
+    (void)sectors;
+    done(std::make_error_code(std::errc::operation_not_supported));
+  }
 };
 
 }  // namespace blockdev

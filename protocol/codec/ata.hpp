@@ -16,6 +16,7 @@ inline constexpr std::size_t kAtaArgSize = 12;
 inline constexpr std::size_t kSectorSize = 512;
 
 namespace ata_cmd {
+inline constexpr std::uint8_t data_set_management = 0x06;  // LBA48 form; feature 1 = TRIM
 inline constexpr std::uint8_t read_sectors = 0x20;       // LBA28
 inline constexpr std::uint8_t read_sectors_ext = 0x24;   // LBA48
 inline constexpr std::uint8_t write_sectors = 0x30;

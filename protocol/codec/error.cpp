@@ -50,6 +50,7 @@ class InitiatorCategory final : public std::error_category {
       case InitiatorErrc::link_failure: return "network interface failure";
       case InitiatorErrc::cancelled: return "operation cancelled";
       case InitiatorErrc::read_only: return "target is read-only";
+      case InitiatorErrc::not_supported: return "the target does not support this command";
     }
     return "unknown initiator error " + std::to_string(code);
   }

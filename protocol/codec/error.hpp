@@ -43,6 +43,7 @@ enum class InitiatorErrc : int {
   link_failure,         // the interface went away / socket error
   cancelled,            // initiator shut down before completion
   read_only,            // target advertises or enforces read-only
+  not_supported,        // the target does not offer the command (e.g. TRIM)
 };
 
 const std::error_category& aoe_category() noexcept;

@@ -112,13 +112,14 @@ Result<Header> decode_header(Bytes b) {
   h.dst = mac_at(&b[L::dst]);
   h.src = mac_at(&b[L::src]);
   h.version = b[L::ver_flags] >> 4;
-  if (h.version != kAoeVersion) return DecodeError{DecodeErrc::wrong_version, "aoe: version is not 1"};
   h.response = b[L::ver_flags] & L::flag_response;
+  h.command = b[L::command];
+  if (h.version != kAoeVersion && !is_announcement(h))
+    return DecodeError{DecodeErrc::wrong_version, "aoe: version is not 1"};
   h.error = b[L::ver_flags] & L::flag_error;
   h.error_code = b[L::error];
   h.target.shelf = wire::load_be16(&b[L::major]);
   h.target.slot = b[L::minor];
-  h.command = b[L::command];
   h.tag = wire::load_be32(&b[L::tag]);
   return h;
 }

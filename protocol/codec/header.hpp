@@ -51,4 +51,12 @@ struct Header {
   std::uint32_t tag = 0;
 };
 
+// vblade's broadcast at start: a Query Config answer with version 0 in its
+// header. It is the one version-0 frame the decoder accepts: it says "this
+// target (re)started", which is worth knowing (its capacity may differ).
+constexpr bool is_announcement(const Header& h) {
+  return h.version == 0 && h.response &&
+         h.command == static_cast<std::uint8_t>(Command::query_config);
+}
+
 }  // namespace aoe

@@ -58,6 +58,8 @@ Result<IdentifyInfo> parse_identify(Page page) {
   info.write_cache_enabled = info.write_cache_supported && (w85 & kW82WriteCache);
   info.flush_cache = (w83 | w86) & kW83FlushCache;
   info.flush_cache_ext = (w83 | w86) & kW83FlushCacheExt;
+  info.trim = word(page, 169) & 0x0001;
+  info.trim_max_blocks = word(page, 105);
   // ATA addresses 48 bits: a larger count is garbage (a hostile or broken
   // target), and as bytes it could overflow the file size.
   if (info.lba48 && info.lba48_sectors > kMaxLba48 + 1)

@@ -13,6 +13,9 @@
 //   Bits 15:14 of word 83 should read 01 ("valid"); targets in the field do
 //   not always set them (one sends 0x0400), so the bits are read regardless.
 //   words 100-103  LBA48 user-addressable sectors
+//   word 105       most 512-byte blocks of DATA SET MANAGEMENT ranges one
+//                  command takes (0: not reported)
+//   word 169 bit 0 DATA SET MANAGEMENT TRIM supported
 #pragma once
 
 #include <cstdint>
@@ -34,6 +37,8 @@ struct IdentifyInfo {
   bool write_cache_enabled = false;
   bool flush_cache = false;      // E7h supported or enabled; targets may still abort it
   bool flush_cache_ext = false;  // EAh supported or enabled; targets may still abort it
+  bool trim = false;             // DATA SET MANAGEMENT (06h) TRIM supported
+  std::uint16_t trim_max_blocks = 0;  // word 105; 0 = not reported
   std::string model;
   std::string serial;
   std::string firmware;

@@ -38,6 +38,7 @@ std::vector<std::uint8_t> make_identify_page(const FakeTargetOptions& o) {
   put_word(page, 83, o.word83.value_or(o.lba48 ? 0x4000 | 0x0400 | 0x2000 : 0x4000));
   put_word(page, 85, o.word85.value_or(0));
   put_word(page, 86, o.word86.value_or(o.lba48 ? 0x0400 | 0x2000 : 0));
+  if (o.trim) put_word(page, 169, 0x0001);
   if (o.lba48)
     for (unsigned i = 0; i < 4; ++i) put_word(page, 100 + i, (o.sectors >> (16 * i)) & 0xffff);
   return page;
@@ -45,6 +46,27 @@ std::vector<std::uint8_t> make_identify_page(const FakeTargetOptions& o) {
 
 FakeTarget::FakeTarget(FakeTargetOptions options)
     : options_(std::move(options)), disk_(options_.sectors * aoe::kSectorSize, 0) {}
+
+void FakeTarget::resize(std::uint64_t sectors) {
+  options_.sectors = sectors;
+  disk_.resize(sectors * aoe::kSectorSize, 0);
+}
+
+std::vector<std::uint8_t> FakeTarget::announcement() const {
+  aoe::Frame f;
+  f.header.version = 0;
+  f.header.response = true;
+  f.header.dst = aoe::MacAddress::broadcast();
+  f.header.src = options_.mac;
+  f.header.target = options_.address;
+  f.header.command = static_cast<std::uint8_t>(aoe::Command::query_config);
+  aoe::QueryConfigMessage qc;
+  qc.buffer_count = options_.buffer_count;
+  qc.firmware_version = 0x4019;
+  qc.sector_count = options_.sector_count;
+  f.body = qc;
+  return aoe::encode(f).value();
+}
 
 std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std::uint8_t> request) {
   using namespace aoe;
@@ -151,6 +173,44 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
         reply.feature_error = options_.flush_error;
         ++counters_.flushes;
         break;
+      case ata_cmd::data_set_management: {
+        // LBA48 only; feature 1 = TRIM; sector count = 512-byte blocks of
+        // 8-byte entries (48-bit LBA, 16-bit length; length 0 = unused).
+        const unsigned blocks = ata->sector_count;
+        if (!options_.trim || !ata->extended || ata->feature_error != 1 || blocks == 0) {
+          reply.cmd_status = ata_status::drdy | ata_status::err;
+          reply.feature_error = ata_error::abrt;
+          break;
+        }
+        if (blocks > options_.sector_count) return error(2);
+        if (ata->data.size() < std::size_t{blocks} * kSectorSize) return error(2);
+        bool bad = false;
+        for (std::size_t e = 0; e < std::size_t{blocks} * 64 && !bad; ++e) {
+          std::uint64_t v = 0;
+          for (int i = 7; i >= 0; --i) v = v << 8 | ata->data[e * 8 + i];
+          const std::uint64_t lba = v & 0xffffffffffffull;
+          const unsigned len = static_cast<unsigned>(v >> 48);
+          if (len == 0) continue;
+          if (!io_range_ok(lba, len)) {
+            bad = true;
+            break;
+          }
+          const std::uint64_t ram = disk_.size() / kSectorSize;
+          if (lba < ram)
+            std::memset(disk_.data() + lba * kSectorSize, 0,
+                        std::min<std::uint64_t>(len, ram - lba) * kSectorSize);
+          counters_.trimmed_sectors += len;
+          ++counters_.trim_ranges;
+        }
+        if (bad) {
+          reply.cmd_status = ata_status::drdy | ata_status::err;
+          reply.feature_error = ata_error::idnf;
+          break;
+        }
+        ++counters_.trims;
+        counters_.largest_trim_payload = std::max(counters_.largest_trim_payload, blocks);
+        break;
+      }
       default:
         reply.cmd_status = ata_status::drdy | ata_status::err;
         reply.feature_error = ata_error::abrt;

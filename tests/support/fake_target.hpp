@@ -38,6 +38,10 @@ struct FakeTargetOptions {
   std::uint8_t flush_error = 0;     // error register of a successful flush answer
   // IDENTIFY words 82, 83, 85, 86 as given instead of the defaults.
   std::optional<std::uint16_t> word82, word83, word85, word86;
+  // DATA SET MANAGEMENT TRIM (06h, feature 1): advertised in IDENTIFY word
+  // 169 bit 0 and executed (the ranges read back as zeroes); otherwise 06h
+  // is aborted, as vblade does.
+  bool trim = false;
   std::string config;
   // A sector whose reads fail with an ATA media error (status 0x51, UNC).
   std::optional<std::uint64_t> bad_sector;
@@ -65,6 +69,10 @@ struct FakeTargetCounters {
   std::uint64_t flushes = 0;        // FLUSH CACHE (either) executed
   std::uint64_t flush_ext_aborted = 0;
   std::uint64_t flush_aborted = 0;  // FLUSH CACHE (E7h) aborted
+  std::uint64_t trims = 0;          // DATA SET MANAGEMENT frames executed
+  std::uint64_t trimmed_sectors = 0;
+  std::uint64_t trim_ranges = 0;    // non-empty range entries
+  unsigned largest_trim_payload = 0;  // 512-byte payload blocks in one frame
   std::uint64_t identifies = 0;
   std::uint64_t configs = 0;
   std::uint8_t last_read_command = 0;
@@ -87,6 +95,15 @@ class FakeTarget {
   bool query_config_only = false;
   // An impostor: answers Query Config and IDENTIFY (as this disk), no I/O.
   bool no_io = false;
+  // A new capacity (the backing file grown or shrunk while the target runs
+  // on); IDENTIFY reports it from then on, the data below it stays.
+  void resize(std::uint64_t sectors);
+  // A capacity IDENTIFY reports without RAM behind it beyond the disk's
+  // size: for commands that carry no data for the sectors (TRIM of huge
+  // ranges). Reads and writes must stay within disk().
+  void advertise_capacity(std::uint64_t sectors) { options_.sectors = sectors; }
+  // vblade's start-up broadcast: a Query Config answer with version 0.
+  std::vector<std::uint8_t> announcement() const;
   // Called for every write frame executed (tests watch the order of writes).
   std::function<void(std::uint64_t lba, std::span<const std::uint8_t> data)> on_write;
 

@@ -133,17 +133,29 @@ TEST_CASE("codec header: AoE error codes 1-6 and unknown ones survive decoding",
   CHECK(decoded(kIdentifyScnt2ErrorAnswer).header.error_code == 2);
 }
 
-TEST_CASE("codec header: vblade's start-up advertisement has version 0 and is rejected",
+TEST_CASE("codec header: vblade's start-up advertisement (version 0) decodes; other versions do not",
           "[codec]") {
   // vblade 25 broadcasts a config answer at start with version 0 in its
-  // header; the decoder rejects it as wrong_version (the initiator counts it
-  // as malformed and learns the target at its next discovery round).
+  // header: the "target (re)started" signal, the one version-0 frame accepted.
   auto h = aoe::decode_header(kVbladeAdvertisement);
-  REQUIRE_FALSE(h.ok());
-  CHECK(h.error().code == DecodeErrc::wrong_version);
+  REQUIRE(h.ok());
+  CHECK(h->version == 0);
+  CHECK(aoe::is_announcement(*h));
   auto f = aoe::decode(kVbladeAdvertisement);
-  REQUIRE_FALSE(f.ok());
-  CHECK(f.error().code == DecodeErrc::wrong_version);
+  REQUIRE(f.ok());
+  const auto* qc = std::get_if<aoe::QueryConfigMessage>(&f->body);
+  REQUIRE(qc);
+  CHECK(qc->buffer_count == 16);
+  CHECK(qc->sector_count == 2);
+  // Version 0 on anything but a Query Config answer: rejected.
+  for (std::uint8_t flags : {0x00, 0x08}) {
+    auto bytes = kVbladeAdvertisement;
+    bytes[14] = flags;
+    bytes[19] = flags ? 0 : 1;  // an ATA answer, or a Query Config request
+    auto r = aoe::decode_header(bytes);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == DecodeErrc::wrong_version);
+  }
   // Other versions too.
   for (std::uint8_t version : {2, 3, 15}) {
     auto bytes = header_with(static_cast<std::uint8_t>(version << 4 | 0x8), 0);
