@@ -134,7 +134,14 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
   on_answer_timing(t, f, earlier_copy, now);
   t.window.on_answer();
   if (!t.paths.empty()) {
-    Path& p = t.paths[f.path % t.paths.size()];
+    // The path the answer came on: the answer to an earlier copy (sent on
+    // the path before a retransmission moved the frame) credits that path,
+    // not the one the copy went to, or a slow path's answers would leave
+    // it avoided for good.
+    std::size_t on = f.path % t.paths.size();
+    for (std::size_t i = 0; i < t.paths.size(); ++i)
+      if (t.paths[i].mac == frame.header.src) on = i;
+    Path& p = t.paths[on];
     p.misses = 0;
     p.probes = 0;
     p.last_answer = now;

@@ -28,6 +28,12 @@ rx() {
   ip -n "$FS_TGT_NS" -j -s link show dev "tgt$1" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'
 }
+# tx PORT: frames target port tgtPORT sent (answers: the port is in use; a
+# cut port, whose ingress drops everything, sends none).
+tx() {
+  ip -n "$FS_TGT_NS" -j -s link show dev "tgt$1" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["packets"])'
+}
 # metric NAME: the e1.0 sample of NAME from a fresh read of .stats.
 metric() {
   awk -v s="$1{target=\"e1.0\"}" '$1 == s { print $2; found = 1 } END { exit !found }' "$MP/.stats" ||
@@ -94,14 +100,14 @@ echo "while tgt0 is down: tgt0 +$(($(rx 0) - b0)) frames, tgt1 +$(($(rx 1) - b1)
 (( $(rx 1) > b1 )) || fs_fail "no frames on tgt1 while tgt0 was down"
 
 "$AOENET" link tp2 up 0
-c0=$(rx 0)
+c0=$(tx 0)
 deadline=$((SECONDS + 60))
-while (( $(rx 0) - c0 < 100 )); do
+while (( $(tx 0) - c0 < 100 )); do
   kill -0 $FIO 2>/dev/null || fs_fail "the fio loop ended early (see above)"
-  [ $SECONDS -lt $deadline ] || fs_fail "tgt0 back up: not used again within 60 s (+$(($(rx 0) - c0)) frames)"
+  [ $SECONDS -lt $deadline ] || fs_fail "tgt0 back up: not used again within 60 s (+$(($(tx 0) - c0)) answers)"
   sleep 0.1
 done
-echo "tgt0 back up: +$(($(rx 0) - c0)) frames on it" >&2
+echo "tgt0 back up: +$(($(tx 0) - c0)) answers from it" >&2
 e0=$(rx 0) e1=$(rx 1)
 wait_moved $((4 << 20)) 60
 echo "the next 4 MiB after tgt0 is back: tgt0 +$(($(rx 0) - e0)) frames, tgt1 +$(($(rx 1) - e1))" >&2
