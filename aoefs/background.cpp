@@ -44,9 +44,11 @@ void Background::report_ready() {
     ::dup2(null, 2);
     if (null > 2) ::close(null);
   }
-  if (::chdir("/") != 0) { /* harmless: keep the old cwd */ }
+  if (::chdir("/") != 0) { /* harmless: keep the old cwd */
+  }
   const char ok = 0;
-  if (::write(ready_fd_, &ok, 1) != 1) { /* parent gone: nothing to tell */ }
+  if (::write(ready_fd_, &ok, 1) != 1) { /* parent gone: nothing to tell */
+  }
   ::close(ready_fd_);
   ready_fd_ = -1;
 }

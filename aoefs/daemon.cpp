@@ -136,7 +136,8 @@ int serve(const CommandLine& line, const Settings& settings,
   if (interfaces.empty()) {
     interfaces = aoe::default_aoe_interfaces();
     if (interfaces.empty()) {
-      log_message(LogLevel::error, "no up, non-loopback Ethernet interface found (set interfaces=IF1:IF2)");
+      log_message(LogLevel::error,
+                  "no up, non-loopback Ethernet interface found (set interfaces=IF1:IF2)");
       return kExitFailure;
     }
   }
@@ -223,14 +224,17 @@ int serve(const CommandLine& line, const Settings& settings,
   background.report_ready();
   const int signal = mount->run();
   metrics.reset();  // no scrape may reach the initiator while it shuts down
-  if (signal) log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
-  else log_message(LogLevel::info, "unmounted %s", line.mountpoint.c_str());
+  if (signal)
+    log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
+  else
+    log_message(LogLevel::info, "unmounted %s", line.mountpoint.c_str());
   int rc = 0;
   const auto limit =
       std::min<std::chrono::milliseconds>(settings.dead_timeout, std::chrono::seconds(30));
   if (flush_all(table, limit) != 0) rc = kExitFailure;
   if (!lock_service.release_all(limit)) {
-    log_message(LogLevel::error, "some flock locks could not be released; their config strings may remain");
+    log_message(LogLevel::error,
+                "some flock locks could not be released; their config strings may remain");
     rc = kExitFailure;
   }
   // Every request still waiting on the network is answered (cancelled)

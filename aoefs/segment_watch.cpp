@@ -70,8 +70,8 @@ void SegmentWatch::conflict_seen(const aoe::TargetInfo& info) {
                 "%s: CONFLICT: %s on %s claims this address but is another disk (model %s, "
                 "serial %s, %s; this target's serial %s); it is never used. Two targets must "
                 "not share a shelf.slot",
-                file_name_of(info.address).c_str(), c.mac.to_string().c_str(),
-                c.interface.c_str(), quoted(c.model).c_str(), quoted(c.serial).c_str(),
+                file_name_of(info.address).c_str(), c.mac.to_string().c_str(), c.interface.c_str(),
+                quoted(c.model).c_str(), quoted(c.serial).c_str(),
                 human_size(c.capacity_sectors * 512).c_str(), quoted(info.serial).c_str());
   }
 }

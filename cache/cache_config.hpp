@@ -39,13 +39,14 @@ struct CacheStats {
   std::uint64_t uncached = 0;           // random access, not cached: just the bytes asked for read
   std::uint64_t read_ahead_issued = 0;  // fills started by read-ahead
   std::uint64_t read_ahead_used = 0;    // ... later read (or waited for) by a reader
-  std::uint64_t read_ahead_wasted = 0;  // ... dropped unread (evicted, expired, invalidated, failed)
-  std::uint64_t evictions = 0;          // filled blocks dropped for room (LRU)
-  std::uint64_t expirations = 0;        // filled blocks dropped because too old
-  std::uint64_t invalidations = 0;      // blocks dropped because a write made them unsure
-  std::uint64_t fill_errors = 0;        // fills that failed (never cached)
-  std::uint64_t bytes_held = 0;         // bytes of filled blocks
-  std::uint64_t bytes_in_flight = 0;    // bytes reserved by fills not yet done
+  std::uint64_t read_ahead_wasted =
+      0;                              // ... dropped unread (evicted, expired, invalidated, failed)
+  std::uint64_t evictions = 0;        // filled blocks dropped for room (LRU)
+  std::uint64_t expirations = 0;      // filled blocks dropped because too old
+  std::uint64_t invalidations = 0;    // blocks dropped because a write made them unsure
+  std::uint64_t fill_errors = 0;      // fills that failed (never cached)
+  std::uint64_t bytes_held = 0;       // bytes of filled blocks
+  std::uint64_t bytes_in_flight = 0;  // bytes reserved by fills not yet done
 };
 
 }  // namespace cache

@@ -15,7 +15,7 @@ struct CacheCore::ReadRequest {
   blockdev::BlockDevice::Done done;
   std::atomic<int> pending{1};  // 1 = the caller's own guard, released last by read()
   std::mutex mutex;
-  std::error_code error;        // the first error of any part
+  std::error_code error;  // the first error of any part
 };
 
 CacheCore::CacheCore(CacheConfig config)
@@ -55,7 +55,8 @@ void CacheCore::erase_filled_locked(
   blocks_.erase(it);
 }
 
-void CacheCore::detach_locked(std::unordered_map<Key, std::shared_ptr<Block>, KeyHash>::iterator it) {
+void CacheCore::detach_locked(
+    std::unordered_map<Key, std::shared_ptr<Block>, KeyHash>::iterator it) {
   Block& b = *it->second;
   if (b.read_ahead_unused) ++stats_.read_ahead_wasted;
   b.read_ahead_unused = false;
@@ -83,7 +84,7 @@ bool CacheCore::usable_locked(std::unordered_map<Key, std::shared_ptr<Block>, Ke
 }
 
 std::shared_ptr<CacheCore::Block> CacheCore::start_fill_locked(const Key& key, std::size_t length,
-                                                              bool read_ahead) {
+                                                               bool read_ahead) {
   if (!reserve_locked(length)) return nullptr;
   auto block = std::make_shared<Block>();
   block->key = key;
@@ -95,7 +96,8 @@ std::shared_ptr<CacheCore::Block> CacheCore::start_fill_locked(const Key& key, s
   return block;
 }
 
-void CacheCore::issue_fill(const Backing& backing, std::uint64_t lba, std::shared_ptr<Block> block) {
+void CacheCore::issue_fill(const Backing& backing, std::uint64_t lba,
+                           std::shared_ptr<Block> block) {
   auto* b = block.get();
   const auto sectors = static_cast<std::uint32_t>(b->data.size() / kSectorSize);
   // The callback keeps the core and the backing device alive until it ran.
@@ -270,12 +272,12 @@ void CacheCore::write(TargetKey key, const Backing& backing, std::uint64_t lba,
     std::lock_guard lock(mutex_);
     for (std::uint64_t block = begin / bs; block * bs < end; ++block) ++writes_[{key, block}].count;
   }
-  backing->write(lba, sectors, buffer,
-                 [self = shared_from_this(), key, lba, buffer, done = std::move(done)](
-                     std::error_code ec) {
-                   self->write_done(key, lba, buffer, ec);
-                   done(ec);
-                 });
+  backing->write(
+      lba, sectors, buffer,
+      [self = shared_from_this(), key, lba, buffer, done = std::move(done)](std::error_code ec) {
+        self->write_done(key, lba, buffer, ec);
+        done(ec);
+      });
 }
 
 void CacheCore::write_done(TargetKey key, std::uint64_t lba, std::span<const std::uint8_t> buffer,
@@ -312,7 +314,8 @@ void CacheCore::write_done(TargetKey key, std::uint64_t lba, std::span<const std
       const std::uint64_t block_start = block * bs;
       const std::uint64_t lo = std::max(begin, block_start);
       const std::uint64_t hi = std::min(end, block_start + b.data.size());
-      if (lo < hi) std::memcpy(b.data.data() + (lo - block_start), buffer.data() + (lo - begin), hi - lo);
+      if (lo < hi)
+        std::memcpy(b.data.data() + (lo - block_start), buffer.data() + (lo - begin), hi - lo);
     }
   }
 }

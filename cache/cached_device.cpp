@@ -18,7 +18,8 @@ void CachedDevice::read(std::uint64_t lba, std::uint32_t sectors, std::span<std:
 
 void CachedDevice::read_without_fill(std::uint64_t lba, std::uint32_t sectors,
                                      std::span<std::uint8_t> buffer, Done done) {
-  core_->read(key_, backing_, backing_->size_sectors(), lba, sectors, buffer, std::move(done), false);
+  core_->read(key_, backing_, backing_->size_sectors(), lba, sectors, buffer, std::move(done),
+              false);
 }
 
 void CachedDevice::write(std::uint64_t lba, std::uint32_t sectors,
@@ -32,10 +33,11 @@ void CachedDevice::flush(Done done) { backing_->flush(std::move(done)); }
 // target is dropped when the backing device finished, fills in flight
 // included (they may have read the old contents).
 void CachedDevice::discard(std::uint64_t lba, std::uint64_t sectors, Done done) {
-  backing_->discard(lba, sectors, [core = core_, key = key_, done = std::move(done)](std::error_code ec) {
-    core->drop_target(key);
-    done(ec);
-  });
+  backing_->discard(lba, sectors,
+                    [core = core_, key = key_, done = std::move(done)](std::error_code ec) {
+                      core->drop_target(key);
+                      done(ec);
+                    });
 }
 
 std::uint64_t CachedDevice::prefetch(std::uint64_t first_block, std::uint64_t count) {

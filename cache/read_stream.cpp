@@ -35,8 +35,10 @@ void ReadStream::read(std::uint64_t lba, std::uint32_t sectors, std::span<std::u
       to = end_block + window_;
     }
   }
-  if (sequential) device_->read(lba, sectors, buffer, std::move(done));
-  else device_->read_without_fill(lba, sectors, buffer, std::move(done));
+  if (sequential)
+    device_->read(lba, sectors, buffer, std::move(done));
+  else
+    device_->read_without_fill(lba, sectors, buffer, std::move(done));
   if (to > from) {
     const std::uint64_t reached = device_->prefetch(from, to - from);
     std::lock_guard lock(mutex_);
@@ -56,8 +58,8 @@ std::uint64_t ReadStream::window_blocks() const {
   return window_;
 }
 
-std::shared_ptr<blockdev::BlockDevice> open_read_stream(std::shared_ptr<blockdev::BlockDevice> device,
-                                                        std::uint64_t max_read_ahead_bytes) {
+std::shared_ptr<blockdev::BlockDevice> open_read_stream(
+    std::shared_ptr<blockdev::BlockDevice> device, std::uint64_t max_read_ahead_bytes) {
   if (auto cached = std::dynamic_pointer_cast<CachedDevice>(device))
     return std::make_shared<ReadStream>(std::move(cached), max_read_ahead_bytes);
   return device;

@@ -41,14 +41,14 @@ class ReadStream final : public blockdev::BlockDevice {
   const std::uint64_t max_window_blocks_;
   mutable std::mutex mutex_;
   bool have_position_ = false;
-  std::uint64_t next_offset_ = 0;      // end of the sequential run so far (bytes)
-  std::uint64_t window_ = 0;           // blocks
-  std::uint64_t prefetched_until_ = 0; // block index read-ahead has reached
+  std::uint64_t next_offset_ = 0;       // end of the sequential run so far (bytes)
+  std::uint64_t window_ = 0;            // blocks
+  std::uint64_t prefetched_until_ = 0;  // block index read-ahead has reached
 };
 
 // The device one open file should read through: a ReadStream when `device`
 // is a CachedDevice, else `device` itself (caching off).
-std::shared_ptr<blockdev::BlockDevice> open_read_stream(std::shared_ptr<blockdev::BlockDevice> device,
-                                                        std::uint64_t max_read_ahead_bytes);
+std::shared_ptr<blockdev::BlockDevice> open_read_stream(
+    std::shared_ptr<blockdev::BlockDevice> device, std::uint64_t max_read_ahead_bytes);
 
 }  // namespace cache

@@ -15,7 +15,10 @@ namespace aoe {
 
 class CongestionWindow {
  public:
-  explicit CongestionWindow(unsigned limit = 1) { set_limit(limit); cwnd_ = limit_; }
+  explicit CongestionWindow(unsigned limit = 1) {
+    set_limit(limit);
+    cwnd_ = limit_;
+  }
 
   void set_limit(unsigned limit) {
     limit_ = std::max(1u, limit);
@@ -24,9 +27,7 @@ class CongestionWindow {
   unsigned limit() const { return limit_; }
   unsigned size() const { return std::max(1u, static_cast<unsigned>(cwnd_)); }
 
-  void on_answer() {
-    cwnd_ = std::min(static_cast<double>(limit_), cwnd_ + 1.0 / cwnd_);
-  }
+  void on_answer() { cwnd_ = std::min(static_cast<double>(limit_), cwnd_ + 1.0 / cwnd_); }
   // `sent` is when the lost frame was (last) sent. True when it cut the window.
   bool on_loss(TimePoint sent, TimePoint now) {
     if (reduced_ && sent <= last_reduction_) return false;

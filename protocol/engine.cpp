@@ -27,7 +27,9 @@ std::size_t pad_frame(std::span<std::uint8_t> buffer, std::size_t n) {
 std::size_t Engine::padded(std::size_t n) { return pad_frame(scratch_, n); }
 
 Engine::Engine(std::vector<Link*> links, EngineConfig config, Defer defer)
-    : links_(std::move(links)), config_(config), defer_(std::move(defer)),
+    : links_(std::move(links)),
+      config_(config),
+      defer_(std::move(defer)),
       discovery_slot_(links_.size()) {
   std::size_t largest = 4096;
   for (Link* l : links_) largest = std::max<std::size_t>(largest, l->mtu() + kEthernetHeaderSize);
@@ -102,7 +104,9 @@ void Engine::flush(TargetAddress target, Handler done, TimePoint now) {
 void Engine::query_config(TargetAddress target, ConfigCommand command, std::string config,
                           ConfigHandler done, TimePoint now) {
   if (config.size() > kMaxConfigString) {
-    defer_([d = std::move(done)] { d(make_error_code(InitiatorErrc::invalid_argument), ConfigReply{}); });
+    defer_([d = std::move(done)] {
+      d(make_error_code(InitiatorErrc::invalid_argument), ConfigReply{});
+    });
     return;
   }
   submit(target, std::make_unique<Op>(ConfigOp{command, std::move(config), std::move(done)}), now);
@@ -184,8 +188,8 @@ void Engine::pump(Target& t, TimePoint now) {
           finish(t, op, {});
           continue;
         }
-        flush->ata_cmd = t.info.flush_mode == FlushMode::ext ? ata_cmd::flush_cache_ext
-                                                             : ata_cmd::flush_cache;
+        flush->ata_cmd =
+            t.info.flush_mode == FlushMode::ext ? ata_cmd::flush_cache_ext : ata_cmd::flush_cache;
       }
       t.queue.pop_front();
       op.queued = false;
@@ -195,8 +199,8 @@ void Engine::pump(Target& t, TimePoint now) {
   }
 }
 
-void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
-                   std::uint8_t sectors, TimePoint now, std::optional<unsigned> probe_path) {
+void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, std::uint8_t sectors,
+                   TimePoint now, std::optional<unsigned> probe_path) {
   const std::uint16_t slot = tags_.acquire();
   PendingFrame& f = tags_.entry(slot);
   f.target = &t;
@@ -222,9 +226,15 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset,
       f.command = static_cast<std::uint8_t>(Command::ata);
       f.ata_cmd = ata_cmd::identify_device;
       break;
-    case OpKind::config: f.command = static_cast<std::uint8_t>(Command::query_config); break;
-    case OpKind::mask: f.command = static_cast<std::uint8_t>(Command::mac_mask_list); break;
-    case OpKind::reserve: f.command = static_cast<std::uint8_t>(Command::reserve_release); break;
+    case OpKind::config:
+      f.command = static_cast<std::uint8_t>(Command::query_config);
+      break;
+    case OpKind::mask:
+      f.command = static_cast<std::uint8_t>(Command::mac_mask_list);
+      break;
+    case OpKind::reserve:
+      f.command = static_cast<std::uint8_t>(Command::reserve_release);
+      break;
     case OpKind::trim:
       f.command = static_cast<std::uint8_t>(Command::ata);
       f.ata_cmd = ata_cmd::data_set_management;
@@ -291,8 +301,9 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
         ata.data = trim_payload(f);
       } else if (f.write) {
         ata.write = true;
-        ata.data = std::span(std::get<WriteOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize,
-                             std::size_t{f.sectors} * kSectorSize);
+        ata.data =
+            std::span(std::get<WriteOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize,
+                      std::size_t{f.sectors} * kSectorSize);
       }
       frame.body = ata;
       break;
@@ -305,8 +316,12 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
       frame.body = qc;
       break;
     }
-    case OpKind::mask: frame.body = std::get<MaskOp>(op.body).request; break;
-    case OpKind::reserve: frame.body = std::get<ReserveOp>(op.body).request; break;
+    case OpKind::mask:
+      frame.body = std::get<MaskOp>(op.body).request;
+      break;
+    case OpKind::reserve:
+      frame.body = std::get<ReserveOp>(op.body).request;
+      break;
   }
   // Encoded where the link sends from when it offers that (no copy of the
   // payload there), else in scratch_.
@@ -349,7 +364,8 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   }
   f.last_sent = now;
   const auto queued = static_cast<unsigned>(t.in_flight.size()) - 1;
-  f.retransmit_at = std::min(now + t.rtt.backoff(f.sends - 1) + queued * t.per_frame, f.op->deadline);
+  f.retransmit_at =
+      std::min(now + t.rtt.backoff(f.sends - 1) + queued * t.per_frame, f.op->deadline);
   ++t.stats.retransmits;
   ++(fast ? t.stats.retransmits_fast : t.stats.retransmits_timeout);
   want_wakeup(f.retransmit_at);

@@ -22,12 +22,11 @@
 //    writes go in frames of at most the target's sectors per frame (min of
 //    its Query Config sector count and what each path's MTU carries).
 //  * A frame unanswered after its timeout (with exponential backoff) is sent
-//    again with a fresh tag on the next healthy path, and the window halves (AIMD). The timeout of a frame is the
-//    RTO plus the target's service time per frame for every frame in flight
-//    ahead of it, and every answer pushes the timeouts of the frames still
-//    in flight to at least that from now: a target working slowly through a
-//    full window (synchronous writes, 3 ms each, 20 buffers) is waiting, not
-//    losing. The service time is measured from the gaps between answers
+//    again with a fresh tag on the next healthy path, and the window halves (AIMD). The timeout of
+//    a frame is the RTO plus the target's service time per frame for every frame in flight ahead of
+//    it, and every answer pushes the timeouts of the frames still in flight to at least that from
+//    now: a target working slowly through a full window (synchronous writes, 3 ms each, 20 buffers)
+//    is waiting, not losing. The service time is measured from the gaps between answers
 //    (engine_answers.cpp, on_answer_timing); as a tag names one copy, every
 //    answer is an exact RTT sample, retransmitted frames included.
 //  * Ports (anyone on the segment may answer for any address): the first
@@ -204,10 +203,8 @@ class Engine {
             TimePoint now);
   void query_config(TargetAddress target, ConfigCommand command, std::string config,
                     ConfigHandler done, TimePoint now);
-  void mac_mask(TargetAddress target, MacMaskMessage request, MaskHandler done,
-                TimePoint now);
-  void reserve(TargetAddress target, ReserveMessage request, ReserveHandler done,
-               TimePoint now);
+  void mac_mask(TargetAddress target, MacMaskMessage request, MaskHandler done, TimePoint now);
+  void reserve(TargetAddress target, ReserveMessage request, ReserveHandler done, TimePoint now);
 
   // Every pending operation completes with `cancelled`; later calls too.
   void shutdown();
@@ -246,9 +243,9 @@ class Engine {
     // full-size frame again at probe_at.
     unsigned big_timeouts = 0;
     bool small = false;
-    bool confirmed = false;     // small frames were answered since: a black hole, not a dead path
+    bool confirmed = false;       // small frames were answered since: a black hole, not a dead path
     unsigned small_timeouts = 0;  // while not confirmed
-    bool probing = false;  // a full-size probe frame is in flight
+    bool probing = false;         // a full-size probe frame is in flight
     TimePoint probe_at{};
     TimePoint last_answer{};  // confirmation, or the last I/O answer that came on it
     bool served = false;      // it has answered I/O (an IDENTIFY probe does not count)
@@ -257,28 +254,28 @@ class Engine {
   };
   struct PendingFrame {
     bool discovery = false;
-    bool probe = false;              // an IDENTIFY checking one port (engine_discovery.cpp)
-    MacAddress probe_mac;            // probe: the port's MAC
-    std::size_t link = 0;            // discovery: the link broadcast on; probe: the port's link
+    bool probe = false;    // an IDENTIFY checking one port (engine_discovery.cpp)
+    MacAddress probe_mac;  // probe: the port's MAC
+    std::size_t link = 0;  // discovery: the link broadcast on; probe: the port's link
     Target* target = nullptr;
     Op* op = nullptr;
     std::uint64_t lba = 0;
-    std::uint32_t offset = 0;        // sectors into the operation's buffer (trim: sectors its
-                                     // ranges cover, from lba)
+    std::uint32_t offset = 0;  // sectors into the operation's buffer (trim: sectors its
+                               // ranges cover, from lba)
     std::uint8_t sectors = 0;
     std::uint8_t ata_cmd = 0;
-    std::uint8_t command = 0;        // AoE command
+    std::uint8_t command = 0;  // AoE command
     bool write = false;
-    bool trim = false;               // sectors = payload blocks
+    bool trim = false;  // sectors = payload blocks
     unsigned path = 0;
     unsigned sends = 0;
-    std::uint64_t seq = 0;           // target-wide send order of the current copy
-    unsigned later_answers = 0;      // answers to copies sent after this one
-    std::uint64_t passed_at = 0;     // Target::answers when the first of those came
-    std::uint32_t prev_tag = 0;      // the copy before the current one (0: none)
-    bool fast = false;               // the current copy is a fast retransmission
-    bool size_probe = false;             // full-size frame on a path fallen back to small ones
-    bool cut_window = false;         // ... and its sending cut the window
+    std::uint64_t seq = 0;        // target-wide send order of the current copy
+    unsigned later_answers = 0;   // answers to copies sent after this one
+    std::uint64_t passed_at = 0;  // Target::answers when the first of those came
+    std::uint32_t prev_tag = 0;   // the copy before the current one (0: none)
+    bool fast = false;            // the current copy is a fast retransmission
+    bool size_probe = false;      // full-size frame on a path fallen back to small ones
+    bool cut_window = false;      // ... and its sending cut the window
     TimePoint first_sent{}, prev_sent{}, last_sent{}, retransmit_at{};
     // Writes and trims change the media: ordered, quarantined, covered by flushes.
     bool changes_media() const { return write || trim; }
@@ -320,7 +317,8 @@ class Engine {
   void handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const Frame& frame);
   void handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata);
   void set_flush_mode(Target& t, FlushMode mode);
-  void handle_discovery(std::size_t link, const Frame& frame, TimePoint now, bool announced = false);
+  void handle_discovery(std::size_t link, const Frame& frame, TimePoint now,
+                        bool announced = false);
   void handle_announcement(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now);
   bool identify_due(const Target& t, TimePoint now, bool announced) const;
   void heard_from(Target& t, TimePoint now);
@@ -355,8 +353,8 @@ class Engine {
   TagTable<PendingFrame> tags_;
   std::map<TargetAddress, std::unique_ptr<Target>> targets_;
   std::vector<std::optional<std::uint16_t>> discovery_slot_;  // per link
-  std::vector<std::uint8_t> scratch_;                          // one encoded frame
-  std::vector<std::uint8_t> trim_scratch_;                     // one frame's TRIM ranges
+  std::vector<std::uint8_t> scratch_;                         // one encoded frame
+  std::vector<std::uint8_t> trim_scratch_;                    // one frame's TRIM ranges
   unsigned startup_rounds_ = 0;
   LinkStats link_stats_;
   TimePoint next_discovery_ = TimePoint::max();

@@ -83,8 +83,8 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
     // of the target's own ports; from any other MAC it is a stranger's.
     Target* t = find(h.target);
     const bool from_target = t && std::any_of(t->paths.begin(), t->paths.end(), [&](const Path& p) {
-      return p.link == link && p.mac == h.src;
-    });
+                               return p.link == link && p.mac == h.src;
+                             });
     const std::uint16_t slot = TagTable<PendingFrame>::slot_of(h.tag);
     if (from_target && tags_.live(slot)) {
       // The answer to the copy before the one in flight: the frame was not
@@ -110,8 +110,8 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
   }
   // Not our tag. An unsolicited Query Config answer (a target announcing
   // itself, or answering another initiator) still tells us about the target.
-  if (h.command == static_cast<std::uint8_t>(Command::query_config) && !h.error &&
-      started_ && h.target != TargetAddress::broadcast()) {
+  if (h.command == static_cast<std::uint8_t>(Command::query_config) && !h.error && started_ &&
+      h.target != TargetAddress::broadcast()) {
     auto frame = decode(bytes);
     if (!frame) {
       ++link_stats_.malformed;
@@ -188,7 +188,9 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
       case OpKind::write:
       case OpKind::flush:
       case OpKind::identify:
-      case OpKind::trim: handle_ata_answer(t, op, f, frame); break;
+      case OpKind::trim:
+        handle_ata_answer(t, op, f, frame);
+        break;
       case OpKind::config: {
         const auto* qc = std::get_if<QueryConfigMessage>(&frame.body);
         if (!qc) {
@@ -257,7 +259,8 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
         finish(t, op, InitiatorErrc::bad_response);
         return;
       }
-      std::memcpy(std::get<ReadOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize, ata->data.data(), bytes);
+      std::memcpy(std::get<ReadOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize,
+                  ata->data.data(), bytes);
       t.stats.bytes_read += bytes;
       op.answered += f.sectors;
       break;
@@ -302,10 +305,10 @@ void Engine::handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const F
       finish(t, op, {});
       return;
     }
-    default: break;
+    default:
+      break;
   }
-  if ((op.issued == op.sectors && op.in_flight == 0))
-    finish(t, op, {});
+  if ((op.issued == op.sectors && op.in_flight == 0)) finish(t, op, {});
 }
 
 }  // namespace aoe

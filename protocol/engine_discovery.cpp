@@ -46,7 +46,7 @@ void Engine::discover_now(TimePoint now) {
     }
   }
   static constexpr Duration kStartupRounds[] = {std::chrono::milliseconds(250),
-                                                 std::chrono::seconds(1), std::chrono::seconds(3)};
+                                                std::chrono::seconds(1), std::chrono::seconds(3)};
   Duration next = config_.options.discovery_interval;
   if (started_ && startup_rounds_ < std::size(kStartupRounds))
     next = std::min(next, kStartupRounds[startup_rounds_++]);
@@ -155,8 +155,8 @@ void Engine::queue_identify(Target& t, TimePoint now) {
 namespace {
 
 bool same_disk(const TargetInfo& target, const IdentifyInfo& id) {
-  return id.serial == target.serial && id.model == target.model &&
-         id.firmware == target.firmware && id.capacity_sectors() == target.capacity_sectors;
+  return id.serial == target.serial && id.model == target.model && id.firmware == target.firmware &&
+         id.capacity_sectors() == target.capacity_sectors;
 }
 
 // Back-off of probes to one port: 250 ms, doubling, at most `cap`.
@@ -372,7 +372,8 @@ void Engine::maintain_ports(Target& t, TimePoint now) {
       // Before the target is identified, a candidate is probed only when
       // the defining port has had time to answer its own IDENTIFY.
       const TimePoint earliest =
-          t.identified ? c.next_probe : std::max(c.next_probe, c.first_seen + std::chrono::milliseconds(500));
+          t.identified ? c.next_probe
+                       : std::max(c.next_probe, c.first_seen + std::chrono::milliseconds(500));
       if (now >= earliest) {
         send_probe(t, c.link, c.mac, now);
         c.next_probe = now + probe_backoff(c.probes++, backoff_cap);

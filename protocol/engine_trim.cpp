@@ -48,7 +48,8 @@ bool Engine::pump_trim(Target& t, Op& op, TimePoint now) {
   unsigned blocks = std::max<unsigned>(1, t.info.sectors_per_frame);
   if (t.info.trim_max_blocks) blocks = std::min<unsigned>(blocks, t.info.trim_max_blocks);
   const std::uint64_t per_frame = std::uint64_t{blocks} * kRangesPerBlock * kMaxRangeSectors;
-  const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(per_frame, op.sectors - op.issued));
+  const auto n =
+      static_cast<std::uint32_t>(std::min<std::uint64_t>(per_frame, op.sectors - op.issued));
   const std::uint64_t lba = op.lba + op.issued;
   if (overlaps_write_in_flight(t, lba, n)) return false;
   if (config_.stale_write_guard) {
@@ -58,7 +59,8 @@ bool Engine::pump_trim(Target& t, Op& op, TimePoint now) {
     }
   }
   const std::uint32_t ranges = (n + kMaxRangeSectors - 1) / kMaxRangeSectors;
-  const auto payload_blocks = static_cast<std::uint8_t>((ranges + kRangesPerBlock - 1) / kRangesPerBlock);
+  const auto payload_blocks =
+      static_cast<std::uint8_t>((ranges + kRangesPerBlock - 1) / kRangesPerBlock);
   op.issued += n;
   if (op.issued == op.sectors) {
     t.queue.pop_front();
@@ -79,7 +81,8 @@ std::span<const std::uint8_t> Engine::trim_payload(const PendingFrame& f) {
   for (std::size_t e = 0; left > 0 && (e + 1) * 8 <= bytes; ++e) {
     const std::uint64_t len = std::min<std::uint64_t>(left, kMaxRangeSectors);
     const std::uint64_t entry = (len << 48) | (lba & kMaxLba48);
-    for (int i = 0; i < 8; ++i) trim_scratch_[e * 8 + i] = static_cast<std::uint8_t>(entry >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+      trim_scratch_[e * 8 + i] = static_cast<std::uint8_t>(entry >> (8 * i));
     lba += len;
     left -= len;
   }

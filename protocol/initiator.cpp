@@ -18,7 +18,8 @@
 namespace aoe {
 
 struct Initiator::Impl : std::enable_shared_from_this<Impl> {
-  Impl(boost::asio::io_context& io, std::vector<std::unique_ptr<Link>> owned, InitiatorOptions options)
+  Impl(boost::asio::io_context& io, std::vector<std::unique_ptr<Link>> owned,
+       InitiatorOptions options)
       : io(io), links(std::move(owned)), timer(io) {
     std::vector<Link*> raw;
     for (auto& l : links) {
@@ -136,7 +137,8 @@ void Initiator::wait_discovery(std::chrono::milliseconds settle, Handler done) {
     auto timer = std::make_shared<boost::asio::steady_timer>(self->io, settle);
     const TimePoint give_up = Impl::now() + 2 * settle;
     auto check = std::make_shared<std::function<void(const boost::system::error_code&)>>();
-    *check = [self, timer, give_up, done = std::move(done), check](const boost::system::error_code&) mutable {
+    *check = [self, timer, give_up, done = std::move(done),
+              check](const boost::system::error_code&) mutable {
       std::size_t pending;
       bool shut;
       {
@@ -187,21 +189,24 @@ void Initiator::trim(TargetAddress target, std::uint64_t lba, std::uint32_t sect
 
 void Initiator::query_config(TargetAddress target, ConfigCommand command, std::string config,
                              ConfigHandler done) {
-  impl_->run([=, config = std::move(config), done = std::move(done)](Engine& e, TimePoint now) mutable {
-    e.query_config(target, command, std::move(config), std::move(done), now);
-  });
+  impl_->run(
+      [=, config = std::move(config), done = std::move(done)](Engine& e, TimePoint now) mutable {
+        e.query_config(target, command, std::move(config), std::move(done), now);
+      });
 }
 
 void Initiator::mac_mask(TargetAddress target, MacMaskMessage request, MaskHandler done) {
-  impl_->run([=, request = std::move(request), done = std::move(done)](Engine& e, TimePoint now) mutable {
-    e.mac_mask(target, std::move(request), std::move(done), now);
-  });
+  impl_->run(
+      [=, request = std::move(request), done = std::move(done)](Engine& e, TimePoint now) mutable {
+        e.mac_mask(target, std::move(request), std::move(done), now);
+      });
 }
 
 void Initiator::reserve(TargetAddress target, ReserveMessage request, ReserveHandler done) {
-  impl_->run([=, request = std::move(request), done = std::move(done)](Engine& e, TimePoint now) mutable {
-    e.reserve(target, std::move(request), std::move(done), now);
-  });
+  impl_->run(
+      [=, request = std::move(request), done = std::move(done)](Engine& e, TimePoint now) mutable {
+        e.reserve(target, std::move(request), std::move(done), now);
+      });
 }
 
 std::vector<TargetInfo> Initiator::targets() const {

@@ -62,12 +62,12 @@ class Initiator {
   Initiator& operator=(const Initiator&) = delete;
 
   void set_target_listener(TargetListener listener);  // before start()
-  void start();                // first discovery broadcast, then periodic
-  void discover_now();         // an extra broadcast (e.g. on demand)
+  void start();                                       // first discovery broadcast, then periodic
+  void discover_now();                                // an extra broadcast (e.g. on demand)
   // Completes after the first discovery round had time to be answered
   // (one broadcast + a short settle delay), for `aoefs discover`.
   void wait_discovery(std::chrono::milliseconds settle, Handler done);
-  void shutdown();             // stop timers and links; pending ops get `cancelled`
+  void shutdown();  // stop timers and links; pending ops get `cancelled`
 
   // I/O in 512-byte sectors. `buffer` must stay valid until the handler runs
   // and hold exactly sectors*512 bytes.

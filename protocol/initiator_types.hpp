@@ -30,7 +30,8 @@ struct InitiatorOptions {
   std::chrono::milliseconds identify_interval{30'000};
   // Frames in flight per target: min(this, target buffer count); 0 = buffer count.
   unsigned max_window = 0;
-  // Busy polling of each link after a wakeup that delivered frames (Link::set_busy_poll); 0 disables it.
+  // Busy polling of each link after a wakeup that delivered frames (Link::set_busy_poll); 0
+  // disables it.
   std::chrono::microseconds busy_poll{50};
   // Bounds against a hostile or broken segment (anyone may answer): targets
   // kept, ports per target (paths, candidates and conflicts together), and
@@ -44,19 +45,23 @@ struct InitiatorOptions {
 // How a target makes acknowledged writes durable, from its IDENTIFY words
 // 82-87 and how it answered flushes (engine.hpp, "Flush").
 enum class FlushMode : std::uint8_t {
-  ext,             // FLUSH CACHE EXT (EAh)
-  cache28,         // FLUSH CACHE (E7h)
-  none_no_cache,   // no write cache: an acknowledged write is stored; nothing to send
-  none_at_risk,    // a write cache (or one not reported) and no flush it honours
+  ext,            // FLUSH CACHE EXT (EAh)
+  cache28,        // FLUSH CACHE (E7h)
+  none_no_cache,  // no write cache: an acknowledged write is stored; nothing to send
+  none_at_risk,   // a write cache (or one not reported) and no flush it honours
 };
 
 // The durability mode as shown in `user.aoe.flush`, `aoefs discover`, .stats.
 constexpr std::string_view flush_mode_text(FlushMode mode) {
   switch (mode) {
-    case FlushMode::ext: return "ext";
-    case FlushMode::cache28: return "28";
-    case FlushMode::none_no_cache: return "none (no write cache)";
-    case FlushMode::none_at_risk: return "none (write cache on: data at risk)";
+    case FlushMode::ext:
+      return "ext";
+    case FlushMode::cache28:
+      return "28";
+    case FlushMode::none_no_cache:
+      return "none (no write cache)";
+    case FlushMode::none_at_risk:
+      return "none (write cache on: data at risk)";
   }
   return "?";
 }
@@ -82,51 +87,51 @@ struct TargetInfo {
   bool up = false;
   std::uint64_t capacity_sectors = 0;
   bool lba48 = false;
-  std::string model, serial, firmware;      // IDENTIFY strings
-  std::uint16_t buffer_count = 0;           // Query Config
+  std::string model, serial, firmware;  // IDENTIFY strings
+  std::uint16_t buffer_count = 0;       // Query Config
   std::uint16_t firmware_version = 0;
-  std::uint8_t sectors_per_frame = 0;       // in use now: min over paths of target scnt and
-                                            // what the path carries (less after a jumbo black hole)
+  std::uint8_t sectors_per_frame = 0;  // in use now: min over paths of target scnt and
+                                       // what the path carries (less after a jumbo black hole)
   FlushMode flush_mode = FlushMode::cache28;
-  bool trim = false;                        // IDENTIFY word 169 bit 0: DATA SET MANAGEMENT TRIM
-  std::uint16_t trim_max_blocks = 0;        // IDENTIFY word 105 (0: not reported)
+  bool trim = false;                  // IDENTIFY word 169 bit 0: DATA SET MANAGEMENT TRIM
+  std::uint16_t trim_max_blocks = 0;  // IDENTIFY word 105 (0: not reported)
   std::uint8_t aoe_version = 0;
-  std::string config_string;                // as of the last Query Config answer
+  std::string config_string;  // as of the last Query Config answer
   // Ports whose IDENTIFY matched the first one's: the only ones used for I/O.
   std::vector<TargetPath> paths;
   std::vector<TargetConflict> conflicts;
 };
 
 struct TargetStats {
-  std::uint64_t requests = 0;        // read/write/flush operations started
+  std::uint64_t requests = 0;  // read/write/flush operations started
   std::uint64_t frames_sent = 0;
   std::uint64_t frames_received = 0;
   std::uint64_t bytes_read = 0;
   std::uint64_t bytes_written = 0;
-  std::uint64_t retransmits = 0;             // every copy sent again, for any reason:
-  std::uint64_t retransmits_timeout = 0;     //   its RTO expired
-  std::uint64_t retransmits_fast = 0;        //   later frames were answered (reorder suspicion)
-  std::uint64_t retransmits_spurious = 0;    // either kind, later proven unneeded (the earlier
-                                             // copy was answered after all)
-  unsigned reorder_threshold = 0;            // later answers that make a frame presumed lost
-  std::uint64_t frame_size_fallbacks = 0;    // a path dropped full-size frames (jumbo black
-                                             // hole, MTU shrunk): small frames from then on
-  std::uint64_t frame_size_restores = 0;     // a probe found full-size frames carried again
-  std::uint64_t flushes_without_frame = 0;   // flushes done on write acknowledgements alone
-  std::uint64_t flush_odd_status = 0;        // flush answers taken as success despite a
-                                             // nonsense status (ERR clear, error 0)
-  std::uint64_t trims = 0;           // TRIM operations started
-  std::uint64_t sectors_trimmed = 0; // sectors the target acknowledged as trimmed
-  std::uint64_t duplicates = 0;      // answers to frames already answered/retransmitted
-  std::uint64_t errors = 0;          // operations that failed
+  std::uint64_t retransmits = 0;            // every copy sent again, for any reason:
+  std::uint64_t retransmits_timeout = 0;    //   its RTO expired
+  std::uint64_t retransmits_fast = 0;       //   later frames were answered (reorder suspicion)
+  std::uint64_t retransmits_spurious = 0;   // either kind, later proven unneeded (the earlier
+                                            // copy was answered after all)
+  unsigned reorder_threshold = 0;           // later answers that make a frame presumed lost
+  std::uint64_t frame_size_fallbacks = 0;   // a path dropped full-size frames (jumbo black
+                                            // hole, MTU shrunk): small frames from then on
+  std::uint64_t frame_size_restores = 0;    // a probe found full-size frames carried again
+  std::uint64_t flushes_without_frame = 0;  // flushes done on write acknowledgements alone
+  std::uint64_t flush_odd_status = 0;       // flush answers taken as success despite a
+                                            // nonsense status (ERR clear, error 0)
+  std::uint64_t trims = 0;                  // TRIM operations started
+  std::uint64_t sectors_trimmed = 0;        // sectors the target acknowledged as trimmed
+  std::uint64_t duplicates = 0;             // answers to frames already answered/retransmitted
+  std::uint64_t errors = 0;                 // operations that failed
   std::chrono::microseconds srtt{0};
   std::chrono::microseconds rttvar{0};
-  unsigned window = 0;               // current congestion window (frames)
-  unsigned outstanding = 0;          // frames in flight now
-  std::uint64_t conflicts = 0;       // ports found to be another disk with this address
-  std::uint64_t paths_dropped = 0;   // candidates and paths dropped for not answering
-  std::uint64_t paths_refused = 0;   // new ports ignored: max_paths reached
-  unsigned candidates = 0;           // ports not yet confirmed by IDENTIFY
+  unsigned window = 0;              // current congestion window (frames)
+  unsigned outstanding = 0;         // frames in flight now
+  std::uint64_t conflicts = 0;      // ports found to be another disk with this address
+  std::uint64_t paths_dropped = 0;  // candidates and paths dropped for not answering
+  std::uint64_t paths_refused = 0;  // new ports ignored: max_paths reached
+  unsigned candidates = 0;          // ports not yet confirmed by IDENTIFY
   // From start (submit) to successful completion; failed operations count
   // in `errors` only.
   TargetLatency latency;
@@ -135,15 +140,15 @@ struct TargetStats {
 // Counters for frames that matched no target or were malformed.
 struct LinkStats {
   std::uint64_t frames_received = 0;
-  std::uint64_t malformed = 0;       // decode() failed
-  std::uint64_t announcements = 0;   // a target's start-up broadcast (version 0, is_announcement)
-  std::uint64_t unmatched = 0;       // no outstanding request with that tag/MAC/address/command,
-                                     // a late answer from a MAC not the target's, a request sent to us
-  std::uint64_t targets_refused = 0; // Query Config answers of new targets past max_targets
+  std::uint64_t malformed = 0;      // decode() failed
+  std::uint64_t announcements = 0;  // a target's start-up broadcast (version 0, is_announcement)
+  std::uint64_t unmatched = 0;      // no outstanding request with that tag/MAC/address/command,
+                                // a late answer from a MAC not the target's, a request sent to us
+  std::uint64_t targets_refused = 0;  // Query Config answers of new targets past max_targets
 };
 
 struct ConfigReply {
-  QueryConfigMessage info;   // info.config views reply.config_storage
+  QueryConfigMessage info;  // info.config views reply.config_storage
   std::string config_storage;
   MacAddress from;
 };

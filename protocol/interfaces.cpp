@@ -29,7 +29,8 @@ struct IoctlSocket {
 }  // namespace
 
 std::error_code interface_facts(const std::string& name, InterfaceFacts& out) {
-  if (name.empty() || name.size() >= IFNAMSIZ) return std::make_error_code(std::errc::no_such_device);
+  if (name.empty() || name.size() >= IFNAMSIZ)
+    return std::make_error_code(std::errc::no_such_device);
   IoctlSocket s;
   if (s.fd < 0) return last_error();
   ifreq req{};

@@ -21,7 +21,7 @@
 namespace aoe {
 namespace {
 
-constexpr unsigned kBatch = 64;          // frames per recvmmsg / sendmmsg
+constexpr unsigned kBatch = 64;  // frames per recvmmsg / sendmmsg
 constexpr unsigned kMaxBatchesPerWakeup = 16;
 
 std::error_code errno_code() { return {errno, std::generic_category()}; }
@@ -119,7 +119,8 @@ struct RawSocketLink::State {
   // it only delayed every answer.)
   void continue_after(const std::shared_ptr<State>& self, const Drained& d,
                       std::chrono::steady_clock::time_point poll_until) {
-    if (d.exhausted && (busy_poll.count() <= 0 || awaiting <= 0 || std::chrono::steady_clock::now() >= poll_until)) {
+    if (d.exhausted && (busy_poll.count() <= 0 || awaiting <= 0 ||
+                        std::chrono::steady_clock::now() >= poll_until)) {
       wait(self);
       return;
     }
@@ -131,7 +132,8 @@ struct RawSocketLink::State {
       const Drained next = self->drain();
       if (!self->running) return;
       // Frames still flowing: poll for another busy_poll from now.
-      const auto until = next.delivered ? std::chrono::steady_clock::now() + self->busy_poll : poll_until;
+      const auto until =
+          next.delivered ? std::chrono::steady_clock::now() + self->busy_poll : poll_until;
       self->continue_after(self, next, until);
     });
   }
@@ -157,8 +159,8 @@ struct RawSocketLink::State {
       awaiting = std::max<std::int64_t>(0, awaiting - n);
       for (int i = 0; i < n && running; ++i) {
         if (rx_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
-        receiver(std::span<const std::uint8_t>(
-            static_cast<const std::uint8_t*>(rx_iov[i].iov_base), rx_msgs[i].msg_len));
+        receiver(std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(rx_iov[i].iov_base),
+                                               rx_msgs[i].msg_len));
       }
       flush_sends();
     }

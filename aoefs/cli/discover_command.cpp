@@ -26,9 +26,7 @@
 namespace aoefs {
 namespace {
 
-void usage() {
-  std::fputs("usage: aoefs discover [-i IFACE]... [--wait MS]\n", stderr);
-}
+void usage() { std::fputs("usage: aoefs discover [-i IFACE]... [--wait MS]\n", stderr); }
 
 void print_table(std::vector<aoe::TargetInfo> targets) {
   std::printf("%-9s %-14s %-10s %-5s %-6s %-4s %-12s %-28s %-20s %s\n", "TARGET", "SIZE(bytes)",
@@ -45,15 +43,17 @@ void print_table(std::vector<aoe::TargetInfo> targets) {
                 static_cast<unsigned long long>(bytes), human_size(bytes).c_str(),
                 t.up ? "up" : "down", t.buffer_count, t.sectors_per_frame, firmware,
                 t.model.empty() ? "-" : printable(t.model).c_str(),
-                t.serial.empty() ? "-" : printable(t.serial).c_str(), quoted(t.config_string).c_str());
+                t.serial.empty() ? "-" : printable(t.serial).c_str(),
+                quoted(t.config_string).c_str());
     for (const auto& p : t.paths)
       std::printf("          path %s %s\n", p.interface.c_str(), p.mac.to_string().c_str());
     std::printf("          flush %s\n", std::string(aoe::flush_mode_text(t.flush_mode)).c_str());
     for (const auto& c : t.conflicts)
-      std::printf("          CONFLICT %s %s: another disk claims %s (model %s, serial %s, %s); "
-                  "not used\n",
-                  c.interface.c_str(), c.mac.to_string().c_str(), name, quoted(c.model).c_str(),
-                  quoted(c.serial).c_str(), human_size(c.capacity_sectors * 512).c_str());
+      std::printf(
+          "          CONFLICT %s %s: another disk claims %s (model %s, serial %s, %s); "
+          "not used\n",
+          c.interface.c_str(), c.mac.to_string().c_str(), name, quoted(c.model).c_str(),
+          quoted(c.serial).c_str(), human_size(c.capacity_sectors * 512).c_str());
   }
 }
 
@@ -88,8 +88,10 @@ int run_discover_command(int argc, char** argv) {
   const bool named = !interfaces.empty();
   if (!named) interfaces = aoe::default_aoe_interfaces();
   if (interfaces.empty()) {
-    std::fputs("aoefs discover: no usable interface (no up, non-loopback Ethernet interface); "
-               "name one with -i\n", stderr);
+    std::fputs(
+        "aoefs discover: no usable interface (no up, non-loopback Ethernet interface); "
+        "name one with -i\n",
+        stderr);
     return 1;
   }
 

@@ -50,7 +50,8 @@ std::string row(const std::vector<std::string>& cells, const std::vector<int>& w
 std::string format_stat_table(const std::vector<MetricSample>& samples) {
   std::set<std::string> names;
   for (const auto& s : samples)
-    if (s.name == "aoefs_target_up") names.insert(s.labels.count("target") ? s.labels.at("target") : "");
+    if (s.name == "aoefs_target_up")
+      names.insert(s.labels.count("target") ? s.labels.at("target") : "");
   auto value = [&](const std::string& metric, const std::string& target) {
     return find_sample(samples, metric, {{"target", target}}).value_or(0);
   };
@@ -70,19 +71,18 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
                                                  "window", "out", "lock", "conflicts", "paths"}};
   for (const auto& t : names) {
     std::string lock = value("aoefs_target_lock_held", t) > 0 ? "held" : "-";
-    rows.push_back({sanitized(t), value("aoefs_target_up", t) > 0 ? "up" : "down",
-                    human_size(static_cast<std::uint64_t>(value("aoefs_target_capacity_bytes", t))),
-                    cell(value("aoefs_target_requests_total", t)),
-                    human_size(static_cast<std::uint64_t>(value("aoefs_target_read_bytes_total", t))),
-                    human_size(static_cast<std::uint64_t>(value("aoefs_target_written_bytes_total", t))),
-                    cell(value("aoefs_target_retransmits_total", t)),
-                    cell(value("aoefs_target_duplicates_total", t)),
-                    cell(value("aoefs_target_errors_total", t)),
-                    micros(value("aoefs_target_srtt_seconds", t)),
-                    cell(value("aoefs_target_window_frames", t)),
-                    cell(value("aoefs_target_outstanding_frames", t)), lock,
-                    cell(value("aoefs_target_conflicts_total", t)),
-                    text("aoefs_target_info", t, "paths")});
+    rows.push_back(
+        {sanitized(t), value("aoefs_target_up", t) > 0 ? "up" : "down",
+         human_size(static_cast<std::uint64_t>(value("aoefs_target_capacity_bytes", t))),
+         cell(value("aoefs_target_requests_total", t)),
+         human_size(static_cast<std::uint64_t>(value("aoefs_target_read_bytes_total", t))),
+         human_size(static_cast<std::uint64_t>(value("aoefs_target_written_bytes_total", t))),
+         cell(value("aoefs_target_retransmits_total", t)),
+         cell(value("aoefs_target_duplicates_total", t)),
+         cell(value("aoefs_target_errors_total", t)), micros(value("aoefs_target_srtt_seconds", t)),
+         cell(value("aoefs_target_window_frames", t)),
+         cell(value("aoefs_target_outstanding_frames", t)), lock,
+         cell(value("aoefs_target_conflicts_total", t)), text("aoefs_target_info", t, "paths")});
   }
   std::vector<int> widths(rows[0].size(), 0);
   for (const auto& r : rows)

@@ -35,10 +35,11 @@ std::pair<std::error_code, std::string> query(boost::asio::io_context& io, aoe::
                                               aoe::TargetAddress target, aoe::ConfigCommand cmd,
                                               std::string value) {
   std::pair<std::error_code, std::string> result;
-  ini.query_config(target, cmd, std::move(value), [&](std::error_code ec, const aoe::ConfigReply& r) {
-    result = {ec, r.config_storage};
-    io.stop();
-  });
+  ini.query_config(target, cmd, std::move(value),
+                   [&](std::error_code ec, const aoe::ConfigReply& r) {
+                     result = {ec, r.config_storage};
+                     io.stop();
+                   });
   io.restart();
   io.run();
   return result;
@@ -62,7 +63,8 @@ int run_unlock_command(int argc, char** argv) {
       const std::string_view v = argv[++i];
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), wait_ms);
       if (ec != std::errc() || end != v.data() + v.size() || wait_ms > 600'000) {
-        std::fprintf(stderr, "aoefs unlock: --wait wants milliseconds (0..600000), got '%s'\n", argv[i]);
+        std::fprintf(stderr, "aoefs unlock: --wait wants milliseconds (0..600000), got '%s'\n",
+                     argv[i]);
         return 2;
       }
     } else if (arg == "-h" || arg == "--help") {
@@ -81,11 +83,12 @@ int run_unlock_command(int argc, char** argv) {
     return 2;
   }
   if (!force) {
-    std::fprintf(stderr,
-                 "aoefs unlock: refusing without --force: this clears %s's config string whoever "
-                 "set it, and if its holder is alive it loses its lock without noticing. Check "
-                 "the holder first (getfattr -n user.aoe.config FILE, or aoecfg), then add --force.\n",
-                 name.c_str());
+    std::fprintf(
+        stderr,
+        "aoefs unlock: refusing without --force: this clears %s's config string whoever "
+        "set it, and if its holder is alive it loses its lock without noticing. Check "
+        "the holder first (getfattr -n user.aoe.config FILE, or aoecfg), then add --force.\n",
+        name.c_str());
     return 2;
   }
   if (interfaces.empty()) interfaces = aoe::default_aoe_interfaces();
@@ -99,7 +102,8 @@ int run_unlock_command(int argc, char** argv) {
   options.discovery_interval = std::chrono::hours(1);  // one round is enough
   options.dead_timeout = std::chrono::seconds(5);
   aoe::Initiator initiator(io, std::move(opened).value(), options);
-  initiator.wait_discovery(std::chrono::milliseconds(wait_ms), [&io](std::error_code) { io.stop(); });
+  initiator.wait_discovery(std::chrono::milliseconds(wait_ms),
+                           [&io](std::error_code) { io.stop(); });
   io.run();
   if (!initiator.target(*target)) {
     std::string where;
@@ -117,7 +121,8 @@ int run_unlock_command(int argc, char** argv) {
   if (set_ec) return fail(name + ": clearing failed: " + set_ec.message());
   if (!after.empty()) return fail(name + ": the target kept a config string: " + quoted(after));
   std::printf("%s: cleared %s %s\n", name.c_str(),
-              is_aoefs_lock_string(before) ? "the aoefs lock string" : "the config string (not an aoefs lock)",
+              is_aoefs_lock_string(before) ? "the aoefs lock string"
+                                           : "the config string (not an aoefs lock)",
               quoted(before).c_str());
   initiator.shutdown();
   return 0;

@@ -14,12 +14,16 @@ int to_errno(const std::error_code& ec) {
     return ec.value() > 0 ? ec.value() : EIO;
   if (cat == aoe::aoe_category()) {
     switch (static_cast<aoe::AoeErrc>(ec.value())) {
-      case aoe::AoeErrc::config_string_present: return EBUSY;
-      case aoe::AoeErrc::target_reserved: return EACCES;
-      case aoe::AoeErrc::device_unavailable: return ENXIO;
+      case aoe::AoeErrc::config_string_present:
+        return EBUSY;
+      case aoe::AoeErrc::target_reserved:
+        return EACCES;
+      case aoe::AoeErrc::device_unavailable:
+        return ENXIO;
       case aoe::AoeErrc::unrecognized_command:
       case aoe::AoeErrc::bad_argument:
-      case aoe::AoeErrc::unsupported_version: return EIO;
+      case aoe::AoeErrc::unsupported_version:
+        return EIO;
     }
     return EIO;
   }
@@ -33,13 +37,20 @@ int to_errno(const std::error_code& ec) {
       case aoe::InitiatorErrc::timeout:
       case aoe::InitiatorErrc::target_down:
       case aoe::InitiatorErrc::bad_response:
-      case aoe::InitiatorErrc::link_failure: return EIO;
-      case aoe::InitiatorErrc::no_such_target: return ENXIO;
-      case aoe::InitiatorErrc::out_of_range: return ENOSPC;
-      case aoe::InitiatorErrc::invalid_argument: return EINVAL;
-      case aoe::InitiatorErrc::cancelled: return EINTR;
-      case aoe::InitiatorErrc::read_only: return EROFS;
-      case aoe::InitiatorErrc::not_supported: return EOPNOTSUPP;
+      case aoe::InitiatorErrc::link_failure:
+        return EIO;
+      case aoe::InitiatorErrc::no_such_target:
+        return ENXIO;
+      case aoe::InitiatorErrc::out_of_range:
+        return ENOSPC;
+      case aoe::InitiatorErrc::invalid_argument:
+        return EINVAL;
+      case aoe::InitiatorErrc::cancelled:
+        return EINTR;
+      case aoe::InitiatorErrc::read_only:
+        return EROFS;
+      case aoe::InitiatorErrc::not_supported:
+        return EOPNOTSUPP;
     }
     return EIO;
   }

@@ -29,7 +29,7 @@ std::span<const std::uint8_t> zero_buffer() {
 
 // The sectors entirely inside [begin, end), then the partial edges.
 struct Split {
-  std::uint64_t first = 0, count = 0;  // whole sectors
+  std::uint64_t first = 0, count = 0;          // whole sectors
   std::uint64_t head_begin = 0, head_end = 0;  // bytes of a partial first sector
   std::uint64_t tail_begin = 0, tail_end = 0;  // bytes of a partial last sector
 };
@@ -63,7 +63,8 @@ struct Job : std::enable_shared_from_this<Job> {
   RangeLock::Ticket ticket = 0;
   std::uint64_t next = 0;  // sectors of the body done
 
-  void start() { edge(parts.head_begin, parts.head_end, [self = shared_from_this()] {
+  void start() {
+    edge(parts.head_begin, parts.head_end, [self = shared_from_this()] {
       self->edge(self->parts.tail_begin, self->parts.tail_end, [self] { self->body(); });
     });
   }
@@ -144,7 +145,8 @@ void op_fallocate(fuse_req_t req, fuse_ino_t, int mode, off_t offset, off_t leng
       if (end > size && !keep_size) return (void)fuse_reply_err(req, EFBIG);
       job->parts = split(begin, std::min(end, size));
       break;
-    default: return (void)fuse_reply_err(req, EOPNOTSUPP);
+    default:
+      return (void)fuse_reply_err(req, EOPNOTSUPP);
   }
   job->start();
 }

@@ -13,7 +13,6 @@
 namespace aoefs {
 namespace {
 
-
 void reply_status(fuse_req_t req, std::error_code ec) { fuse_reply_err(req, to_errno(ec)); }
 
 // Runs on libfuse's thread that read the INTERRUPT, with the request's lock
@@ -30,13 +29,15 @@ void op_flock(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi, int op) {
   if (!f) return (void)fuse_reply_err(req, EOPNOTSUPP);  // not a target (MOUNTPOINT/.stats)
   const int kind = op & ~LOCK_NB;
   if (kind == LOCK_UN) {
-    ctx.locks->unlock(f->address, fi->lock_owner, [req](std::error_code ec) { reply_status(req, ec); });
+    ctx.locks->unlock(f->address, fi->lock_owner,
+                      [req](std::error_code ec) { reply_status(req, ec); });
     return;
   }
   if (kind != LOCK_SH && kind != LOCK_EX) return (void)fuse_reply_err(req, EINVAL);
   const auto id = ctx.locks->new_waiter();
   // Registered before lock(): an interrupt that already came is seen by cancel().
-  fuse_req_interrupt_func(req, on_interrupt, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
+  fuse_req_interrupt_func(req, on_interrupt,
+                          reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
   ctx.locks->lock(id, f->address, fi->lock_owner,
                   kind == LOCK_EX ? LockMode::exclusive : LockMode::shared, !(op & LOCK_NB),
                   static_cast<std::uint32_t>(fuse_req_ctx(req)->pid),
@@ -48,8 +49,10 @@ void op_flock(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi, int op) {
 void add_flock_operations(fuse_lowlevel_ops& ops) { ops.flock = op_flock; }
 
 void want_flock_forwarding(const FsContext& ctx, fuse_conn_info* conn) {
-  if (ctx.locks && (conn->capable & FUSE_CAP_FLOCK_LOCKS)) conn->want |= FUSE_CAP_FLOCK_LOCKS;
-  else conn->want &= ~FUSE_CAP_FLOCK_LOCKS;
+  if (ctx.locks && (conn->capable & FUSE_CAP_FLOCK_LOCKS))
+    conn->want |= FUSE_CAP_FLOCK_LOCKS;
+  else
+    conn->want &= ~FUSE_CAP_FLOCK_LOCKS;
 }
 
 void reply_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {

@@ -30,13 +30,13 @@ class ConfigLocks;
 struct FsOptions {
   uid_t uid = 0;
   gid_t gid = 0;
-  mode_t file_mode = 0600;         // permission bits of every target file
+  mode_t file_mode = 0600;  // permission bits of every target file
   bool read_only = false;
   unsigned max_io_bytes = 1u << 20;  // max_read / max_write asked of the kernel
   unsigned read_ahead_kb = 1024;     // kernel read-ahead (can only be lowered here)
   unsigned max_background = 256;     // kernel's limit of background (async, O_DIRECT) requests
   bool debug = false;
-  bool direct_io = false;          // page cache off (fuse_ops.hpp, the page-cache contract)
+  bool direct_io = false;  // page cache off (fuse_ops.hpp, the page-cache contract)
   std::time_t mount_time = 0;
 };
 

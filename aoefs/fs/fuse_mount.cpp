@@ -63,9 +63,10 @@ Expected<void> check_mountpoint(const std::string& path) {
   return {};
 }
 
-Expected<std::unique_ptr<FuseMount>> FuseMount::mount(
-    FsContext& context, const std::string& mountpoint, const std::vector<std::string>& fuse_options,
-    bool allow_other) {
+Expected<std::unique_ptr<FuseMount>> FuseMount::mount(FsContext& context,
+                                                      const std::string& mountpoint,
+                                                      const std::vector<std::string>& fuse_options,
+                                                      bool allow_other) {
   if (auto usable = check_mountpoint(mountpoint); !usable) return usable.error();
   std::unique_ptr<FuseMount> m(new FuseMount);
   m->mountpoint_ = mountpoint;
@@ -82,7 +83,8 @@ Expected<std::unique_ptr<FuseMount>> FuseMount::mount(
   for (auto& a : args_storage) argv.push_back(a.data());
   fuse_args args = FUSE_ARGS_INIT(static_cast<int>(argv.size()), argv.data());
 
-  m->session_ = fuse_session_new(&args, &filesystem_operations(), sizeof(fuse_lowlevel_ops), &context);
+  m->session_ =
+      fuse_session_new(&args, &filesystem_operations(), sizeof(fuse_lowlevel_ops), &context);
   fuse_opt_free_args(&args);
   if (!m->session_) return Error{"cannot create the FUSE session (options: " + opts + ")"};
   // SIGINT and SIGTERM always mean "flush and unmount", also when the
@@ -105,7 +107,8 @@ Expected<std::unique_ptr<FuseMount>> FuseMount::mount(
   m->notifier_ = std::thread([raw = m.get()] {
     std::unique_lock lock(raw->notify_mutex_);
     for (;;) {
-      raw->notify_cv_.wait(lock, [raw] { return raw->notify_stop_ || !raw->notify_queue_.empty(); });
+      raw->notify_cv_.wait(lock,
+                           [raw] { return raw->notify_stop_ || !raw->notify_queue_.empty(); });
       if (raw->notify_stop_) return;
       const std::uint64_t inode = raw->notify_queue_.front();
       raw->notify_queue_.pop_front();

@@ -31,9 +31,10 @@ Expected<void> check_mountpoint(const std::string& path);
 
 class FuseMount {
  public:
-  static Expected<std::unique_ptr<FuseMount>> mount(
-      FsContext& context, const std::string& mountpoint, const std::vector<std::string>& fuse_options,
-      bool allow_other);
+  static Expected<std::unique_ptr<FuseMount>> mount(FsContext& context,
+                                                    const std::string& mountpoint,
+                                                    const std::vector<std::string>& fuse_options,
+                                                    bool allow_other);
   ~FuseMount();
   FuseMount(const FuseMount&) = delete;
   FuseMount& operator=(const FuseMount&) = delete;

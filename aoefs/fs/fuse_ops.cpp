@@ -85,7 +85,7 @@ void op_init(void* userdata, fuse_conn_info* conn) {
   conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
   want_flock_forwarding(ctx, conn);
   log_message(LogLevel::debug, "init: max_write=%u max_read=%u max_readahead=%u max_background=%u",
-            conn->max_write, conn->max_read, conn->max_readahead, conn->max_background);
+              conn->max_write, conn->max_read, conn->max_readahead, conn->max_background);
 }
 
 void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
@@ -166,9 +166,8 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
     struct stat st {};
     st.st_ino = items[i].ino;
     st.st_mode = items[i].mode;
-    const std::size_t need = fuse_add_direntry(req, buf.data() + used, size - used,
-                                               items[i].name.c_str(), &st,
-                                               static_cast<off_t>(i + 1));
+    const std::size_t need = fuse_add_direntry(
+        req, buf.data() + used, size - used, items[i].name.c_str(), &st, static_cast<off_t>(i + 1));
     if (need > size - used) break;
     used += need;
   }
@@ -183,8 +182,8 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   OpenFile* of = nullptr;
   if (ino == kStatsInode) {
     if (writable) return (void)fuse_reply_err(req, EACCES);
-    of = ctx.open_files.add(std::make_unique<OpenFile>(
-        OpenFile{nullptr, nullptr, false, std::make_shared<const std::string>(collect_stats(ctx))}));
+    of = ctx.open_files.add(std::make_unique<OpenFile>(OpenFile{
+        nullptr, nullptr, false, std::make_shared<const std::string>(collect_stats(ctx))}));
     fi->direct_io = 1;
   } else {
     auto f = ctx.table->by_inode(ino);
@@ -198,7 +197,8 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   fi->fh = reinterpret_cast<std::uint64_t>(of);
   fi->keep_cache = 0;
   fi->noflush = 1;  // close() has nothing to write back: every write was acknowledged
-  if (fuse_reply_open(req, fi) == -ENOENT) ctx.open_files.release(of);  // the opener was interrupted
+  if (fuse_reply_open(req, fi) == -ENOENT)
+    ctx.open_files.release(of);  // the opener was interrupted
 }
 
 void op_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
@@ -295,7 +295,9 @@ void op_access(fuse_req_t req, fuse_ino_t, int mask) {
 void op_no_create(fuse_req_t req, fuse_ino_t, const char*, mode_t, fuse_file_info*) {
   fuse_reply_err(req, EPERM);
 }
-void op_no_mknod(fuse_req_t req, fuse_ino_t, const char*, mode_t, dev_t) { fuse_reply_err(req, EPERM); }
+void op_no_mknod(fuse_req_t req, fuse_ino_t, const char*, mode_t, dev_t) {
+  fuse_reply_err(req, EPERM);
+}
 void op_no_mkdir(fuse_req_t req, fuse_ino_t, const char*, mode_t) { fuse_reply_err(req, EPERM); }
 void op_no_unlink(fuse_req_t req, fuse_ino_t, const char*) { fuse_reply_err(req, EPERM); }
 void op_no_rename(fuse_req_t req, fuse_ino_t, const char*, fuse_ino_t, const char*, unsigned int) {

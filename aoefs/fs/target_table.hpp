@@ -36,11 +36,13 @@ inline constexpr InodeNumber kRootInode = 1;
 struct TargetFile {
   aoe::TargetAddress address;
   InodeNumber inode = 0;
-  std::string name;                 // e<shelf>.<slot>
+  std::string name;  // e<shelf>.<slot>
   bool present = false;
   std::shared_ptr<blockdev::BlockDevice> device;
   std::shared_ptr<RangeLock> lock;
-  std::uint64_t size_bytes() const { return device ? device->size_sectors() * blockdev::kSectorSize : 0; }
+  std::uint64_t size_bytes() const {
+    return device ? device->size_sectors() * blockdev::kSectorSize : 0;
+  }
 };
 
 InodeNumber inode_of(aoe::TargetAddress address);

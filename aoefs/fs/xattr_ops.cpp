@@ -13,12 +13,14 @@
 namespace aoefs {
 namespace {
 
-
 // getxattr/listxattr: size 0 asks for the length; a smaller buffer is ERANGE.
 void reply_value(fuse_req_t req, std::size_t size, const std::string& value) {
-  if (size == 0) fuse_reply_xattr(req, value.size());
-  else if (value.size() > size) fuse_reply_err(req, ERANGE);
-  else fuse_reply_buf(req, value.data(), value.size());
+  if (size == 0)
+    fuse_reply_xattr(req, value.size());
+  else if (value.size() > size)
+    fuse_reply_err(req, ERANGE);
+  else
+    fuse_reply_buf(req, value.data(), value.size());
 }
 
 void reply_error(fuse_req_t req, const std::error_code& ec) { fuse_reply_err(req, to_errno(ec)); }
@@ -74,8 +76,9 @@ void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
 }
 
 void set_config(fuse_req_t req, const Subject& s, aoe::ConfigCommand cmd, std::string value) {
-  s.initiator->query_config(s.address, cmd, std::move(value),
-                            [req](std::error_code ec, const aoe::ConfigReply&) { reply_error(req, ec); });
+  s.initiator->query_config(
+      s.address, cmd, std::move(value),
+      [req](std::error_code ec, const aoe::ConfigReply&) { reply_error(req, ec); });
 }
 
 void set_reserve(fuse_req_t req, const Subject& s, const ReserveRequest& r) {
@@ -83,8 +86,9 @@ void set_reserve(fuse_req_t req, const Subject& s, const ReserveRequest& r) {
   msg.command = static_cast<std::uint8_t>(r.force ? aoe::ReserveCommand::force_set
                                                   : aoe::ReserveCommand::set);
   msg.macs = r.macs;
-  s.initiator->reserve(s.address, std::move(msg),
-                       [req](std::error_code ec, const aoe::ReserveMessage&) { reply_error(req, ec); });
+  s.initiator->reserve(
+      s.address, std::move(msg),
+      [req](std::error_code ec, const aoe::ReserveMessage&) { reply_error(req, ec); });
 }
 
 // Checks common to setxattr and removexattr: the name is ours and writable,
@@ -105,8 +109,8 @@ void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* v
   switch (*which) {
     case Xattr::config: {
       if (auto ec = check_config_value(text)) return reply_error(req, ec);
-      const auto cmd = (flags & XATTR_CREATE) ? aoe::ConfigCommand::set_if_empty
-                                              : aoe::ConfigCommand::force_set;
+      const auto cmd =
+          (flags & XATTR_CREATE) ? aoe::ConfigCommand::set_if_empty : aoe::ConfigCommand::force_set;
       return set_config(req, s, cmd, std::string(text));
     }
     case Xattr::reserve: {
@@ -126,7 +130,8 @@ void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* v
                             });
       return;
     }
-    default: fuse_reply_err(req, EPERM);
+    default:
+      fuse_reply_err(req, EPERM);
   }
 }
 

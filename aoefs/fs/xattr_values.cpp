@@ -10,8 +10,8 @@ namespace aoefs {
 namespace {
 
 constexpr std::array<std::string_view, 10> kNames = {
-    "config", "firmware", "buffer_count", "sectors_per_frame", "paths",
-    "model",  "serial",   "reserve",      "mask",              "flush"};
+    "config",  "firmware", "buffer_count", "sectors_per_frame", "paths", "model", "serial",
+    "reserve", "mask",     "flush"};
 
 // Splits on spaces, tabs, commas and newlines; empty tokens are skipped.
 std::vector<std::string_view> tokens(std::string_view s) {
@@ -77,19 +77,26 @@ std::string snapshot_xattr_value(Xattr which, const aoe::TargetInfo& info) {
       std::snprintf(buf, sizeof buf, "0x%04x", info.firmware_version);
       return buf;
     }
-    case Xattr::buffer_count: return std::to_string(info.buffer_count);
-    case Xattr::sectors_per_frame: return std::to_string(info.sectors_per_frame);
+    case Xattr::buffer_count:
+      return std::to_string(info.buffer_count);
+    case Xattr::sectors_per_frame:
+      return std::to_string(info.sectors_per_frame);
     case Xattr::paths: {
       std::vector<std::string> parts;
       for (const auto& p : info.paths) parts.push_back(p.interface + "=" + p.mac.to_string());
       return joined(parts);
     }
-    case Xattr::model: return info.model;
-    case Xattr::serial: return info.serial;
-    case Xattr::config: return info.config_string;
-    case Xattr::flush: return std::string(aoe::flush_mode_text(info.flush_mode));
+    case Xattr::model:
+      return info.model;
+    case Xattr::serial:
+      return info.serial;
+    case Xattr::config:
+      return info.config_string;
+    case Xattr::flush:
+      return std::string(aoe::flush_mode_text(info.flush_mode));
     case Xattr::reserve:
-    case Xattr::mask: break;
+    case Xattr::mask:
+      break;
   }
   return {};
 }
@@ -107,7 +114,8 @@ std::string format_mask_list(const aoe::MacMaskMessage& mask) {
 }
 
 std::error_code check_config_value(std::string_view value) {
-  if (value.size() > aoe::kMaxConfigString) return std::make_error_code(std::errc::invalid_argument);
+  if (value.size() > aoe::kMaxConfigString)
+    return std::make_error_code(std::errc::invalid_argument);
   return {};
 }
 
@@ -133,7 +141,8 @@ std::optional<std::vector<aoe::MaskDirective>> parse_mask_value(std::string_view
     if (w.size() < 2 || (w[0] != '+' && w[0] != '-')) return std::nullopt;
     auto mac = aoe::MacAddress::parse(w.substr(1));
     if (!mac) return std::nullopt;
-    const auto cmd = w[0] == '+' ? aoe::MaskDirectiveCommand::add : aoe::MaskDirectiveCommand::remove;
+    const auto cmd =
+        w[0] == '+' ? aoe::MaskDirectiveCommand::add : aoe::MaskDirectiveCommand::remove;
     out.push_back({static_cast<std::uint8_t>(cmd), *mac});
   }
   if (out.empty() || out.size() > aoe::kMaxMacMaskDirectives) return std::nullopt;
@@ -142,10 +151,14 @@ std::optional<std::vector<aoe::MaskDirective>> parse_mask_value(std::string_view
 
 std::error_code mask_error(std::uint8_t merror) {
   switch (static_cast<aoe::MaskError>(merror)) {
-    case aoe::MaskError::none: return {};
-    case aoe::MaskError::bad_directive: return std::make_error_code(std::errc::invalid_argument);
-    case aoe::MaskError::list_full: return std::make_error_code(std::errc::no_space_on_device);
-    case aoe::MaskError::unspecified: break;
+    case aoe::MaskError::none:
+      return {};
+    case aoe::MaskError::bad_directive:
+      return std::make_error_code(std::errc::invalid_argument);
+    case aoe::MaskError::list_full:
+      return std::make_error_code(std::errc::no_space_on_device);
+    case aoe::MaskError::unspecified:
+      break;
   }
   return std::make_error_code(std::errc::io_error);
 }

@@ -35,7 +35,16 @@
 namespace aoefs {
 
 enum class Xattr : std::uint8_t {
-  config, firmware, buffer_count, sectors_per_frame, paths, model, serial, reserve, mask, flush
+  config,
+  firmware,
+  buffer_count,
+  sectors_per_frame,
+  paths,
+  model,
+  serial,
+  reserve,
+  mask,
+  flush
 };
 
 inline constexpr std::string_view kXattrPrefix = "user.aoe.";

@@ -22,7 +22,7 @@ namespace aoefs::helper {
 namespace {
 constexpr unsigned short kEtherTypeAoe = 0x88A2;
 static_assert(kMaxInterfaceNameBytes == IFNAMSIZ - 1);
-}
+}  // namespace
 
 Expected<int> open_filtered_aoe_socket(const std::string& interface) {
   if (!is_valid_interface_name(interface)) return Error{"invalid interface name"};

@@ -73,7 +73,8 @@ Expected<std::vector<PassedSocket>> receive_sockets(int unix_socket) {
     result.push_back({std::string(rest.substr(0, end)), -1});
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
   }
-  if (result.size() != fds.size()) return fail("the helper sent names and sockets that do not match");
+  if (result.size() != fds.size())
+    return fail("the helper sent names and sockets that do not match");
   for (std::size_t i = 0; i < fds.size(); ++i) result[i].fd = fds[i];
   return result;
 }

@@ -114,7 +114,8 @@ void become_caller_with_net_raw(uid_t uid, gid_t gid, const std::vector<gid_t>& 
   if (uid == 0) return;  // root asking: nothing to drop to
   if (prctl(PR_SET_KEEPCAPS, 1) != 0) refuse("prctl(PR_SET_KEEPCAPS) failed");
   if (setgroups(groups.size(), groups.data()) != 0) refuse("setgroups failed");
-  if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) refuse("cannot become the caller");
+  if (setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0)
+    refuse("cannot become the caller");
   if (!set_capabilities(1u << CAP_NET_RAW)) refuse("cannot keep CAP_NET_RAW alone");
   prctl(PR_SET_KEEPCAPS, 0);
   prctl(PR_SET_DUMPABLE, 0);  // the caller must not ptrace a holder of CAP_NET_RAW
@@ -155,8 +156,9 @@ int main(int argc, char** argv) {
   const uid_t uid = getuid();
   const gid_t gid = getgid();
   if (geteuid() != 0)
-    refuse("not running as root: install it setuid root (chown root, chmod 4755) on a file system "
-           "not mounted nosuid, and do not run it with no_new_privs");
+    refuse(
+        "not running as root: install it setuid root (chown root, chmod 4755) on a file system "
+        "not mounted nosuid, and do not run it with no_new_privs");
 
   if (argc < 4 || argv[1] != std::string("--fd"))
     refuse("usage: aoefs-helper --fd N IFACE...  (run by aoefs, not by hand)", 2);

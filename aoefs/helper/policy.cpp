@@ -12,7 +12,7 @@ std::string where(const toml::source_region& region, const std::string& source) 
 
 // Appends the array of strings at `key` (if present) to `out`.
 Expected<void> read_string_list(const toml::table& table, std::string_view key,
-                             const std::string& source, std::vector<std::string>& out) {
+                                const std::string& source, std::vector<std::string>& out) {
   const toml::node* node = table.get(key);
   if (!node) return {};
   const toml::array* array = node->as_array();

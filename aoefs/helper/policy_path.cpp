@@ -13,7 +13,8 @@ std::string parent(const std::string& path) {
 }  // namespace
 
 std::string policy_path_for(const std::string& helper_path) {
-  const std::string prefix = parent(parent(parent(helper_path)));  // strip libexec/aoefs/aoefs-helper
+  const std::string prefix =
+      parent(parent(parent(helper_path)));  // strip libexec/aoefs/aoefs-helper
   if (prefix == "/usr" || prefix == "/") return "/etc/aoefs/helper.toml";
   return prefix + "/etc/aoefs/helper.toml";
 }

@@ -66,8 +66,8 @@ Expected<std::string> read_trusted_file(const std::string& path, std::size_t max
     walked += "/" + parts[i];
     const bool last = i + 1 == parts.size();
     // O_PATH|O_NOFOLLOW opens a symbolic link itself, so fstat can see it.
-    const int flags = last ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
-                           : O_PATH | O_NOFOLLOW | O_CLOEXEC;
+    const int flags =
+        last ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC : O_PATH | O_NOFOLLOW | O_CLOEXEC;
     const int next = ::openat(dir.get(), parts[i].c_str(), flags);
     if (next < 0) {
       if (errno == ELOOP) return Error{walked + ": is a symbolic link"};
@@ -97,7 +97,8 @@ Expected<std::string> read_trusted_file(const std::string& path, std::size_t max
   if (got > max_bytes) return Error{path + ": larger than " + std::to_string(max_bytes) + " bytes"};
   // One byte more than fstat said means the file grew while read: what we
   // have may be cut anywhere (a rule without its users line). Refuse.
-  if (got != static_cast<std::size_t>(st.st_size)) return Error{path + ": changed while being read"};
+  if (got != static_cast<std::size_t>(st.st_size))
+    return Error{path + ": changed while being read"};
   text.resize(got);
   return text;
 }

@@ -48,8 +48,7 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> from_helper(
 }  // namespace
 
 Expected<std::vector<std::unique_ptr<aoe::Link>>> open_links(
-    boost::asio::io_context& io, const std::vector<std::string>& interfaces,
-    const LinkNote& note) {
+    boost::asio::io_context& io, const std::vector<std::string>& interfaces, const LinkNote& note) {
   std::vector<std::unique_ptr<aoe::Link>> links;
   for (const auto& name : interfaces) {
     std::error_code ec;

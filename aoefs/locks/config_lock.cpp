@@ -14,7 +14,9 @@ std::error_code canceled() { return std::make_error_code(std::errc::operation_ca
 }  // namespace
 
 ConfigLocks::ConfigLocks(ConfigQuery query, Scheduler scheduler, LockStringMaker make_string)
-    : query_(std::move(query)), scheduler_(std::move(scheduler)), make_string_(std::move(make_string)) {}
+    : query_(std::move(query)),
+      scheduler_(std::move(scheduler)),
+      make_string_(std::move(make_string)) {}
 
 ConfigLocks::WaiterId ConfigLocks::new_waiter() {
   std::lock_guard g(mutex_);
@@ -105,8 +107,10 @@ void ConfigLocks::drop_owner(aoe::TargetAddress target, Owner owner, bool drop_w
         w = t.waiters.erase(w);
       }
       advance(target, t, out);
-      if (t.remote == Remote::releasing) t.on_released.push_back(std::move(done));
-      else out.push_back([done = std::move(done)] { done({}); });
+      if (t.remote == Remote::releasing)
+        t.on_released.push_back(std::move(done));
+      else
+        out.push_back([done = std::move(done)] { done({}); });
     }
   }
   run(out);
@@ -184,8 +188,10 @@ void ConfigLocks::on_claimed(aoe::TargetAddress address, std::error_code ec,
       // so it is released like a held one (read, compare, clear).
       const bool uncertain = ec == aoe::InitiatorErrc::timeout;
       t.remote = Remote::idle;
-      if (uncertain) start_release(address, t, out);
-      else t.string.clear();
+      if (uncertain)
+        start_release(address, t, out);
+      else
+        t.string.clear();
       bool someone_waits = false;
       for (auto it = t.waiters.begin(); it != t.waiters.end();) {
         if (conflicts(t, it->owner, it->mode) || (taken && it->wait)) {

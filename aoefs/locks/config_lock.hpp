@@ -78,7 +78,7 @@ using LockStringMaker = std::function<std::string(std::uint32_t pid)>;
 
 class ConfigLocks {
  public:
-  using Owner = std::uint64_t;   // the kernel's flock owner (fi->lock_owner)
+  using Owner = std::uint64_t;  // the kernel's flock owner (fi->lock_owner)
   using WaiterId = std::uint64_t;
   using Done = std::function<void(std::error_code)>;
 
@@ -133,11 +133,11 @@ class ConfigLocks {
     std::map<Owner, LockMode> holders;
     std::list<Waiter> waiters;
     Remote remote = Remote::idle;
-    std::string string;                 // ours: claiming, held, releasing
+    std::string string;  // ours: claiming, held, releasing
     std::chrono::milliseconds backoff{0};
-    std::uint64_t retry_generation = 0; // a scheduled retry is current iff equal
+    std::uint64_t retry_generation = 0;  // a scheduled retry is current iff equal
     bool retry_pending = false;
-    std::vector<Done> on_released;      // unlock() callers waiting for the release
+    std::vector<Done> on_released;  // unlock() callers waiting for the release
   };
   using Completions = std::vector<std::function<void()>>;
 

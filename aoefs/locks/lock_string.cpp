@@ -13,9 +13,9 @@ constexpr std::size_t kMaxMacs = 32;  // 32 * 18 bytes keeps the string far belo
 
 std::string format_lock_string(const LockIdentity& who) {
   std::string host = who.host.substr(0, kMaxHost);
-  std::replace_if(host.begin(), host.end(),
-                  [](char c) { return c == ' ' || c == '=' || static_cast<unsigned char>(c) < 0x21; },
-                  '_');
+  std::replace_if(
+      host.begin(), host.end(),
+      [](char c) { return c == ' ' || c == '=' || static_cast<unsigned char>(c) < 0x21; }, '_');
   if (host.empty()) host = "-";
   std::string macs;
   for (std::size_t i = 0; i < who.macs.size() && i < kMaxMacs; ++i)

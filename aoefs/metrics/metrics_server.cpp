@@ -101,8 +101,8 @@ struct MetricsServer::Impl {
   }
 };
 
-Expected<std::unique_ptr<MetricsServer>> MetricsServer::start(
-    const std::string& address, std::uint16_t port, Render render) {
+Expected<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& address,
+                                                              std::uint16_t port, Render render) {
   auto impl = std::make_unique<Impl>();
   impl->render = std::move(render);
   const std::string where =

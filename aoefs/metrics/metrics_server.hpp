@@ -35,8 +35,7 @@ class MetricsServer {
   // Binds and listens on address:port (numeric IPv4 or IPv6) and starts
   // serving; a message naming the address on failure (in use, not local).
   static Expected<std::unique_ptr<MetricsServer>> start(const std::string& address,
-                                                                         std::uint16_t port,
-                                                                         Render render);
+                                                        std::uint16_t port, Render render);
 
   // Stops serving: closes the listener and any connection, joins the thread.
   ~MetricsServer();

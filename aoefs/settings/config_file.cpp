@@ -78,8 +78,8 @@ Expected<void> apply_config_text(Settings& settings, std::string_view text,
   try {
     table = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    return Error{where(source_name, e.source()) + ": invalid TOML: " +
-                 std::string(e.description())};
+    return Error{where(source_name, e.source()) +
+                 ": invalid TOML: " + std::string(e.description())};
   }
   // Report the first problem in file order, so the message points at the
   // earliest bad line.

@@ -13,15 +13,25 @@ namespace {
 // FUSE options and the generic VFS mount flags libfuse 3.14 applies (as
 // mount(8) and mount.fuse3 pass them), handed to libfuse unchanged. libfuse
 // rejects relatime, strictatime, diratime, lazytime and their no- forms.
-constexpr std::array<std::string_view, 13> kFuseFlags = {
-    "default_permissions", "auto_unmount", "dev", "nodev", "suid", "nosuid", "exec", "noexec",
-    "atime", "noatime", "sync", "async", "dirsync"};
+constexpr std::array<std::string_view, 13> kFuseFlags = {"default_permissions",
+                                                         "auto_unmount",
+                                                         "dev",
+                                                         "nodev",
+                                                         "suid",
+                                                         "nosuid",
+                                                         "exec",
+                                                         "noexec",
+                                                         "atime",
+                                                         "noatime",
+                                                         "sync",
+                                                         "async",
+                                                         "dirsync"};
 constexpr std::array<std::string_view, 2> kFuseValued = {"fsname", "subtype"};
 // fstab bookkeeping that mount(8) may hand us, meaningless to the daemon;
 // and relatime, which every FUSE mount has unless noatime.
-constexpr std::array<std::string_view, 11> kIgnored = {
-    "defaults", "_netdev", "auto", "noauto", "nofail", "user", "users", "nouser", "owner", "group",
-    "relatime"};
+constexpr std::array<std::string_view, 11> kIgnored = {"defaults", "_netdev", "auto",    "noauto",
+                                                       "nofail",   "user",    "users",   "nouser",
+                                                       "owner",    "group",   "relatime"};
 // Prefixes of fstab comments for other programs (x-systemd.*, comment=...).
 constexpr std::array<std::string_view, 2> kIgnoredPrefixes = {"x-", "comment="};
 
@@ -99,9 +109,7 @@ Expected<void> apply_mount_options(Settings& settings, const CommandLine& line,
     const std::string name = item.substr(0, eq);
     const std::optional<std::string> value =
         eq == std::string::npos ? std::nullopt : std::optional(item.substr(eq + 1));
-    auto fail = [&](const std::string& why) {
-      return Error{"-o " + item + ": " + why};
-    };
+    auto fail = [&](const std::string& why) { return Error{"-o " + item + ": " + why}; };
     if (name == "ro" || name == "rw") {
       if (value) return fail("takes no value");
       settings.read_only = name == "ro";

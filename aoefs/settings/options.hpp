@@ -41,7 +41,6 @@ Expected<void> apply_mount_options(Settings& settings, const CommandLine& line,
 
 // Defaults, then the file (the --config one is required to exist; the
 // default path may be missing), then -o. The whole configuration step.
-Expected<Settings> load_settings(const CommandLine& line,
-                                 std::vector<std::string>& fuse_options);
+Expected<Settings> load_settings(const CommandLine& line, std::vector<std::string>& fuse_options);
 
 }  // namespace aoefs

@@ -63,10 +63,20 @@ Expected<std::uint64_t> parse_size(std::string_view t) {
   if (t.empty()) return expected;
   std::uint64_t mult = 1;
   switch (t.back()) {
-    case 'K': case 'k': mult = 1ull << 10; break;
-    case 'M': case 'm': mult = 1ull << 20; break;
-    case 'G': case 'g': mult = 1ull << 30; break;
-    default: break;
+    case 'K':
+    case 'k':
+      mult = 1ull << 10;
+      break;
+    case 'M':
+    case 'm':
+      mult = 1ull << 20;
+      break;
+    case 'G':
+    case 'g':
+      mult = 1ull << 30;
+      break;
+    default:
+      break;
   }
   if (mult != 1) t.remove_suffix(1);
   auto v = parse_unsigned<std::uint64_t>(t);
@@ -173,14 +183,15 @@ constexpr KeyInfo kKeys[] = {
     {"cache_block_size", KeyKind::byte_size,
      [](S& s, Text t) {
        const auto ok = [](std::uint64_t v) { return v != 0 && v % 512 == 0 && v <= (4u << 20); };
-       return store(checked(parse_size(t), ok,
-                            "expected a multiple of 512 bytes from 512 to 4M (e.g. 64K)"),
-                    s.cache_block_size);
+       return store(
+           checked(parse_size(t), ok, "expected a multiple of 512 bytes from 512 to 4M (e.g. 64K)"),
+           s.cache_block_size);
      }},
     {"cache_read_ahead", KeyKind::byte_size,
      [](S& s, Text t) {
-       return store(checked(parse_size(t), [](std::uint64_t v) { return v <= (1ull << 30); },
-                            "expected a size from 0 to 1G (e.g. 4M; 0 = no read-ahead)"),
+       return store(checked(
+                        parse_size(t), [](std::uint64_t v) { return v <= (1ull << 30); },
+                        "expected a size from 0 to 1G (e.g. 4M; 0 = no read-ahead)"),
                     s.cache_read_ahead);
      }},
     {"cache_expiry", KeyKind::seconds,
@@ -207,8 +218,9 @@ constexpr KeyInfo kKeys[] = {
        }
        auto v = parse_listen_address(t);
        if (!v)
-         return Error{"expected ADDR:PORT with a numeric IPv4 address or [IPv6], PORT alone "
-                      "(127.0.0.1), or off (e.g. 127.0.0.1:9101)"};
+         return Error{
+             "expected ADDR:PORT with a numeric IPv4 address or [IPv6], PORT alone "
+             "(127.0.0.1), or off (e.g. 127.0.0.1:9101)"};
        s.metrics_listen = std::move(*v);
        return {};
      }},
@@ -228,7 +240,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
-
 
 }  // namespace
 

@@ -29,7 +29,7 @@ enum class KeyKind {
   kibibytes,
   count,  // a positive integer (limits such as max_targets)
   interface_list,
-  word,  // one of a fixed set of names (log_level)
+  word,            // one of a fixed set of names (log_level)
   listen_address,  // ADDR:PORT, [ADDR6]:PORT, PORT (loopback) or off
 };
 

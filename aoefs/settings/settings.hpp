@@ -29,9 +29,9 @@ struct Settings {
   std::chrono::milliseconds identify_interval{30'000};
   bool read_only = false;
   bool allow_other = false;
-  std::optional<uid_t> uid;             // empty: the mounting user
-  std::optional<gid_t> gid;             // empty: the mounting user's group
-  mode_t umask = 0177;                  // file mode = 0666 & ~umask (0600)
+  std::optional<uid_t> uid;  // empty: the mounting user
+  std::optional<gid_t> gid;  // empty: the mounting user's group
+  mode_t umask = 0177;       // file mode = 0666 & ~umask (0600)
   // Block cache (cache/README.md): budget for all targets (0 = no cache,
   // no daemon read-ahead), block size, largest read-ahead window of one
   // open file, and how long a cached block may answer (other hosts' writes
@@ -46,7 +46,7 @@ struct Settings {
   // reaches the daemon (no kernel caching at all).
   bool direct_io = false;
   bool foreground = false;
-  bool debug = false;                   // log every request (implies foreground, log_level debug)
+  bool debug = false;  // log every request (implies foreground, log_level debug)
   LogLevel log_level = LogLevel::info;
   // Off unless set; only an address the admin writes is other than loopback.
   std::optional<ListenAddress> metrics_listen;

@@ -14,7 +14,7 @@ bool name_char(char c, bool first) {
 
 // Parses `{a="x",b="y"}` at `pos` (which points at '{'); advances `pos`.
 Expected<void> parse_labels(std::string_view line, std::size_t& pos,
-                                        std::map<std::string, std::string>& labels) {
+                            std::map<std::string, std::string>& labels) {
   ++pos;  // '{'
   while (pos < line.size() && line[pos] != '}') {
     const std::size_t start = pos;

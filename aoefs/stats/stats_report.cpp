@@ -17,10 +17,14 @@ std::string escape_label(const std::string& value) {
   std::string out;
   out.reserve(value.size());
   for (const char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -55,7 +59,9 @@ class Family {
     if (!labels.empty()) out_ += "{" + labels + "}";
     out_ += " " + value + "\n";
   }
-  void sample(const std::string& labels, std::uint64_t value) { sample(labels, std::to_string(value)); }
+  void sample(const std::string& labels, std::uint64_t value) {
+    sample(labels, std::to_string(value));
+  }
 
  private:
   std::string& out_;
@@ -64,18 +70,22 @@ class Family {
 
 // The _bucket (one per bound, then +Inf), _sum and _count lines of one
 // labelled histogram; the family's HELP/TYPE lines come first from Family.
-void histogram_samples(std::string& out, const std::string& labels, const aoe::LatencyHistogram& h) {
+void histogram_samples(std::string& out, const std::string& labels,
+                       const aoe::LatencyHistogram& h) {
   const std::string name = "aoefs_target_latency_seconds";
   for (std::size_t i = 0; i < aoe::LatencyHistogram::kBuckets; ++i)
     out += name + "_bucket{" + labels + ",le=\"" +
            seconds_text(std::chrono::microseconds(aoe::LatencyHistogram::kBoundsMicros[i])) +
            "\"} " + std::to_string(h.cumulative(i)) + "\n";
   out += name + "_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(h.count()) + "\n";
-  out += name + "_sum{" + labels + "} " + seconds_text(std::chrono::microseconds(h.sum_micros())) + "\n";
+  out += name + "_sum{" + labels + "} " + seconds_text(std::chrono::microseconds(h.sum_micros())) +
+         "\n";
   out += name + "_count{" + labels + "} " + std::to_string(h.count()) + "\n";
 }
 
-std::string target_label(const TargetReport& t) { return "target=\"" + escape_label(t.name) + "\""; }
+std::string target_label(const TargetReport& t) {
+  return "target=\"" + escape_label(t.name) + "\"";
+}
 
 }  // namespace
 
@@ -83,7 +93,8 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
                          const std::optional<cache::CacheStats>& cache) {
   std::string out;
   {
-    Family f(out, "aoefs_target_info", "gauge", "Target identity from IDENTIFY and discovery (value 1).");
+    Family f(out, "aoefs_target_info", "gauge",
+             "Target identity from IDENTIFY and discovery (value 1).");
     for (const auto& t : targets)
       f.sample(target_label(t) + ",model=\"" + wire_label(t.info.model) + "\",serial=\"" +
                    wire_label(t.info.serial) + "\",firmware=\"" + wire_label(t.info.firmware) +
@@ -117,7 +128,8 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
        [](const TargetReport& t) { return std::to_string(t.stats.bytes_written); }},
       {"aoefs_target_retransmits_total", "counter", "Frames sent again, for any reason.",
        [](const TargetReport& t) { return std::to_string(t.stats.retransmits); }},
-      {"aoefs_target_retransmits_timeout_total", "counter", "Frames sent again after their timeout.",
+      {"aoefs_target_retransmits_timeout_total", "counter",
+       "Frames sent again after their timeout.",
        [](const TargetReport& t) { return std::to_string(t.stats.retransmits_timeout); }},
       {"aoefs_target_retransmits_fast_total", "counter",
        "Frames sent again because later frames were answered (reorder suspicion).",
@@ -140,7 +152,8 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
       {"aoefs_target_flush_odd_status_total", "counter",
        "Flush answers taken as success despite a nonsense status (ERR clear, error 0).",
        [](const TargetReport& t) { return std::to_string(t.stats.flush_odd_status); }},
-      {"aoefs_target_duplicates_total", "counter", "Answers to frames already answered or retransmitted.",
+      {"aoefs_target_duplicates_total", "counter",
+       "Answers to frames already answered or retransmitted.",
        [](const TargetReport& t) { return std::to_string(t.stats.duplicates); }},
       {"aoefs_target_errors_total", "counter", "Operations that failed.",
        [](const TargetReport& t) { return std::to_string(t.stats.errors); }},
@@ -175,11 +188,13 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
           {"read", &t.stats.latency.read},
           {"write", &t.stats.latency.write},
           {"flush", &t.stats.latency.flush}};
-      for (const auto& [op, h] : ops) histogram_samples(out, target_label(t) + ",op=\"" + op + "\"", *h);
+      for (const auto& [op, h] : ops)
+        histogram_samples(out, target_label(t) + ",op=\"" + op + "\"", *h);
     }
   }
   {
-    Family f(out, "aoefs_target_config_info", "gauge", "The target's config string as last seen (value 1).");
+    Family f(out, "aoefs_target_config_info", "gauge",
+             "The target's config string as last seen (value 1).");
     for (const auto& t : targets)
       f.sample(target_label(t) + ",config=\"" + wire_label(t.info.config_string) + "\"", 1);
   }
@@ -208,7 +223,8 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
       f.sample(target_label(t) + ",holder=\"" + escape_label(t.lock_holder.value_or("")) + "\"",
                t.lock_holder ? 1 : 0);
   }
-  Family(out, "aoefs_link_frames_received_total", "counter", "AoE frames received on every interface.")
+  Family(out, "aoefs_link_frames_received_total", "counter",
+         "AoE frames received on every interface.")
       .sample("", link.frames_received);
   Family(out, "aoefs_link_frames_malformed_total", "counter", "Frames that failed to decode.")
       .sample("", link.malformed);

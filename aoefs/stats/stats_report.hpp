@@ -36,7 +36,7 @@
 namespace aoefs {
 
 struct TargetReport {
-  std::string name;                        // e<shelf>.<slot>
+  std::string name;  // e<shelf>.<slot>
   aoe::TargetInfo info;
   aoe::TargetStats stats;
   std::optional<std::string> lock_holder;  // our lock string, while we hold it

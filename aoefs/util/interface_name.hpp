@@ -26,8 +26,16 @@ constexpr bool is_valid_interface_name(std::string_view name) {
     return false;
   for (const char c : name) {
     switch (static_cast<unsigned char>(c)) {
-      case '\0': case '/': case ':':
-      case ' ': case '\t': case '\n': case '\v': case '\f': case '\r': case 0xA0:
+      case '\0':
+      case '/':
+      case ':':
+      case ' ':
+      case '\t':
+      case '\n':
+      case '\v':
+      case '\f':
+      case '\r':
+      case 0xA0:
         return false;
       default:
         break;

@@ -36,8 +36,8 @@ class BlockDevice {
   virtual std::uint64_t size_sectors() const = 0;
   virtual void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
                     Done done) = 0;
-  virtual void write(std::uint64_t lba, std::uint32_t sectors,
-                     std::span<const std::uint8_t> buffer, Done done) = 0;
+  virtual void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
+                     Done done) = 0;
   virtual void flush(Done done) = 0;
   virtual bool can_discard() const { return false; }
   virtual void discard(std::uint64_t lba, std::uint64_t sectors, Done done) {

@@ -28,11 +28,13 @@
 
 int main(int argc, char** argv) {
   if (argc < 6) {
-    std::fprintf(stderr, "usage: aoefs-bench-initiator IFACE SHELF SLOT read|write|randread|randwrite WINDOW [MAX_BYTES [QD]]\n");
+    std::fprintf(stderr,
+                 "usage: aoefs-bench-initiator IFACE SHELF SLOT read|write|randread|randwrite "
+                 "WINDOW [MAX_BYTES [QD]]\n");
     return 2;
   }
   const aoe::TargetAddress address{static_cast<std::uint16_t>(std::atoi(argv[2])),
-                                    static_cast<std::uint8_t>(std::atoi(argv[3]))};
+                                   static_cast<std::uint8_t>(std::atoi(argv[3]))};
   const bool write = std::strcmp(argv[4], "write") == 0 || std::strcmp(argv[4], "randwrite") == 0;
   const bool random = std::strncmp(argv[4], "rand", 4) == 0;
   const unsigned window = std::atoi(argv[5]);
@@ -72,11 +74,13 @@ int main(int argc, char** argv) {
 
   const std::uint32_t op_sectors = random ? 8 : 256;
   if (capacity < op_sectors) {
-    std::fprintf(stderr, "target e%u.%u is smaller than one operation\n", address.shelf, address.slot);
+    std::fprintf(stderr, "target e%u.%u is smaller than one operation\n", address.shelf,
+                 address.slot);
     return 1;
   }
   const unsigned outstanding = random ? queue_depth : 8;
-  std::vector<std::vector<std::uint8_t>> buffers(outstanding, std::vector<std::uint8_t>(op_sectors * 512, 0xa5));
+  std::vector<std::vector<std::uint8_t>> buffers(outstanding,
+                                                 std::vector<std::uint8_t>(op_sectors * 512, 0xa5));
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<std::uint64_t> pick(0, capacity / op_sectors - 1);
   std::vector<double> latencies_us;
@@ -97,7 +101,8 @@ int main(int argc, char** argv) {
         return;
       }
       latencies_us.push_back(
-          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - issued).count());
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - issued)
+              .count());
       completed += n;
       if (completed == sectors) io.stop();
       issue(slot);
@@ -120,7 +125,8 @@ int main(int argc, char** argv) {
   double mean_us = 0;
   for (double l : latencies_us) mean_us += l;
   mean_us /= static_cast<double>(latencies_us.size());
-  const double p99_us = latencies_us[std::min(latencies_us.size() - 1, latencies_us.size() * 99 / 100)];
+  const double p99_us =
+      latencies_us[std::min(latencies_us.size() - 1, latencies_us.size() * 99 / 100)];
   std::printf("%.1f %.0f %.0f %llu %.0f %.1f %.1f\n", bytes / secs / 1e6,
               static_cast<double>(after.frames_received - before.frames_received) / secs, bytes,
               static_cast<unsigned long long>(after.retransmits - before.retransmits),

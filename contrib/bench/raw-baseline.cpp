@@ -124,7 +124,10 @@ int main(int argc, char** argv) {
   if (send(sock, frame.data(), 60, 0) < 0) die("send");
   for (;;) {
     ssize_t n = recv_answer(in.data(), in.size(), &tag);
-    if (n == 0) { std::fprintf(stderr, "no answer from e%u.%u\n", shelf, slot); return 1; }
+    if (n == 0) {
+      std::fprintf(stderr, "no answer from e%u.%u\n", shelf, slot);
+      return 1;
+    }
     if (in[19] == 1 && tag == 0x80000001) {
       std::memcpy(t.mac, in.data() + 6, 6);
       t.buffer_count = (in[24] << 8) | in[25];
@@ -139,11 +142,15 @@ int main(int argc, char** argv) {
   if (send(sock, frame.data(), 60, 0) < 0) die("send");
   for (;;) {
     ssize_t n = recv_answer(in.data(), in.size(), &tag);
-    if (n == 0) { std::fprintf(stderr, "no IDENTIFY answer\n"); return 1; }
+    if (n == 0) {
+      std::fprintf(stderr, "no IDENTIFY answer\n");
+      return 1;
+    }
     if (tag == 0x80000002 && n >= 36 + 512) {
       const unsigned char* w = in.data() + 36;
       t.sectors = 0;
-      for (int i = 3; i >= 0; --i) t.sectors = (t.sectors << 16) | (w[2 * (100 + i)] | (w[2 * (100 + i) + 1] << 8));
+      for (int i = 3; i >= 0; --i)
+        t.sectors = (t.sectors << 16) | (w[2 * (100 + i)] | (w[2 * (100 + i) + 1] << 8));
       break;
     }
   }
@@ -174,9 +181,15 @@ int main(int argc, char** argv) {
   while (next < frames && next < window) send_frame(next++);
   while (done < frames) {
     ssize_t n = recv_answer(in.data(), in.size(), &tag);
-    if (n == 0) { std::fprintf(stderr, "lost a frame (timeout) after %llu\n", (unsigned long long)done); return 1; }
+    if (n == 0) {
+      std::fprintf(stderr, "lost a frame (timeout) after %llu\n", (unsigned long long)done);
+      return 1;
+    }
     if (!(tag & 0x80000000u) || in[19] != 0) continue;
-    if (in[14] & 0x04 || in[27] & 0x01) { std::fprintf(stderr, "error answer\n"); return 1; }
+    if (in[14] & 0x04 || in[27] & 0x01) {
+      std::fprintf(stderr, "error answer\n");
+      return 1;
+    }
     ++done;
     if (next < frames) send_frame(next++);
   }

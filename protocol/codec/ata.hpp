@@ -17,8 +17,8 @@ inline constexpr std::size_t kSectorSize = 512;
 
 namespace ata_cmd {
 inline constexpr std::uint8_t data_set_management = 0x06;  // LBA48 form; feature 1 = TRIM
-inline constexpr std::uint8_t read_sectors = 0x20;       // LBA28
-inline constexpr std::uint8_t read_sectors_ext = 0x24;   // LBA48
+inline constexpr std::uint8_t read_sectors = 0x20;         // LBA28
+inline constexpr std::uint8_t read_sectors_ext = 0x24;     // LBA48
 inline constexpr std::uint8_t write_sectors = 0x30;
 inline constexpr std::uint8_t write_sectors_ext = 0x34;
 inline constexpr std::uint8_t check_power_mode = 0xE5;
@@ -46,14 +46,14 @@ inline constexpr std::uint64_t kMaxLba48 = (std::uint64_t{1} << 48) - 1;
 inline constexpr std::uint64_t kMaxLba28 = (std::uint64_t{1} << 28) - 1;
 
 struct AtaMessage {
-  bool extended = false;   // AFlags E: LBA48 command
-  bool device = false;     // AFlags D
-  bool async = false;      // AFlags A
-  bool write = false;      // AFlags W: data flows initiator -> target
+  bool extended = false;           // AFlags E: LBA48 command
+  bool device = false;             // AFlags D
+  bool async = false;              // AFlags A
+  bool write = false;              // AFlags W: data flows initiator -> target
   std::uint8_t feature_error = 0;  // request: feature; response: error register
   std::uint8_t sector_count = 0;
-  std::uint8_t cmd_status = 0;     // request: command; response: status
-  std::uint64_t lba = 0;           // 48 bits; encode rejects larger values
+  std::uint8_t cmd_status = 0;  // request: command; response: status
+  std::uint64_t lba = 0;        // 48 bits; encode rejects larger values
   // Request: data written (write commands). Response: whatever bytes follow
   // the argument — for a read, the sectors; the decoder cannot know the
   // command's data length (write answers echo the count but carry no data,

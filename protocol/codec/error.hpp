@@ -27,23 +27,23 @@ enum class AoeErrc : std::uint8_t {
   unrecognized_command = 1,
   bad_argument = 2,
   device_unavailable = 3,
-  config_string_present = 4,   // set-if-empty refused: string already set
+  config_string_present = 4,  // set-if-empty refused: string already set
   unsupported_version = 5,
-  target_reserved = 6,         // Reserve/Release: we are not on the list
+  target_reserved = 6,  // Reserve/Release: we are not on the list
 };
 
 enum class InitiatorErrc : int {
-  timeout = 1,          // no answer before the dead timeout
-  target_down,          // target marked down (dead timeout passed) when asked
-  no_such_target,       // shelf.slot never discovered
-  out_of_range,         // LBA range past the end of the disk
-  invalid_argument,     // e.g. config string > 1024 bytes, zero-length I/O
-  bad_response,         // answer well-formed but wrong for the request
-                        // (e.g. read data shorter than asked)
-  link_failure,         // the interface went away / socket error
-  cancelled,            // initiator shut down before completion
-  read_only,            // target advertises or enforces read-only
-  not_supported,        // the target does not offer the command (e.g. TRIM)
+  timeout = 1,       // no answer before the dead timeout
+  target_down,       // target marked down (dead timeout passed) when asked
+  no_such_target,    // shelf.slot never discovered
+  out_of_range,      // LBA range past the end of the disk
+  invalid_argument,  // e.g. config string > 1024 bytes, zero-length I/O
+  bad_response,      // answer well-formed but wrong for the request
+                     // (e.g. read data shorter than asked)
+  link_failure,      // the interface went away / socket error
+  cancelled,         // initiator shut down before completion
+  read_only,         // target advertises or enforces read-only
+  not_supported,     // the target does not offer the command (e.g. TRIM)
 };
 
 const std::error_category& aoe_category() noexcept;
@@ -57,9 +57,7 @@ inline std::error_code make_error_code(InitiatorErrc e) noexcept {
   return {static_cast<int>(e), initiator_category()};
 }
 // An AoE error code as received (may be outside 1..6).
-inline std::error_code make_aoe_error(std::uint8_t code) noexcept {
-  return {code, aoe_category()};
-}
+inline std::error_code make_aoe_error(std::uint8_t code) noexcept { return {code, aoe_category()}; }
 // ATA status and error registers of a failed command.
 inline std::error_code make_ata_error(std::uint8_t status, std::uint8_t error) noexcept {
   return {(status << 8) | error, ata_category()};
@@ -73,5 +71,7 @@ inline std::uint8_t ata_error_of(const std::error_code& ec) noexcept {
 
 }  // namespace aoe
 
-template <> struct std::is_error_code_enum<aoe::AoeErrc> : std::true_type {};
-template <> struct std::is_error_code_enum<aoe::InitiatorErrc> : std::true_type {};
+template <>
+struct std::is_error_code_enum<aoe::AoeErrc> : std::true_type {};
+template <>
+struct std::is_error_code_enum<aoe::InitiatorErrc> : std::true_type {};

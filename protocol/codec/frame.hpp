@@ -35,8 +35,8 @@ struct UnknownMessage {
   std::span<const std::uint8_t> payload;  // bytes after the common header
 };
 
-using Body = std::variant<AtaMessage, QueryConfigMessage, MacMaskMessage, ReserveMessage,
-                          UnknownMessage>;
+using Body =
+    std::variant<AtaMessage, QueryConfigMessage, MacMaskMessage, ReserveMessage, UnknownMessage>;
 
 struct Frame {
   Header header;

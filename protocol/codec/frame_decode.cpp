@@ -26,7 +26,8 @@ MacAddress mac_at(const std::uint8_t* p) {
 
 // Each decoder fills `m` in place (the caller's Body) or names the fault.
 Failure decode_ata(Bytes b, AtaMessage& m) {
-  if (b.size() < L::ata::data) return fail(DecodeErrc::truncated, "ata: frame ends inside the argument");
+  if (b.size() < L::ata::data)
+    return fail(DecodeErrc::truncated, "ata: frame ends inside the argument");
   const std::uint8_t aflags = b[L::ata::aflags];
   m.extended = aflags & L::ata::flag_extended;
   m.device = aflags & L::ata::flag_device;
@@ -131,11 +132,21 @@ Result<Frame> decode(Bytes b) {
   const Header& h = frame.header;
   Failure failure;
   switch (static_cast<Command>(h.command)) {
-    case Command::ata: failure = decode_body(h, b, decode_ata, frame.body); break;
-    case Command::query_config: failure = decode_body(h, b, decode_query_config, frame.body); break;
-    case Command::mac_mask_list: failure = decode_body(h, b, decode_mac_mask, frame.body); break;
-    case Command::reserve_release: failure = decode_body(h, b, decode_reserve, frame.body); break;
-    default: frame.body = UnknownMessage{b.subspan(kHeaderSize)}; break;
+    case Command::ata:
+      failure = decode_body(h, b, decode_ata, frame.body);
+      break;
+    case Command::query_config:
+      failure = decode_body(h, b, decode_query_config, frame.body);
+      break;
+    case Command::mac_mask_list:
+      failure = decode_body(h, b, decode_mac_mask, frame.body);
+      break;
+    case Command::reserve_release:
+      failure = decode_body(h, b, decode_reserve, frame.body);
+      break;
+    default:
+      frame.body = UnknownMessage{b.subspan(kHeaderSize)};
+      break;
   }
   if (failure) return *failure;
   return frame;

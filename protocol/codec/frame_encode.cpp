@@ -59,7 +59,9 @@ const char* unencodable(const ReserveMessage& m) {
 }
 const char* unencodable(const UnknownMessage&) { return nullptr; }
 
-void put_mac(std::uint8_t* p, const MacAddress& mac) { std::copy(mac.bytes.begin(), mac.bytes.end(), p); }
+void put_mac(std::uint8_t* p, const MacAddress& mac) {
+  std::copy(mac.bytes.begin(), mac.bytes.end(), p);
+}
 
 void put_body(std::uint8_t* f, const AtaMessage& m) {
   f[L::ata::aflags] = static_cast<std::uint8_t>(
@@ -123,7 +125,8 @@ Result<std::size_t> encode(const Frame& frame, std::span<std::uint8_t> out) {
   if (!problem) problem = std::visit([](const auto& m) { return unencodable(m); }, frame.body);
   if (problem) return fail(DecodeErrc::field_out_of_range, problem);
   const std::size_t size = encoded_size(frame);
-  if (out.size() < size) return fail(DecodeErrc::buffer_too_small, "encode: output buffer too small");
+  if (out.size() < size)
+    return fail(DecodeErrc::buffer_too_small, "encode: output buffer too small");
 
   std::uint8_t* f = out.data();
   put_mac(&f[L::dst], h.dst);

@@ -14,9 +14,9 @@ inline bool same_bytes(std::span<const std::uint8_t> a, std::span<const std::uin
 }
 
 inline bool same_content(const Header& a, const Header& b) {
-  return a.dst == b.dst && a.src == b.src && a.version == b.version &&
-         a.response == b.response && a.error == b.error && a.error_code == b.error_code &&
-         a.target == b.target && a.command == b.command && a.tag == b.tag;
+  return a.dst == b.dst && a.src == b.src && a.version == b.version && a.response == b.response &&
+         a.error == b.error && a.error_code == b.error_code && a.target == b.target &&
+         a.command == b.command && a.tag == b.tag;
 }
 
 inline bool same_content(const AtaMessage& a, const AtaMessage& b) {

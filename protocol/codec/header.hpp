@@ -47,7 +47,7 @@ struct Header {
   bool error = false;
   std::uint8_t error_code = 0;  // meaningful when `error`; see protocol/codec/error.hpp
   TargetAddress target;
-  std::uint8_t command = 0;     // a Command value, or any other byte as received
+  std::uint8_t command = 0;  // a Command value, or any other byte as received
   std::uint32_t tag = 0;
 };
 

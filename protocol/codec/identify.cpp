@@ -63,7 +63,8 @@ Result<IdentifyInfo> parse_identify(Page page) {
   // ATA addresses 48 bits: a larger count is garbage (a hostile or broken
   // target), and as bytes it could overflow the file size.
   if (info.lba48 && info.lba48_sectors > kMaxLba48 + 1)
-    return DecodeError{DecodeErrc::field_out_of_range, "identify: LBA48 capacity exceeds 2^48 sectors"};
+    return DecodeError{DecodeErrc::field_out_of_range,
+                       "identify: LBA48 capacity exceeds 2^48 sectors"};
   return info;
 }
 

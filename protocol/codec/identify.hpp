@@ -35,9 +35,9 @@ struct IdentifyInfo {
   bool write_cache_reported = false;  // word 82 carries information
   bool write_cache_supported = false;
   bool write_cache_enabled = false;
-  bool flush_cache = false;      // E7h supported or enabled; targets may still abort it
-  bool flush_cache_ext = false;  // EAh supported or enabled; targets may still abort it
-  bool trim = false;             // DATA SET MANAGEMENT (06h) TRIM supported
+  bool flush_cache = false;           // E7h supported or enabled; targets may still abort it
+  bool flush_cache_ext = false;       // EAh supported or enabled; targets may still abort it
+  bool trim = false;                  // DATA SET MANAGEMENT (06h) TRIM supported
   std::uint16_t trim_max_blocks = 0;  // word 105; 0 = not reported
   std::string model;
   std::string serial;

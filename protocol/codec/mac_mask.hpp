@@ -27,8 +27,8 @@ struct MaskDirective {
 };
 
 struct MacMaskMessage {
-  std::uint8_t command = 0;   // MaskCommand
-  std::uint8_t error = 0;     // MaskError (answers)
+  std::uint8_t command = 0;               // MaskCommand
+  std::uint8_t error = 0;                 // MaskError (answers)
   std::vector<MaskDirective> directives;  // count field = size(); <= 255
 };
 

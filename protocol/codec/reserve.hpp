@@ -18,7 +18,7 @@ inline constexpr std::size_t kMaxReserveMacs = 255;
 enum class ReserveCommand : std::uint8_t { read = 0, set = 1, force_set = 2 };
 
 struct ReserveMessage {
-  std::uint8_t command = 0;  // ReserveCommand, or another byte as received
+  std::uint8_t command = 0;      // ReserveCommand, or another byte as received
   std::vector<MacAddress> macs;  // count field = size(); <= 255
 };
 

@@ -83,9 +83,11 @@ struct LiveInitiator {
         cv.notify_all();
       };
       if (write)
-        initiator->write(a, lba0 + lba, n, std::span<const std::uint8_t>(data + lba * 512, n * 512ull), handler);
+        initiator->write(a, lba0 + lba, n,
+                         std::span<const std::uint8_t>(data + lba * 512, n * 512ull), handler);
       else
-        initiator->read(a, lba0 + lba, n, std::span<std::uint8_t>(data + lba * 512, n * 512ull), handler);
+        initiator->read(a, lba0 + lba, n, std::span<std::uint8_t>(data + lba * 512, n * 512ull),
+                        handler);
     };
     while (running < parallel && next < sectors) launch(launch);
     cv.wait(lock, [&] { return running == 0 && (first_error || next >= sectors); });
@@ -175,7 +177,8 @@ TEST_CASE("initiator+vblade: vblade SIGKILLed mid-transfer and restarted: transf
   REQUIRE_FALSE(live.transfer(true, {1, 0}, 0, data.data(), first));
   std::atomic<std::uint64_t> progress{0};
   auto result = std::async(std::launch::async, [&] {
-    return live.transfer(true, {1, 0}, first, data.data() + first * 512, sectors - first, 4, &progress);
+    return live.transfer(true, {1, 0}, first, data.data() + first * 512, sectors - first, 4,
+                         &progress);
   });
   net.kill_target("1.0");
   std::this_thread::sleep_for(1500ms);
@@ -192,7 +195,8 @@ TEST_CASE("initiator+vblade: vblade SIGKILLed mid-transfer and restarted: transf
   CHECK(slurp(net.backing_file("1.0")) == data);
 }
 
-TEST_CASE("initiator+vblade: an adopted socket and a bad interface name", "[integration][initiator]") {
+TEST_CASE("initiator+vblade: an adopted socket and a bad interface name",
+          "[integration][initiator]") {
   aoetest::AoeNetwork net(AOETEST_NET_OPTIONS("in5", 1500u, "1.0:8M"));
   net.enter_initiator_namespace();
   boost::asio::io_context io;

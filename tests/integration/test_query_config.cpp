@@ -94,7 +94,8 @@ TEST_CASE("query config: broadcast read answered by both vblade targets", "[inte
   }
 }
 
-TEST_CASE("query config: through the fixture's relay, duplicated frames arrive twice", "[integration][fixture]") {
+TEST_CASE("query config: through the fixture's relay, duplicated frames arrive twice",
+          "[integration][fixture]") {
   // dup=1 copies every frame the relay forwards: the query reaches vblade
   // twice, and each of its two answers reaches us twice.
   aoetest::AoeNetworkOptions options = AOETEST_NET_OPTIONS("iqr", 1500u, "1.0:4M");

@@ -99,7 +99,8 @@ std::optional<WriteRequest> write_request(const unsigned char* f, std::size_t n)
   if (!is_aoe(f, n) || is_response(f, n) || f[L::command] != 0 || n < L::ata::data) return {};
   if (!(f[L::ata::aflags] & L::ata::flag_write) || f[L::ata::sector_count] == 0) return {};
   std::uint64_t lba = 0;
-  for (std::size_t i = 0; i < L::ata::lba_bytes; ++i) lba |= std::uint64_t{f[L::ata::lba + i]} << (8 * i);
+  for (std::size_t i = 0; i < L::ata::lba_bytes; ++i)
+    lba |= std::uint64_t{f[L::ata::lba + i]} << (8 * i);
   return WriteRequest{be32(f + L::tag), lba, f[L::ata::sector_count]};
 }
 
@@ -136,27 +137,41 @@ struct Pending {
 
 Options parse(int argc, char** argv) {
   Options o;
-  std::map<std::string, double*> numbers{{"drop", &o.drop},         {"dup", &o.dup},
-                                         {"reorder", &o.reorder},   {"hold_ms", &o.hold_ms},
-                                         {"delay_ms", &o.delay_ms}, {"jitter_ms", &o.jitter_ms},
+  std::map<std::string, double*> numbers{{"drop", &o.drop},
+                                         {"dup", &o.dup},
+                                         {"reorder", &o.reorder},
+                                         {"hold_ms", &o.hold_ms},
+                                         {"delay_ms", &o.delay_ms},
+                                         {"jitter_ms", &o.jitter_ms},
                                          {"dup_hold_ms", &o.dup_hold_ms},
-                                         {"stale", &o.stale},       {"stale_hold_ms", &o.stale_hold_ms}};
+                                         {"stale", &o.stale},
+                                         {"stale_hold_ms", &o.stale_hold_ms}};
   for (int i = 3; i < argc; ++i) {
     std::string kv = argv[i];
     const auto eq = kv.find('=');
     if (eq == std::string::npos) die("expected KEY=VALUE, got '" + kv + "'");
     const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
-    if (key == "pidfile") { o.pidfile = value; continue; }
-    if (key == "stats") { o.stats = value; continue; }
+    if (key == "pidfile") {
+      o.pidfile = value;
+      continue;
+    }
+    if (key == "stats") {
+      o.stats = value;
+      continue;
+    }
     if (key == "stale_mode") {
-      if (value != "dup" && value != "orig") die("stale_mode is 'dup' or 'orig', got '" + value + "'");
+      if (value != "dup" && value != "orig")
+        die("stale_mode is 'dup' or 'orig', got '" + value + "'");
       o.stale_original = value == "orig";
       continue;
     }
     char* end = nullptr;
     const double v = std::strtod(value.c_str(), &end);
     if (end == value.c_str() || *end || v < 0) die("bad value for '" + key + "': '" + value + "'");
-    if (key == "seed") { o.seed = static_cast<unsigned long>(v); continue; }
+    if (key == "seed") {
+      o.seed = static_cast<unsigned long>(v);
+      continue;
+    }
     auto it = numbers.find(key);
     if (it == numbers.end()) die("unknown option '" + key + "'");
     if ((key == "drop" || key == "dup" || key == "reorder" || key == "stale") && v > 1)
@@ -175,7 +190,8 @@ int open_port(const char* name) {
   a.sll_family = AF_PACKET;
   a.sll_protocol = htons(ETH_P_ALL);
   a.sll_ifindex = static_cast<int>(index);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) die(std::string("bind: ") + std::strerror(errno));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+    die(std::string("bind: ") + std::strerror(errno));
   const int size = 8 << 20;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
   setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size);
@@ -184,11 +200,12 @@ int open_port(const char* name) {
 
 void report(const Counters& c, const Options& o) {
   char line[384];
-  std::snprintf(line, sizeof line,
-                "frames=%llu dropped=%llu duplicated=%llu reordered=%llu delayed=%llu send_errors=%llu "
-                "stale_held=%llu stale_after_newer=%llu stale_timeout=%llu\n",
-                c.frames, c.dropped, c.duplicated, c.reordered, c.delayed, c.send_errors, c.stale_held,
-                c.stale_after_newer, c.stale_timeout);
+  std::snprintf(
+      line, sizeof line,
+      "frames=%llu dropped=%llu duplicated=%llu reordered=%llu delayed=%llu send_errors=%llu "
+      "stale_held=%llu stale_after_newer=%llu stale_timeout=%llu\n",
+      c.frames, c.dropped, c.duplicated, c.reordered, c.delayed, c.send_errors, c.stale_held,
+      c.stale_after_newer, c.stale_timeout);
   std::fputs(line, stdout);
   std::fflush(stdout);
   if (!o.stats.empty()) {
@@ -203,9 +220,10 @@ void report(const Counters& c, const Options& o) {
 
 int main(int argc, char** argv) {
   if (argc < 3 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help")) {
-    std::puts("usage: aoe-relay IF_A IF_B [drop=P] [dup=P] [reorder=P] [hold_ms=N] [delay_ms=N]\n"
-              "                 [jitter_ms=N] [dup_hold_ms=N] [stale=P] [stale_mode=dup|orig]\n"
-              "                 [stale_hold_ms=N] [seed=N] [pidfile=PATH] [stats=PATH]");
+    std::puts(
+        "usage: aoe-relay IF_A IF_B [drop=P] [dup=P] [reorder=P] [hold_ms=N] [delay_ms=N]\n"
+        "                 [jitter_ms=N] [dup_hold_ms=N] [stale=P] [stale_mode=dup|orig]\n"
+        "                 [stale_hold_ms=N] [seed=N] [pidfile=PATH] [stats=PATH]");
     return argc < 3 ? 2 : 0;
   }
   const Options opt = parse(argc, argv);
@@ -229,7 +247,8 @@ int main(int argc, char** argv) {
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   auto chance = [&](double p) { return p > 0 && uniform(rng) < p; };
   auto ms = [](double v) {
-    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(v));
+    return std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double, std::milli>(v));
   };
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> timers;
   unsigned long long order = 0;
@@ -282,11 +301,13 @@ int main(int argc, char** argv) {
   while (!g_stop) {
     int timeout_ms = 100;
     if (!timers.empty()) {
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(timers.top().due - Clock::now());
+      const auto wait =
+          std::chrono::duration_cast<std::chrono::milliseconds>(timers.top().due - Clock::now());
       timeout_ms = std::max<int>(0, std::min<int>(timeout_ms, static_cast<int>(wait.count())));
     }
     for (const StaleCopy& c : stale) {
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(c.release_at - Clock::now());
+      const auto wait =
+          std::chrono::duration_cast<std::chrono::milliseconds>(c.release_at - Clock::now());
       timeout_ms = std::max<int>(0, std::min<int>(timeout_ms, static_cast<int>(wait.count())));
     }
     pollfd fds[2] = {{ports[0], POLLIN, 0}, {ports[1], POLLIN, 0}};
@@ -321,7 +342,10 @@ int main(int argc, char** argv) {
           continue;
         }
         double extra = 0;
-        if (chance(opt.reorder)) { ++count.reordered; extra = opt.hold_ms; }
+        if (chance(opt.reorder)) {
+          ++count.reordered;
+          extra = opt.hold_ms;
+        }
         if (extra > 0 || opt.delay_ms > 0 || opt.jitter_ms > 0) ++count.delayed;
         emit(out, buf.data(), static_cast<std::size_t>(n), extra);
         if (chance(opt.dup)) {

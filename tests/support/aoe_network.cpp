@@ -48,7 +48,8 @@ std::string join(const std::vector<std::string>& args) {
 
 // Runs `bash SCRIPT ARGS...` in the original network namespace with stdout
 // and stderr captured; returns {exit status, output}.
-std::pair<int, std::string> run_script(const std::string& script, const std::vector<std::string>& args) {
+std::pair<int, std::string> run_script(const std::string& script,
+                                       const std::vector<std::string>& args) {
   std::vector<std::string> argv_strings{"bash", script};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -58,7 +59,8 @@ std::pair<int, std::string> run_script(const std::string& script, const std::vec
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
 #ifdef AOEFS_RELAY_BINARY
-  if (!std::getenv("AOENET_RELAY")) env_strings.push_back(std::string("AOENET_RELAY=") + AOEFS_RELAY_BINARY);
+  if (!std::getenv("AOENET_RELAY"))
+    env_strings.push_back(std::string("AOENET_RELAY=") + AOEFS_RELAY_BINARY);
 #endif
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
@@ -82,13 +84,17 @@ std::pair<int, std::string> run_script(const std::string& script, const std::vec
   char buf[4096];
   for (;;) {
     const ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
-    if (n > 0) { output.append(buf, static_cast<std::size_t>(n)); continue; }
+    if (n > 0) {
+      output.append(buf, static_cast<std::size_t>(n));
+      continue;
+    }
     if (n < 0 && errno == EINTR) continue;
     break;
   }
   ::close(pipe_fds[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return {rc, output};
 }
@@ -101,23 +107,28 @@ std::string AoeNetwork::run(const std::string& args) const {
   const auto words = split_words(args);
   auto [rc, output] = run_script(script(), words);
   if (rc != 0)
-    throw std::runtime_error("aoenet " + join(words) + " failed (exit " + std::to_string(rc) + "):\n" + output);
+    throw std::runtime_error("aoenet " + join(words) + " failed (exit " + std::to_string(rc) +
+                             "):\n" + output);
   return output;
 }
 
 AoeNetwork::AoeNetwork(AoeNetworkOptions options) : options_(std::move(options)) {
   if (::geteuid() != 0)
-    throw std::runtime_error("AoeNetwork: integration tests need root (network namespaces, vblade, raw sockets)");
+    throw std::runtime_error(
+        "AoeNetwork: integration tests need root (network namespaces, vblade, raw sockets)");
   if (options_.name.empty()) throw std::runtime_error("AoeNetwork: options.name is empty");
-  std::vector<std::string> args{"up", options_.name, "--mtu", std::to_string(options_.mtu), "--targets",
-                                options_.targets, "--inis", std::to_string(options_.initiators)};
+  std::vector<std::string> args{
+      "up",        options_.name,    "--mtu",  std::to_string(options_.mtu),
+      "--targets", options_.targets, "--inis", std::to_string(options_.initiators)};
   if (!options_.relay.empty()) args.insert(args.end(), {"--relay", options_.relay});
-  if (!options_.vblade_flags.empty()) args.insert(args.end(), {"--vblade-flags", options_.vblade_flags});
+  if (!options_.vblade_flags.empty())
+    args.insert(args.end(), {"--vblade-flags", options_.vblade_flags});
   if (!options_.pad) args.push_back("--no-pad");
   auto [rc, output] = run_script(script(), args);
   if (rc != 0) {
     run_script(script(), {"down", options_.name});
-    throw std::runtime_error("aoenet " + join(args) + " failed (exit " + std::to_string(rc) + "):\n" + output);
+    throw std::runtime_error("aoenet " + join(args) + " failed (exit " + std::to_string(rc) +
+                             "):\n" + output);
   }
   up_ = true;
 
@@ -135,14 +146,16 @@ AoeNetwork::AoeNetwork(AoeNetworkOptions options) : options_(std::move(options))
   dir_ = facts["DIR"];
   ini_mac_ = facts["INI_MAC"];
   tgt_mac_ = facts["TGT_MAC"];
-  if (ini_ns_.empty() || dir_.empty()) throw std::runtime_error("aoenet env " + options_.name + " gave:\n" + env);
+  if (ini_ns_.empty() || dir_.empty())
+    throw std::runtime_error("aoenet env " + options_.name + " gave:\n" + env);
 }
 
 AoeNetwork::~AoeNetwork() {
   if (!up_) return;
   try {
     auto [rc, output] = run_script(script(), {"down", options_.name});
-    if (rc != 0) std::fprintf(stderr, "aoenet down %s failed:\n%s\n", options_.name.c_str(), output.c_str());
+    if (rc != 0)
+      std::fprintf(stderr, "aoenet down %s failed:\n%s\n", options_.name.c_str(), output.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "aoenet down %s: %s\n", options_.name.c_str(), e.what());
   }
@@ -152,7 +165,9 @@ std::string AoeNetwork::ini_ns(unsigned n) const {
   return n <= 1 ? ini_ns_ : ini_ns_ + std::to_string(n);
 }
 
-std::string AoeNetwork::backing_file(const std::string& address) const { return dir_ + "/e" + address; }
+std::string AoeNetwork::backing_file(const std::string& address) const {
+  return dir_ + "/e" + address;
+}
 
 void AoeNetwork::start_target(const std::string& address, const std::string& size,
                               const std::string& vblade_flags) {

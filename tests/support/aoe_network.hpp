@@ -19,13 +19,13 @@
 namespace aoetest {
 
 struct AoeNetworkOptions {
-  std::string name;                          // short, unique per test: "in3"
+  std::string name;  // short, unique per test: "in3"
   unsigned mtu = 1500;
-  std::string targets = "1.0:64M 1.1:16M";   // "SHELF.SLOT:SIZE ..."
-  unsigned initiators = 1;                   // > 1: NAME-ini, NAME-ini2 ... on a bridge
-  std::string relay;                         // aoe-relay options, "" = direct wire
-  std::string vblade_flags;                  // for every target, e.g. "-b 64"
-  bool pad = true;                           // pad short frames to 60 bytes like a NIC
+  std::string targets = "1.0:64M 1.1:16M";  // "SHELF.SLOT:SIZE ..."
+  unsigned initiators = 1;                  // > 1: NAME-ini, NAME-ini2 ... on a bridge
+  std::string relay;                        // aoe-relay options, "" = direct wire
+  std::string vblade_flags;                 // for every target, e.g. "-b 64"
+  bool pad = true;                          // pad short frames to 60 bytes like a NIC
 };
 
 // The common case in one line: name, MTU, targets; the rest default.
@@ -47,11 +47,11 @@ class AoeNetwork {
 
   const AoeNetworkOptions& options() const { return options_; }
   // Facts from `aoenet env NAME`.
-  const std::string& ini_ns() const { return ini_ns_; }      // "NAME-ini"
-  const std::string& ini_if() const { return ini_if_; }      // "aoe0"
-  const std::string& tgt_ns() const { return tgt_ns_; }      // "NAME-tgt"
-  const std::string& dir() const { return dir_; }            // "/tmp/aoenet-NAME"
-  const std::string& ini_mac() const { return ini_mac_; }    // "aa:bb:..."
+  const std::string& ini_ns() const { return ini_ns_; }    // "NAME-ini"
+  const std::string& ini_if() const { return ini_if_; }    // "aoe0"
+  const std::string& tgt_ns() const { return tgt_ns_; }    // "NAME-tgt"
+  const std::string& dir() const { return dir_; }          // "/tmp/aoenet-NAME"
+  const std::string& ini_mac() const { return ini_mac_; }  // "aa:bb:..."
   const std::string& tgt_mac() const { return tgt_mac_; }
   // Initiator namespace number n (1 = ini_ns(), 2 = "NAME-ini2", ...).
   std::string ini_ns(unsigned n) const;

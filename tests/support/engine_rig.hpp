@@ -37,28 +37,35 @@ struct EngineRig {
     engine->start(net.now());
   }
   bool discovered(aoe::TargetAddress a = {1, 0}) {
-    return net.run_until([&] { auto t = engine->target(a); return t && t->up; },
-                         std::chrono::seconds(2));
+    return net.run_until(
+        [&] {
+          auto t = engine->target(a);
+          return t && t->up;
+        },
+        std::chrono::seconds(2));
   }
   std::error_code write(std::uint64_t lba, const std::vector<std::uint8_t>& data,
                         aoe::TargetAddress a = {1, 0}) {
     std::optional<std::error_code> result;
-    engine->write(a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-                  [&](std::error_code ec) { result = ec; }, net.now());
+    engine->write(
+        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
+        [&](std::error_code ec) { result = ec; }, net.now());
     REQUIRE(net.run_until([&] { return result.has_value(); }, std::chrono::seconds(60)));
     return *result;
   }
   std::error_code read(std::uint64_t lba, std::vector<std::uint8_t>& data,
                        aoe::TargetAddress a = {1, 0}) {
     std::optional<std::error_code> result;
-    engine->read(a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-                 [&](std::error_code ec) { result = ec; }, net.now());
+    engine->read(
+        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
+        [&](std::error_code ec) { result = ec; }, net.now());
     REQUIRE(net.run_until([&] { return result.has_value(); }, std::chrono::seconds(60)));
     return *result;
   }
   std::error_code flush(aoe::TargetAddress a = {1, 0}) {
     std::optional<std::error_code> result;
-    engine->flush(a, [&](std::error_code ec) { result = ec; }, net.now());
+    engine->flush(
+        a, [&](std::error_code ec) { result = ec; }, net.now());
     REQUIRE(net.run_until([&] { return result.has_value(); }, std::chrono::seconds(60)));
     return *result;
   }

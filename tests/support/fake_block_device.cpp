@@ -25,7 +25,8 @@ void FakeBlockDevice::write(std::uint64_t lba, std::uint32_t sectors,
                             std::span<const std::uint8_t> buffer, Done done) {
   std::lock_guard lock(mutex_);
   ++writes_;
-  pending_.push_back({{Kind::write, lba, sectors}, {}, {buffer.begin(), buffer.end()}, std::move(done)});
+  pending_.push_back(
+      {{Kind::write, lba, sectors}, {}, {buffer.begin(), buffer.end()}, std::move(done)});
 }
 
 void FakeBlockDevice::flush(Done done) {

@@ -74,12 +74,13 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
   if (!decoded) return std::nullopt;
   const Frame& in = *decoded;
   if (in.header.response) return std::nullopt;
-  const bool for_us = (in.header.target.shelf == options_.address.shelf ||
-                       in.header.target.shelf == kBroadcastShelf) &&
-                      (in.header.target.slot == options_.address.slot ||
-                       in.header.target.slot == kBroadcastSlot);
+  const bool for_us =
+      (in.header.target.shelf == options_.address.shelf ||
+       in.header.target.shelf == kBroadcastShelf) &&
+      (in.header.target.slot == options_.address.slot || in.header.target.slot == kBroadcastSlot);
   if (!for_us || silent) return std::nullopt;
-  if (query_config_only && !std::holds_alternative<QueryConfigMessage>(in.body)) return std::nullopt;
+  if (query_config_only && !std::holds_alternative<QueryConfigMessage>(in.body))
+    return std::nullopt;
   if (no_io) {
     const auto* a = std::get_if<AtaMessage>(&in.body);
     if (a && a->cmd_status != ata_cmd::identify_device) return std::nullopt;
@@ -125,7 +126,8 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
           reply.feature_error = ata_error::idnf;
           break;
         }
-        if (options_.bad_sector && *options_.bad_sector >= lba && *options_.bad_sector < lba + count) {
+        if (options_.bad_sector && *options_.bad_sector >= lba &&
+            *options_.bad_sector < lba + count) {
           reply.cmd_status = ata_status::drdy | 0x10 | ata_status::err;
           reply.feature_error = ata_error::unc;
           break;
@@ -223,7 +225,8 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
     ++counters_.configs;
     const std::string_view requested = qc->config;
     switch (static_cast<ConfigCommand>(qc->command)) {
-      case ConfigCommand::read: break;
+      case ConfigCommand::read:
+        break;
       case ConfigCommand::test_exact:
         if (requested != options_.config) return std::nullopt;
         break;
@@ -234,8 +237,11 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
         if (!options_.config.empty() && options_.config != requested) return error(4);
         options_.config.assign(requested);
         break;
-      case ConfigCommand::force_set: options_.config.assign(requested); break;
-      default: return error(2);
+      case ConfigCommand::force_set:
+        options_.config.assign(requested);
+        break;
+      default:
+        return error(2);
     }
     QueryConfigMessage reply;
     reply.buffer_count = options_.buffer_count;
@@ -249,7 +255,8 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
   }
   if (in.header.target.shelf == kBroadcastShelf || in.header.target.slot == kBroadcastSlot)
     return std::nullopt;
-  if (std::holds_alternative<ReserveMessage>(in.body) || std::holds_alternative<MacMaskMessage>(in.body)) {
+  if (std::holds_alternative<ReserveMessage>(in.body) ||
+      std::holds_alternative<MacMaskMessage>(in.body)) {
     out.body = in.body;  // echo: no list kept
     return encode(out).value();
   }

@@ -28,14 +28,14 @@ struct FakeTargetOptions {
   aoe::MacAddress mac{{0x02, 0x00, 0x00, 0x00, 0x10, 0x01}};
   std::uint64_t sectors = 2048;
   std::uint16_t buffer_count = 16;
-  std::uint8_t sector_count = 2;    // max sectors per ATA frame
+  std::uint8_t sector_count = 2;  // max sectors per ATA frame
   bool lba48 = true;
-  bool abort_flush_ext = true;      // as vblade does
-  bool abort_flush = false;         // FLUSH CACHE (E7h) answered ABRT too
+  bool abort_flush_ext = true;  // as vblade does
+  bool abort_flush = false;     // FLUSH CACHE (E7h) answered ABRT too
   // Status byte of a successful flush answer (a quirky target echoes the
   // command byte, EAh); unset: vblade's (0 for E7h, DRDY for EAh).
   std::optional<std::uint8_t> flush_status;
-  std::uint8_t flush_error = 0;     // error register of a successful flush answer
+  std::uint8_t flush_error = 0;  // error register of a successful flush answer
   // IDENTIFY words 82, 83, 85, 86 as given instead of the defaults.
   std::optional<std::uint16_t> word82, word83, word85, word86;
   // DATA SET MANAGEMENT TRIM (06h, feature 1): advertised in IDENTIFY word
@@ -63,15 +63,15 @@ struct FakeTargetOptions {
 };
 
 struct FakeTargetCounters {
-  std::uint64_t requests = 0;       // frames addressed to this target
-  std::uint64_t reads = 0;          // ATA read frames executed
-  std::uint64_t writes = 0;         // ATA write frames executed
-  std::uint64_t flushes = 0;        // FLUSH CACHE (either) executed
+  std::uint64_t requests = 0;  // frames addressed to this target
+  std::uint64_t reads = 0;     // ATA read frames executed
+  std::uint64_t writes = 0;    // ATA write frames executed
+  std::uint64_t flushes = 0;   // FLUSH CACHE (either) executed
   std::uint64_t flush_ext_aborted = 0;
   std::uint64_t flush_aborted = 0;  // FLUSH CACHE (E7h) aborted
   std::uint64_t trims = 0;          // DATA SET MANAGEMENT frames executed
   std::uint64_t trimmed_sectors = 0;
-  std::uint64_t trim_ranges = 0;    // non-empty range entries
+  std::uint64_t trim_ranges = 0;      // non-empty range entries
   unsigned largest_trim_payload = 0;  // 512-byte payload blocks in one frame
   std::uint64_t identifies = 0;
   std::uint64_t configs = 0;

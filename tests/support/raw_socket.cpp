@@ -28,7 +28,10 @@ RawAoeSocket RawAoeSocket::open(const std::string& interface) {
   if (fd < 0) fail("socket(AF_PACKET) (needs CAP_NET_RAW)", errno);
   // Interface facts by ioctl: /sys may show another namespace's interfaces.
   ifreq ifr{};
-  if (interface.size() >= sizeof ifr.ifr_name) { ::close(fd); fail("interface name " + interface, ENAMETOOLONG); }
+  if (interface.size() >= sizeof ifr.ifr_name) {
+    ::close(fd);
+    fail("interface name " + interface, ENAMETOOLONG);
+  }
   std::memcpy(ifr.ifr_name, interface.c_str(), interface.size() + 1);
   auto ioctl_or_fail = [&](unsigned long request, const char* what) {
     if (::ioctl(fd, request, &ifr) != 0) {
@@ -69,7 +72,8 @@ RawAoeSocket::~RawAoeSocket() {
 void RawAoeSocket::send(std::span<const std::uint8_t> frame) {
   const ssize_t n = ::send(fd_, frame.data(), frame.size(), 0);
   if (n < 0) fail("send", errno);
-  if (static_cast<std::size_t>(n) != frame.size()) throw std::runtime_error("RawAoeSocket: short send");
+  if (static_cast<std::size_t>(n) != frame.size())
+    throw std::runtime_error("RawAoeSocket: short send");
 }
 
 std::optional<std::vector<std::uint8_t>> RawAoeSocket::receive(std::chrono::milliseconds timeout) {

@@ -32,7 +32,7 @@ struct WireFaults {
   double drop = 0;
   double duplicate = 0;
   double reorder = 0;
-  double stall = 0;            // requests only
+  double stall = 0;  // requests only
   aoe::Duration latency = std::chrono::microseconds(50);
   aoe::Duration jitter = std::chrono::milliseconds(2);
   aoe::Duration stall_delay = std::chrono::milliseconds(300);
@@ -48,8 +48,8 @@ struct WireFaults {
 struct WireCounters {
   std::uint64_t to_targets = 0, to_initiator = 0;
   std::uint64_t dropped = 0, duplicated = 0, reordered = 0, stalled = 0;
-  std::uint64_t too_big = 0;   // lost to max_frame
-  std::uint64_t held = 0;      // answers held back by a target (late_chance)
+  std::uint64_t too_big = 0;  // lost to max_frame
+  std::uint64_t held = 0;     // answers held back by a target (late_chance)
 };
 
 class SimNetwork;
@@ -92,7 +92,9 @@ class SimNetwork {
   // Runs events until pred() holds (true) or `limit` of virtual time passed
   // (pred()'s value then).
   bool run_until(const std::function<bool()>& pred, aoe::Duration limit);
-  void run_for(aoe::Duration d) { run_until([] { return false; }, d); }
+  void run_for(aoe::Duration d) {
+    run_until([] { return false; }, d);
+  }
   void run_deferred();
 
   WireFaults& faults() { return faults_; }

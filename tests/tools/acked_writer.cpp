@@ -56,10 +56,11 @@ Buffer aligned_buffer(std::size_t n) {
   return Buffer(static_cast<unsigned char*>(p));
 }
 
-[[noreturn]] void failed(const char* what, long block, int err, std::chrono::steady_clock::time_point t0) {
+[[noreturn]] void failed(const char* what, long block, int err,
+                         std::chrono::steady_clock::time_point t0) {
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("acked_writer: block %ld: %s: %s (errno %d) after %.3f s\n", block, what, std::strerror(err),
-              err, s);
+  std::printf("acked_writer: block %ld: %s: %s (errno %d) after %.3f s\n", block, what,
+              std::strerror(err), err, s);
   std::fflush(stdout);
   std::exit(3);
 }
@@ -124,12 +125,13 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "write" && (argc == 7 || argc == 8)) {
     const bool direct = argc == 8 && std::strcmp(argv[7], "--direct") == 0;
-    return write_blocks(argv[2], std::strtoull(argv[3], nullptr, 0), std::strtol(argv[4], nullptr, 0),
-                        std::strtoull(argv[5], nullptr, 0), argv[6], direct);
+    return write_blocks(argv[2], std::strtoull(argv[3], nullptr, 0),
+                        std::strtol(argv[4], nullptr, 0), std::strtoull(argv[5], nullptr, 0),
+                        argv[6], direct);
   }
   if (mode == "verify" && argc == 6)
-    return verify_blocks(argv[2], std::strtoull(argv[3], nullptr, 0), std::strtoull(argv[4], nullptr, 0),
-                         argv[5]);
+    return verify_blocks(argv[2], std::strtoull(argv[3], nullptr, 0),
+                         std::strtoull(argv[4], nullptr, 0), argv[5]);
   std::fprintf(stderr,
                "usage: acked_writer write FILE BLOCK_SIZE BLOCKS SEED LOG [--direct]\n"
                "       acked_writer verify FILE BLOCK_SIZE SEED LOG\n");

@@ -29,9 +29,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bad --target %s (SHELF.SLOT:SECTORS)\n", argv[i]);
         return 2;
       }
-      targets.push_back({aoe::TargetAddress{static_cast<std::uint16_t>(shelf),
-                                            static_cast<std::uint8_t>(slot)},
-                         sectors});
+      targets.push_back(
+          {aoe::TargetAddress{static_cast<std::uint16_t>(shelf), static_cast<std::uint8_t>(slot)},
+           sectors});
     } else if (a == "--delay-us" && i + 1 < argc) {
       delay_us = std::atol(argv[++i]);
     } else if (a == "--direct-io") {
@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
     } else if (mountpoint.empty()) {
       mountpoint = a;
     } else {
-      std::fprintf(stderr, "usage: aoefs_memfs MOUNTPOINT [--target S.S:SECTORS]... [--delay-us N] [--direct-io] [--ro] [-d]\n");
+      std::fprintf(stderr,
+                   "usage: aoefs_memfs MOUNTPOINT [--target S.S:SECTORS]... [--delay-us N] "
+                   "[--direct-io] [--ro] [-d]\n");
       return 2;
     }
   }

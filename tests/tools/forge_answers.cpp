@@ -47,7 +47,8 @@ std::optional<aoe::TargetAddress> parse_address(const std::string& s) {
   unsigned shelf = 0, slot = 0;
   char dot = 0;
   std::istringstream in(s);
-  if (!(in >> shelf >> dot >> slot) || dot != '.' || !in.eof() || shelf >= 0xffff || slot >= 0xff) return {};
+  if (!(in >> shelf >> dot >> slot) || dot != '.' || !in.eof() || shelf >= 0xffff || slot >= 0xff)
+    return {};
   return aoe::TargetAddress{static_cast<std::uint16_t>(shelf), static_cast<std::uint8_t>(slot)};
 }
 

@@ -61,7 +61,8 @@ struct Variant {
 
 class Hostile {
  public:
-  Hostile(aoetest::RawAoeSocket& socket, aoe::TargetAddress own, aoe::TargetAddress real, unsigned every)
+  Hostile(aoetest::RawAoeSocket& socket, aoe::TargetAddress own, aoe::TargetAddress real,
+          unsigned every)
       : socket_(socket), own_(own), real_(real), every_(every) {}
 
   void on_request(const aoe::Frame& req) {
@@ -92,31 +93,35 @@ class Hostile {
 
  private:
   enum Id {
-    qc_valid_own, qc_length_past_frame, qc_foreign_error_real, qc_bad_version, qc_response_clear,
+    qc_valid_own,
+    qc_length_past_frame,
+    qc_foreign_error_real,
+    qc_bad_version,
+    qc_response_clear,
     qc_foreign_real_length_past_frame,
-    own_identify_truncated, own_error_garbage, own_status_garbage, own_absurd_length, own_wrong_command,
-    real_wrong_tag, real_wrong_address, real_foreign_mac, real_foreign_mac_error, real_truncated_wrong_tag,
-    real_short_frame, real_response_clear,
+    own_identify_truncated,
+    own_error_garbage,
+    own_status_garbage,
+    own_absurd_length,
+    own_wrong_command,
+    real_wrong_tag,
+    real_wrong_address,
+    real_foreign_mac,
+    real_foreign_mac_error,
+    real_truncated_wrong_tag,
+    real_short_frame,
+    real_response_clear,
   };
   Variant variants_[18] = {
-      {"qc_valid_own", false},
-      {"qc_length_past_frame", true},
-      {"qc_foreign_error_real", true},
-      {"qc_bad_version", true},
-      {"qc_response_clear", true},
-      {"qc_foreign_real_length_past_frame", true},
-      {"own_identify_truncated", false},
-      {"own_error_garbage", false},
-      {"own_status_garbage", false},
-      {"own_absurd_length", false},
-      {"own_wrong_command", true},
-      {"real_wrong_tag", true},
-      {"real_wrong_address", true},
-      {"real_foreign_mac", true},
-      {"real_foreign_mac_error", true},
-      {"real_truncated_wrong_tag", true},
-      {"real_short_frame", true},
-      {"real_response_clear", true},
+      {"qc_valid_own", false},           {"qc_length_past_frame", true},
+      {"qc_foreign_error_real", true},   {"qc_bad_version", true},
+      {"qc_response_clear", true},       {"qc_foreign_real_length_past_frame", true},
+      {"own_identify_truncated", false}, {"own_error_garbage", false},
+      {"own_status_garbage", false},     {"own_absurd_length", false},
+      {"own_wrong_command", true},       {"real_wrong_tag", true},
+      {"real_wrong_address", true},      {"real_foreign_mac", true},
+      {"real_foreign_mac_error", true},  {"real_truncated_wrong_tag", true},
+      {"real_short_frame", true},        {"real_response_clear", true},
   };
 
   // The answer frame skeleton for `req`: to its sender, from our port.
@@ -132,7 +137,9 @@ class Hostile {
   }
 
   void send(Id id, std::vector<std::uint8_t> bytes) {
-    if (!only_.empty() && only_.find("," + std::string(variants_[id].name) + ",") == std::string::npos) return;
+    if (!only_.empty() &&
+        only_.find("," + std::string(variants_[id].name) + ",") == std::string::npos)
+      return;
     try {
       socket_.send(bytes);
       ++variants_[id].sent;
@@ -294,12 +301,15 @@ std::optional<aoe::TargetAddress> parse_address(const std::string& s) {
   unsigned shelf = 0, slot = 0;
   char dot = 0;
   std::istringstream in(s);
-  if (!(in >> shelf >> dot >> slot) || dot != '.' || !in.eof() || shelf >= 0xffff || slot >= 0xff) return {};
+  if (!(in >> shelf >> dot >> slot) || dot != '.' || !in.eof() || shelf >= 0xffff || slot >= 0xff)
+    return {};
   return aoe::TargetAddress{static_cast<std::uint16_t>(shelf), static_cast<std::uint8_t>(slot)};
 }
 
 [[noreturn]] void usage() {
-  std::fprintf(stderr, "usage: hostile_target IFACE SECONDS own=S.L real=S.L [every=N] [only=NAME,...] [stats=PATH]\n");
+  std::fprintf(stderr,
+               "usage: hostile_target IFACE SECONDS own=S.L real=S.L [every=N] [only=NAME,...] "
+               "[stats=PATH]\n");
   std::exit(2);
 }
 
@@ -316,7 +326,8 @@ int main(int argc, char** argv) {
   }
   const auto own = parse_address(kv["own"]), real = parse_address(kv["real"]);
   const long seconds = std::strtol(argv[2], nullptr, 10);
-  const unsigned every = kv.count("every") ? static_cast<unsigned>(std::strtoul(kv["every"].c_str(), nullptr, 10)) : 8;
+  const unsigned every =
+      kv.count("every") ? static_cast<unsigned>(std::strtoul(kv["every"].c_str(), nullptr, 10)) : 8;
   if (!own || !real || seconds <= 0 || every == 0) usage();
 
   struct sigaction sa {};
@@ -327,7 +338,8 @@ int main(int argc, char** argv) {
   auto socket = aoetest::RawAoeSocket::open(argv[1]);
   Hostile hostile(socket, *own, *real, every);
   if (kv.count("only")) hostile.only_ = "," + kv["only"] + ",";
-  std::printf("hostile_target on %s: own %s, real %s\n", argv[1], kv["own"].c_str(), kv["real"].c_str());
+  std::printf("hostile_target on %s: own %s, real %s\n", argv[1], kv["own"].c_str(),
+              kv["real"].c_str());
   std::fflush(stdout);
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   auto next_stats = std::chrono::steady_clock::now();

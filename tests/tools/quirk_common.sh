@@ -112,6 +112,7 @@ quirk_io_synced() {
   losetup -d "$loop"
   fsck.ext4 -n -f "$FS_DIR/$T" >"$FS_TMP/fsck2.log" 2>&1 || { cat "$FS_TMP/fsck2.log" >&2; fs_fail "fsck -n on the backing file found problems"; }
   loop=$(losetup --find --show "$MP/$T")
+  # shellcheck disable=SC2034  # read by the cleanup hook above, when it runs
   QUIRK_LOOP=$loop
   mount -o ro "$loop" "$FS_TMP/ext4"
   diff -r "$tree" "$FS_TMP/ext4/tree" || fs_fail "files differ after remount"

@@ -93,7 +93,7 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 volatile sig_atomic_t g_dump = 0;
 
-constexpr std::uint8_t kDsm = 0x06;            // DATA SET MANAGEMENT
+constexpr std::uint8_t kDsm = 0x06;  // DATA SET MANAGEMENT
 constexpr std::uint8_t kDsmTrimFeature = 0x01;
 constexpr std::uint8_t kStatusOk = aoe::ata_status::drdy;
 constexpr std::uint8_t kStatusErr = aoe::ata_status::drdy | aoe::ata_status::err;
@@ -133,7 +133,8 @@ struct Counters {
 
 // An ATA string into `count` words from `first`: space padded; two
 // characters per word, the first in the high byte unless `unswapped`.
-void put_string(std::uint8_t* page, unsigned first, unsigned count, const std::string& s, bool unswapped) {
+void put_string(std::uint8_t* page, unsigned first, unsigned count, const std::string& s,
+                bool unswapped) {
   std::string padded = s.substr(0, 2 * count);
   padded.resize(2 * count, ' ');
   for (unsigned i = 0; i < count; ++i) {
@@ -152,7 +153,8 @@ class QuirkTarget {
  public:
   QuirkTarget(Options opt, aoetest::RawAoeSocket& socket, int fd, std::uint64_t capacity)
       : opt_(std::move(opt)), socket_(socket), fd_(fd), capacity_(capacity), rng_(opt_.seed) {
-    sectors_per_frame_ = opt_.sectors ? opt_.sectors : std::min(255u, aoe::sectors_per_frame(socket_.mtu()));
+    sectors_per_frame_ =
+        opt_.sectors ? opt_.sectors : std::min(255u, aoe::sectors_per_frame(socket_.mtu()));
     config_ = opt_.config;
     firmware_number_ = static_cast<std::uint16_t>(std::strtoul(opt_.firmware.c_str(), nullptr, 0));
   }
@@ -178,12 +180,15 @@ class QuirkTarget {
     if (!frame || frame->header.response || frame->header.src == socket_.mac()) return;
     const auto& h = frame->header;
     const bool config = h.command == static_cast<std::uint8_t>(aoe::Command::query_config);
-    const bool shelf_ok = h.target.shelf == opt_.address.shelf || (config && h.target.shelf == aoe::kBroadcastShelf);
-    const bool slot_ok = h.target.slot == opt_.address.slot || (config && h.target.slot == aoe::kBroadcastSlot);
+    const bool shelf_ok =
+        h.target.shelf == opt_.address.shelf || (config && h.target.shelf == aoe::kBroadcastShelf);
+    const bool slot_ok =
+        h.target.slot == opt_.address.slot || (config && h.target.slot == aoe::kBroadcastSlot);
     if (!shelf_ok || !slot_ok) return;
     ++counters_.requests;
     if (config) return on_config(*frame);
-    if (h.command != static_cast<std::uint8_t>(aoe::Command::ata)) return error_answer(*frame, aoe::AoeErrc::unrecognized_command);
+    if (h.command != static_cast<std::uint8_t>(aoe::Command::ata))
+      return error_answer(*frame, aoe::AoeErrc::unrecognized_command);
     const auto* ata = std::get_if<aoe::AtaMessage>(&frame->body);
     if (!ata) return error_answer(*frame, aoe::AoeErrc::bad_argument);
     note_repeats(h, *ata);
@@ -234,7 +239,8 @@ class QuirkTarget {
     const std::string_view asked = qc->config;
     aoe::Frame f = reply_to(req);
     switch (static_cast<aoe::ConfigCommand>(qc->command)) {
-      case aoe::ConfigCommand::read: break;
+      case aoe::ConfigCommand::read:
+        break;
       case aoe::ConfigCommand::test_exact:
         if (asked != config_) return;
         break;
@@ -249,8 +255,11 @@ class QuirkTarget {
           f.header.error_code = static_cast<std::uint8_t>(aoe::AoeErrc::config_string_present);
         }
         break;
-      case aoe::ConfigCommand::force_set: config_ = asked; break;
-      default: return error_answer(req, aoe::AoeErrc::bad_argument);
+      case aoe::ConfigCommand::force_set:
+        config_ = asked;
+        break;
+      default:
+        return error_answer(req, aoe::AoeErrc::bad_argument);
     }
     f.body = config_body(static_cast<aoe::ConfigCommand>(qc->command));
     answer(f);
@@ -288,11 +297,14 @@ class QuirkTarget {
       case aoe::ata_cmd::read_sectors_ext:
       case aoe::ata_cmd::write_sectors:
       case aoe::ata_cmd::write_sectors_ext: {
-        const bool ext = cmd == aoe::ata_cmd::read_sectors_ext || cmd == aoe::ata_cmd::write_sectors_ext;
-        const bool write = cmd == aoe::ata_cmd::write_sectors || cmd == aoe::ata_cmd::write_sectors_ext;
+        const bool ext =
+            cmd == aoe::ata_cmd::read_sectors_ext || cmd == aoe::ata_cmd::write_sectors_ext;
+        const bool write =
+            cmd == aoe::ata_cmd::write_sectors || cmd == aoe::ata_cmd::write_sectors_ext;
         const std::uint64_t lba = ext ? ata.lba : (ata.lba & aoe::kMaxLba28);
         const unsigned count = ata.sector_count;
-        if (count > sectors_per_frame_ || (write && ata.data.size() < std::size_t{count} * aoe::kSectorSize)) {
+        if (count > sectors_per_frame_ ||
+            (write && ata.data.size() < std::size_t{count} * aoe::kSectorSize)) {
           abort_with(a, aoe::ata_error::abrt);
           break;
         }
@@ -302,7 +314,8 @@ class QuirkTarget {
         }
         if (write) {
           ++counters_.writes;
-          if (!do_write(lba, ata.data.first(std::size_t{count} * aoe::kSectorSize))) abort_with(a, aoe::ata_error::unc);
+          if (!do_write(lba, ata.data.first(std::size_t{count} * aoe::kSectorSize)))
+            abort_with(a, aoe::ata_error::unc);
         } else {
           ++counters_.reads;
           data.resize(std::size_t{count} * aoe::kSectorSize);
@@ -334,10 +347,13 @@ class QuirkTarget {
           break;
         }
         ++counters_.trims;
-        if (!do_trim(ata.data.first(std::min(ata.data.size(), std::size_t{ata.sector_count} * aoe::kSectorSize))))
+        if (!do_trim(ata.data.first(
+                std::min(ata.data.size(), std::size_t{ata.sector_count} * aoe::kSectorSize))))
           abort_with(a, aoe::ata_error::idnf);
         break;
-      default: abort_with(a, aoe::ata_error::abrt); break;
+      default:
+        abort_with(a, aoe::ata_error::abrt);
+        break;
     }
     a.data = data;
     aoe::Frame f = reply_to(req);
@@ -351,13 +367,15 @@ class QuirkTarget {
   }
 
   bool do_read(std::uint64_t lba, std::vector<std::uint8_t>& out) {
-    const ssize_t n = ::pread(fd_, out.data(), out.size(), static_cast<off_t>(lba * aoe::kSectorSize));
+    const ssize_t n =
+        ::pread(fd_, out.data(), out.size(), static_cast<off_t>(lba * aoe::kSectorSize));
     return n == static_cast<ssize_t>(out.size());
   }
 
   bool do_write(std::uint64_t lba, std::span<const std::uint8_t> in) {
     const auto start = std::chrono::steady_clock::now();
-    const ssize_t n = ::pwrite(fd_, in.data(), in.size(), static_cast<off_t>(lba * aoe::kSectorSize));
+    const ssize_t n =
+        ::pwrite(fd_, in.data(), in.size(), static_cast<off_t>(lba * aoe::kSectorSize));
     if (n != static_cast<ssize_t>(in.size())) return false;
     if (opt_.slow_write_ms) {
       if (::fdatasync(fd_) != 0) return false;
@@ -374,7 +392,8 @@ class QuirkTarget {
       const std::uint64_t lba = e & aoe::kMaxLba48, count = e >> 48;
       if (count == 0) continue;
       if (lba + count > capacity_) return false;
-      if (::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(lba * aoe::kSectorSize),
+      if (::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                      static_cast<off_t>(lba * aoe::kSectorSize),
                       static_cast<off_t>(count * aoe::kSectorSize)) != 0)
         return false;
     }
@@ -414,7 +433,8 @@ class QuirkTarget {
     put_word(p, 85, cache ? 0x0020 : 0);
     put_word(p, 86, static_cast<std::uint16_t>(w83 & 0x3c00));
     put_word(p, 87, 0x4000);
-    for (unsigned i = 0; i < 4; ++i) put_word(p, 100 + i, static_cast<std::uint16_t>(capacity_ >> (16 * i)));
+    for (unsigned i = 0; i < 4; ++i)
+      put_word(p, 100 + i, static_cast<std::uint16_t>(capacity_ >> (16 * i)));
     if (opt_.trim) {
       put_word(p, 105, 1);       // one 512-byte block of ranges per command
       put_word(p, 169, 0x0001);  // DSM TRIM
@@ -429,7 +449,8 @@ class QuirkTarget {
 
   // Remembers `key` among the last `keep`; true when it was there already.
   template <class Key>
-  static bool seen_before(std::set<Key>& set, std::deque<Key>& order, const Key& key, std::size_t keep) {
+  static bool seen_before(std::set<Key>& set, std::deque<Key>& order, const Key& key,
+                          std::size_t keep) {
     if (set.count(key)) return true;
     set.insert(key);
     order.push_back(key);
@@ -443,9 +464,10 @@ class QuirkTarget {
   void note_repeats(const aoe::Header& h, const aoe::AtaMessage& ata) {
     if (seen_before(tags_, tag_order_, TagKey{h.src.bytes, h.tag}, 4096)) ++counters_.same_tag;
     const std::uint8_t c = ata.cmd_status;
-    if (c == aoe::ata_cmd::read_sectors || c == aoe::ata_cmd::read_sectors_ext || c == aoe::ata_cmd::write_sectors ||
-        c == aoe::ata_cmd::write_sectors_ext) {
-      if (seen_before(ranges_, range_order_, RangeKey{h.src.bytes, c, ata.lba, ata.sector_count}, 256))
+    if (c == aoe::ata_cmd::read_sectors || c == aoe::ata_cmd::read_sectors_ext ||
+        c == aoe::ata_cmd::write_sectors || c == aoe::ata_cmd::write_sectors_ext) {
+      if (seen_before(ranges_, range_order_, RangeKey{h.src.bytes, c, ata.lba, ata.sector_count},
+                      256))
         ++counters_.same_range;
     }
   }
@@ -494,7 +516,8 @@ class QuirkTarget {
   }
 
   using TagKey = std::tuple<std::array<std::uint8_t, 6>, std::uint32_t>;
-  using RangeKey = std::tuple<std::array<std::uint8_t, 6>, std::uint8_t, std::uint64_t, std::uint8_t>;
+  using RangeKey =
+      std::tuple<std::array<std::uint8_t, 6>, std::uint8_t, std::uint64_t, std::uint8_t>;
 
   Options opt_;
   aoetest::RawAoeSocket& socket_;
@@ -513,13 +536,14 @@ class QuirkTarget {
 };
 
 [[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "quirk_target: %s\n"
-               "usage: quirk_target [--reorder P[:DEPTH]] [--seed N] [--no-write-cache] [--flush-echo]\n"
-               "         [--write-cache-no-flush] [--slow-write-ms N] [--buffers N] [--sectors N]\n"
-               "         [--firmware X] [--unswapped-strings] [--trim] [--config S] [--stats PATH]\n"
-               "         SHELF SLOT IFACE FILE\n",
-               why);
+  std::fprintf(
+      stderr,
+      "quirk_target: %s\n"
+      "usage: quirk_target [--reorder P[:DEPTH]] [--seed N] [--no-write-cache] [--flush-echo]\n"
+      "         [--write-cache-no-flush] [--slow-write-ms N] [--buffers N] [--sectors N]\n"
+      "         [--firmware X] [--unswapped-strings] [--trim] [--config S] [--stats PATH]\n"
+      "         SHELF SLOT IFACE FILE\n",
+      why);
   std::exit(2);
 }
 
@@ -527,7 +551,8 @@ unsigned long number(const char* s, unsigned long max, const char* what) {
   char* end = nullptr;
   errno = 0;
   const unsigned long v = std::strtoul(s, &end, 0);
-  if (errno || !end || *end || end == s || v > max) usage((std::string("bad ") + what + ": " + s).c_str());
+  if (errno || !end || *end || end == s || v > max)
+    usage((std::string("bad ") + what + ": " + s).c_str());
   return v;
 }
 
@@ -547,8 +572,10 @@ Options parse(int argc, char** argv) {
       char* end = nullptr;
       o.reorder = std::strtod(p.c_str(), &end);
       if (p.empty() || *end) usage("--reorder P[:DEPTH]: P is a fraction");
-      if (colon != std::string::npos) o.reorder_depth = static_cast<unsigned>(number(v.c_str() + colon + 1, 1000, "depth"));
-      if (!(o.reorder >= 0 && o.reorder <= 1) || o.reorder_depth == 0) usage("--reorder P[:DEPTH]: 0 <= P <= 1, DEPTH >= 1");
+      if (colon != std::string::npos)
+        o.reorder_depth = static_cast<unsigned>(number(v.c_str() + colon + 1, 1000, "depth"));
+      if (!(o.reorder >= 0 && o.reorder <= 1) || o.reorder_depth == 0)
+        usage("--reorder P[:DEPTH]: 0 <= P <= 1, DEPTH >= 1");
     } else if (a == "--seed") {
       o.seed = static_cast<unsigned>(number(value(), 0xffffffffu, "seed"));
     } else if (a == "--no-write-cache") {
@@ -623,9 +650,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   QuirkTarget target(opt, *socket, fd, capacity);
-  std::printf("pid %ld: e%u.%u, %llu sectors, %u sectors per frame, %s\n", static_cast<long>(::getpid()),
-              opt.address.shelf, opt.address.slot, static_cast<unsigned long long>(capacity),
-              target.sectors_per_frame(), opt.interface.c_str());
+  std::printf("pid %ld: e%u.%u, %llu sectors, %u sectors per frame, %s\n",
+              static_cast<long>(::getpid()), opt.address.shelf, opt.address.slot,
+              static_cast<unsigned long long>(capacity), target.sectors_per_frame(),
+              opt.interface.c_str());
   std::fflush(stdout);
   target.announce();
   auto dump = [&] {

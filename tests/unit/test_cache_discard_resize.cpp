@@ -20,17 +20,23 @@ namespace {
 // write path, so completions are never inline) and whose size can change.
 class TrimmingDevice final : public blockdev::BlockDevice {
  public:
-  explicit TrimmingDevice(std::uint64_t sectors) : mem_(std::make_shared<aoetest::MemoryBlockDevice>(sectors)), size_(sectors) {}
+  explicit TrimmingDevice(std::uint64_t sectors)
+      : mem_(std::make_shared<aoetest::MemoryBlockDevice>(sectors)), size_(sectors) {}
   std::uint64_t size_sectors() const override { return size_.load(); }
   void set_size(std::uint64_t s) { size_.store(s); }
-  void read(std::uint64_t lba, std::uint32_t n, std::span<std::uint8_t> b, Done d) override { mem_->read(lba, n, b, std::move(d)); }
-  void write(std::uint64_t lba, std::uint32_t n, std::span<const std::uint8_t> b, Done d) override { mem_->write(lba, n, b, std::move(d)); }
+  void read(std::uint64_t lba, std::uint32_t n, std::span<std::uint8_t> b, Done d) override {
+    mem_->read(lba, n, b, std::move(d));
+  }
+  void write(std::uint64_t lba, std::uint32_t n, std::span<const std::uint8_t> b, Done d) override {
+    mem_->write(lba, n, b, std::move(d));
+  }
   void flush(Done d) override { mem_->flush(std::move(d)); }
   bool can_discard() const override { return true; }
   void discard(std::uint64_t lba, std::uint64_t n, Done d) override {
     ++discards;
     auto zeros = std::make_shared<std::vector<std::uint8_t>>(n * 512, 0);
-    mem_->write(lba, static_cast<std::uint32_t>(n), *zeros, [zeros, d = std::move(d)](std::error_code ec) { d(ec); });
+    mem_->write(lba, static_cast<std::uint32_t>(n), *zeros,
+                [zeros, d = std::move(d)](std::error_code ec) { d(ec); });
   }
   aoetest::MemoryBlockDevice& mem() { return *mem_; }
   std::atomic<int> discards{0};

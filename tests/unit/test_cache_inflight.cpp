@@ -51,7 +51,8 @@ TEST_CASE("cache: a failed fill fails every waiter and is dropped") {
   dev->read(0, 1, a, oa.callback());
   dev->read(0, 16, b, ob.callback());  // block 0 (shared) and block 1
   REQUIRE(fake->pending() == 2);
-  REQUIRE(fake->complete_first(FakeBlockDevice::Kind::read, 0, std::make_error_code(std::errc::timed_out)));
+  REQUIRE(fake->complete_first(FakeBlockDevice::Kind::read, 0,
+                               std::make_error_code(std::errc::timed_out)));
   auto ea = oa.wait();
   REQUIRE(ea);
   CHECK(*ea == std::errc::timed_out);

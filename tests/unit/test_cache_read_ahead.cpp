@@ -35,7 +35,8 @@ void read_settled(blockdev::BlockDevice& dev, FakeBlockDevice& fake, std::uint64
 TEST_CASE("read-ahead: a sequential stream grows its window from 2 blocks up to the limit") {
   auto fake = pattern_device(1024);
   cache::BlockCache cache(ra_config());
-  auto stream_dev = cache::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
+  auto stream_dev =
+      cache::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
   auto* stream = dynamic_cast<cache::ReadStream*>(stream_dev.get());
   REQUIRE(stream);
 
@@ -45,7 +46,7 @@ TEST_CASE("read-ahead: a sequential stream grows its window from 2 blocks up to 
   read_settled(*stream, *fake, 8, 8);
   CHECK(stream->window_blocks() == 2);
   CHECK(cache.stats().read_ahead_issued == 2);  // blocks 2, 3
-  read_settled(*stream, *fake, 16, 8);  // hit
+  read_settled(*stream, *fake, 16, 8);          // hit
   CHECK(stream->window_blocks() == 4);
   read_settled(*stream, *fake, 24, 8);
   CHECK(stream->window_blocks() == 8);
@@ -89,9 +90,9 @@ TEST_CASE("read-ahead: random access does not trigger it") {
   for (auto lba : offsets) read_settled(*stream, *fake, lba, 8);
   auto s = cache.stats();
   CHECK(s.read_ahead_issued == 0);
-  CHECK(s.misses == 0);  // random reads fill no blocks ...
-  CHECK(s.uncached == 9);  // (lba 3500 spans two blocks)
-  CHECK(fake->reads() == 8);  // ... one straight read each, adjacent blocks merged ...
+  CHECK(s.misses == 0);                  // random reads fill no blocks ...
+  CHECK(s.uncached == 9);                // (lba 3500 spans two blocks)
+  CHECK(fake->reads() == 8);             // ... one straight read each, adjacent blocks merged ...
   CHECK(fake->sectors_read() == 8 * 8);  // ... of just the sectors asked for
   CHECK(s.bytes_held == 0);
 }

@@ -102,7 +102,8 @@ TEST_CASE("cache stress: many threads, random completion order, data checked aga
           std::vector<std::uint8_t> data(n * kSectorSize);
           for (std::uint32_t s = 0; s < n; ++s) {
             ++mine[lba + s];
-            fill_sector(data.data() + s * kSectorSize, static_cast<std::uint32_t>(lba + s), mine[lba + s]);
+            fill_sector(data.data() + s * kSectorSize, static_cast<std::uint32_t>(lba + s),
+                        mine[lba + s]);
           }
           Outcome o;
           (dice == 0 ? *device : *stream).write(lba, n, data, o.callback());
@@ -124,8 +125,10 @@ TEST_CASE("cache stress: many threads, random completion order, data checked aga
         Outcome o;
         stream->read(lba, n, buf, o.callback());
         if (auto ec = wait(o)) {
-          if (ec == std::errc::io_error) ++read_failures;
-          else ++failures;
+          if (ec == std::errc::io_error)
+            ++read_failures;
+          else
+            ++failures;
           continue;
         }
         for (std::uint32_t s = 0; s < n; ++s) {
@@ -152,10 +155,10 @@ TEST_CASE("cache stress: many threads, random completion order, data checked aga
   CHECK(sectors_checked.load() > 4000);
   auto s = cache.stats();
   INFO("hits " << s.hits << " misses " << s.misses << " coalesced " << s.coalesced << " bypassed "
-               << s.bypassed << " ra issued " << s.read_ahead_issued << " used " << s.read_ahead_used
-               << " wasted " << s.read_ahead_wasted << " evictions " << s.evictions
-               << " invalidations " << s.invalidations << " fill errors " << s.fill_errors
-               << " read failures " << read_failures.load());
+               << s.bypassed << " ra issued " << s.read_ahead_issued << " used "
+               << s.read_ahead_used << " wasted " << s.read_ahead_wasted << " evictions "
+               << s.evictions << " invalidations " << s.invalidations << " fill errors "
+               << s.fill_errors << " read failures " << read_failures.load());
   CHECK(s.bytes_in_flight == 0);
   CHECK(s.bytes_held <= config.capacity_bytes);
   CHECK(s.hits > 0);

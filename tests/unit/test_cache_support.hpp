@@ -58,7 +58,8 @@ inline std::uint8_t pattern_byte(std::uint64_t i, std::uint8_t seed = 0) {
   return static_cast<std::uint8_t>((i * 7 + (i >> 9) * 13 + seed) & 0xff);
 }
 
-inline std::shared_ptr<FakeBlockDevice> pattern_device(std::uint64_t sectors, std::uint8_t seed = 0) {
+inline std::shared_ptr<FakeBlockDevice> pattern_device(std::uint64_t sectors,
+                                                       std::uint8_t seed = 0) {
   auto dev = std::make_shared<FakeBlockDevice>(sectors);
   std::vector<std::uint8_t> bytes(sectors * kSectorSize);
   for (std::uint64_t i = 0; i < bytes.size(); ++i) bytes[i] = pattern_byte(i, seed);
@@ -75,8 +76,8 @@ inline bool matches_pattern(std::span<const std::uint8_t> data, std::uint64_t of
 
 // A manual clock for expiry.
 struct ManualClock {
-  std::shared_ptr<cache::Clock::time_point> now =
-      std::make_shared<cache::Clock::time_point>(cache::Clock::time_point{} + std::chrono::hours(1));
+  std::shared_ptr<cache::Clock::time_point> now = std::make_shared<cache::Clock::time_point>(
+      cache::Clock::time_point{} + std::chrono::hours(1));
   std::function<cache::Clock::time_point()> function() const {
     return [n = now] { return *n; };
   }

@@ -175,7 +175,7 @@ TEST_CASE("write order: writes overlapping in time drop the block instead of gue
   dev->write(1, 1, a, wa.callback());
   dev->write(1, 1, b, wb.callback());
   // The device applies a then b, but the acknowledgements come b first.
-  REQUIRE(fake->complete(1));              // b acknowledged (and applied)
+  REQUIRE(fake->complete(1));                 // b acknowledged (and applied)
   REQUIRE(fake->complete_without_effect(0));  // a acknowledged late: it reached the disk before b
   REQUIRE(wa.wait() == std::error_code{});
   REQUIRE(wb.wait() == std::error_code{});

@@ -168,8 +168,7 @@ TEST_CASE("codec ata: AFlags bits one by one", "[codec]") {
   CHECK_FALSE((m.extended || m.device || m.async || m.write));
 }
 
-TEST_CASE("codec ata: LBA is six little-endian bytes; more than 48 bits is refused",
-          "[codec]") {
+TEST_CASE("codec ata: LBA is six little-endian bytes; more than 48 bits is refused", "[codec]") {
   aoe::AtaMessage ata;
   ata.extended = true;
   ata.cmd_status = aoe::ata_cmd::read_sectors_ext;
@@ -226,7 +225,8 @@ TEST_CASE("codec ata: round trips of many field combinations", "[codec]") {
     ata.feature_error = static_cast<std::uint8_t>(i * 37);
     ata.sector_count = static_cast<std::uint8_t>(i * 11);
     ata.cmd_status = static_cast<std::uint8_t>(i * 101);
-    ata.lba = (std::uint64_t{0x9e3779b97f4a7c15} * static_cast<std::uint64_t>(i + 1)) & aoe::kMaxLba48;
+    ata.lba =
+        (std::uint64_t{0x9e3779b97f4a7c15} * static_cast<std::uint64_t>(i + 1)) & aoe::kMaxLba48;
     ata.data = std::span(sector).first(static_cast<std::size_t>(i) * 8);
     aoe::Frame f = request_to_1_0(static_cast<std::uint32_t>(i) * 0x01010101u, ata);
     f.header.response = i & 16;

@@ -14,7 +14,8 @@ namespace {
 
 // A Query Config read request to 1.0 with the given byte 14 and error byte.
 std::vector<std::uint8_t> header_with(std::uint8_t ver_flags, std::uint8_t error) {
-  auto bytes = hex("9e4d39054e24 3a5d0a46ef20 88a2 00 00 0001 00 01 80000002 | 0010 4019 02 10 0000");
+  auto bytes =
+      hex("9e4d39054e24 3a5d0a46ef20 88a2 00 00 0001 00 01 80000002 | 0010 4019 02 10 0000");
   bytes[14] = ver_flags;
   bytes[15] = error;
   return bytes;
@@ -41,8 +42,7 @@ TEST_CASE("codec header: vblade's broadcast config request decodes field by fiel
   CHECK(aoe::same_content(frame.header, *h));
 }
 
-TEST_CASE("codec header: encoding a broadcast config request gives the exact bytes",
-          "[codec]") {
+TEST_CASE("codec header: encoding a broadcast config request gives the exact bytes", "[codec]") {
   aoe::Frame f;
   f.header.dst = aoe::MacAddress::broadcast();
   f.header.src = kIni;
@@ -120,8 +120,8 @@ TEST_CASE("codec header: AoE error codes 1-6 and unknown ones survive decoding",
     CHECK(h->error);
     CHECK(aoe::make_aoe_error(h->error_code) == aoe::make_error_code(k.errc));
   }
-  for (std::uint8_t unknown : {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{0x2a},
-                               std::uint8_t{0xff}}) {
+  for (std::uint8_t unknown :
+       {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{0x2a}, std::uint8_t{0xff}}) {
     auto h = aoe::decode_header(header_with(0x1c, unknown));
     REQUIRE(h.ok());
     CHECK(h->error_code == unknown);
@@ -133,8 +133,9 @@ TEST_CASE("codec header: AoE error codes 1-6 and unknown ones survive decoding",
   CHECK(decoded(kIdentifyScnt2ErrorAnswer).header.error_code == 2);
 }
 
-TEST_CASE("codec header: vblade's start-up advertisement (version 0) decodes; other versions do not",
-          "[codec]") {
+TEST_CASE(
+    "codec header: vblade's start-up advertisement (version 0) decodes; other versions do not",
+    "[codec]") {
   // vblade 25 broadcasts a config answer at start with version 0 in its
   // header: the "target (re)started" signal, the one version-0 frame accepted.
   auto h = aoe::decode_header(kVbladeAdvertisement);

@@ -49,9 +49,9 @@ TEST_CASE("codec mask: edit with two directives, byte for byte", "[codec]") {
   edit.directives = {{static_cast<std::uint8_t>(aoe::MaskDirectiveCommand::add), kA},
                      {static_cast<std::uint8_t>(aoe::MaskDirectiveCommand::remove), kB}};
   const auto f = to_1_0(0x11223344, edit);
-  const auto expected = hex(
-      "3a5d0a46ef20 9e4d39054e24 88a2 10 00 0001 00 02 11223344 | 00 01 00 02"
-      "| 00 01 02000000000a | 00 02 02000000000b");
+  const auto expected =
+      hex("3a5d0a46ef20 9e4d39054e24 88a2 10 00 0001 00 02 11223344 | 00 01 00 02"
+          "| 00 01 02000000000a | 00 02 02000000000b");
   CHECK(encoded(f) == expected);
   const auto back = decoded(expected);
   CHECK(aoe::same_content(back, f));
@@ -59,9 +59,9 @@ TEST_CASE("codec mask: edit with two directives, byte for byte", "[codec]") {
 }
 
 TEST_CASE("codec mask: an answer with MError and the list", "[codec]") {
-  const auto bytes = hex(
-      "9e4d39054e24 3a5d0a46ef20 88a2 18 00 0001 00 02 11223344 | 00 01 03 01"
-      "| 00 01 02000000000a");
+  const auto bytes =
+      hex("9e4d39054e24 3a5d0a46ef20 88a2 18 00 0001 00 02 11223344 | 00 01 03 01"
+          "| 00 01 02000000000a");
   const auto f = decoded(bytes);
   const auto& m = body_as<aoe::MacMaskMessage>(f);
   CHECK(m.command == 1);
@@ -73,9 +73,9 @@ TEST_CASE("codec mask: an answer with MError and the list", "[codec]") {
 }
 
 TEST_CASE("codec mask: a directive count beyond the frame is refused", "[codec]") {
-  auto bytes = hex(
-      "9e4d39054e24 3a5d0a46ef20 88a2 18 00 0001 00 02 11223344 | 00 00 00 02"
-      "| 00 01 02000000000a | 00 01 02000000");  // second directive 2 bytes short
+  auto bytes =
+      hex("9e4d39054e24 3a5d0a46ef20 88a2 18 00 0001 00 02 11223344 | 00 00 00 02"
+          "| 00 01 02000000000a | 00 01 02000000");  // second directive 2 bytes short
   auto r = aoe::decode(bytes);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == DecodeErrc::length_mismatch);
@@ -92,8 +92,8 @@ TEST_CASE("codec mask: 255 directives round trip, 256 are refused", "[codec]") {
   aoe::MacMaskMessage m;
   m.command = 1;
   for (int i = 0; i < 255; ++i)
-    m.directives.push_back({1, {{0x02, 0, 0, 0, static_cast<std::uint8_t>(i >> 8),
-                                 static_cast<std::uint8_t>(i)}}});
+    m.directives.push_back(
+        {1, {{0x02, 0, 0, 0, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)}}});
   auto f = to_1_0(1, m);
   const auto bytes = encoded(f);
   CHECK(bytes.size() == 28 + 255 * 8);
@@ -121,9 +121,9 @@ TEST_CASE("codec reserve: read request and vblade's answer, padded or not", "[co
 TEST_CASE("codec reserve: set, force set and release, byte for byte", "[codec]") {
   SECTION("set two MACs") {
     const auto f = to_1_0(0x0a0b0c0d, aoe::ReserveMessage{1, {kA, kB}});
-    const auto expected = hex(
-        "3a5d0a46ef20 9e4d39054e24 88a2 10 00 0001 00 03 0a0b0c0d | 01 02"
-        "| 02000000000a | 02000000000b");
+    const auto expected =
+        hex("3a5d0a46ef20 9e4d39054e24 88a2 10 00 0001 00 03 0a0b0c0d | 01 02"
+            "| 02000000000a | 02000000000b");
     CHECK(encoded(f) == expected);
     CHECK(aoe::same_content(decoded(expected), f));
     check_every_prefix(expected, expected.size());
@@ -145,8 +145,9 @@ TEST_CASE("codec reserve: set, force set and release, byte for byte", "[codec]")
 }
 
 TEST_CASE("codec reserve: an NMacs beyond the frame is refused", "[codec]") {
-  auto bytes = hex("9e4d39054e24 3a5d0a46ef20 88a2 18 00 0001 00 03 00000001 | 00 02"
-                   "| 02000000000a | 0200000000");  // second MAC 1 byte short
+  auto bytes =
+      hex("9e4d39054e24 3a5d0a46ef20 88a2 18 00 0001 00 03 00000001 | 00 02"
+          "| 02000000000a | 0200000000");  // second MAC 1 byte short
   CHECK(aoe::decode(bytes).error().code == DecodeErrc::length_mismatch);
   bytes[25] = 255;
   CHECK(aoe::decode(bytes).error().code == DecodeErrc::length_mismatch);
@@ -166,7 +167,8 @@ TEST_CASE("codec reserve: an NMacs beyond the frame is refused", "[codec]") {
 TEST_CASE("codec reserve: 255 MACs round trip, 256 are refused", "[codec]") {
   aoe::ReserveMessage m;
   m.command = 1;
-  for (int i = 0; i < 255; ++i) m.macs.push_back({{0x02, 1, 2, 3, 4, static_cast<std::uint8_t>(i)}});
+  for (int i = 0; i < 255; ++i)
+    m.macs.push_back({{0x02, 1, 2, 3, 4, static_cast<std::uint8_t>(i)}});
   auto f = to_1_0(1, m);
   const auto bytes = encoded(f);
   CHECK(bytes.size() == 26 + 255 * 6);

@@ -16,14 +16,33 @@ using namespace codec_test;
 namespace {
 
 const std::vector<std::uint8_t>* const kAllVectors[] = {
-    &kConfigReadBroadcastRequest, &kConfigAnswerEmptyUnpadded, &kConfigAnswerEmptyPadded,
-    &kConfigForceSetHelloRequest, &kConfigForceSetHelloAnswerUnpadded,
-    &kConfigReadHelloAnswerUnpadded, &kConfigReadHelloAnswerPadded, &kConfigCcmd5Request,
-    &kConfigCcmd5ErrorAnswer, &kIdentifyRequest, &kIdentifyAnswerHead, &kWriteExtRequestHead,
-    &kWriteExtAnswer, &kReadExtRequest, &kReadExtAnswerHead, &kReadPastEndAnswer,
-    &kFlushExtRequest, &kFlushExtAnswer, &kIdentifyScnt2ErrorAnswer, &kReserveReadRequest,
-    &kReserveReadAnswer, &kReserveReadAnswerPadded, &kMaskReadRequest, &kMaskReadAnswer,
-    &kMaskReadAnswerPadded, &kUnknownCommandRequest, &kUnknownCommandErrorAnswer,
+    &kConfigReadBroadcastRequest,
+    &kConfigAnswerEmptyUnpadded,
+    &kConfigAnswerEmptyPadded,
+    &kConfigForceSetHelloRequest,
+    &kConfigForceSetHelloAnswerUnpadded,
+    &kConfigReadHelloAnswerUnpadded,
+    &kConfigReadHelloAnswerPadded,
+    &kConfigCcmd5Request,
+    &kConfigCcmd5ErrorAnswer,
+    &kIdentifyRequest,
+    &kIdentifyAnswerHead,
+    &kWriteExtRequestHead,
+    &kWriteExtAnswer,
+    &kReadExtRequest,
+    &kReadExtAnswerHead,
+    &kReadPastEndAnswer,
+    &kFlushExtRequest,
+    &kFlushExtAnswer,
+    &kIdentifyScnt2ErrorAnswer,
+    &kReserveReadRequest,
+    &kReserveReadAnswer,
+    &kReserveReadAnswerPadded,
+    &kMaskReadRequest,
+    &kMaskReadAnswer,
+    &kMaskReadAnswerPadded,
+    &kUnknownCommandRequest,
+    &kUnknownCommandErrorAnswer,
 };
 
 // decode() must not crash; a success must survive encode → decode unchanged.
@@ -55,13 +74,20 @@ TEST_CASE("codec robustness: every prefix of every vblade frame", "[codec]") {
 TEST_CASE("codec robustness: every prefix fails below the described size", "[codec]") {
   // (frame, size the fields describe; header only for error answers)
   const std::pair<const std::vector<std::uint8_t>*, std::size_t> described[] = {
-      {&kConfigReadBroadcastRequest, 32}, {&kConfigAnswerEmptyPadded, 32},
-      {&kConfigReadHelloAnswerPadded, 37}, {&kConfigCcmd5ErrorAnswer, 24},
-      {&kIdentifyRequest, 36},             {&kWriteExtAnswer, 36},
-      {&kFlushExtAnswer, 36},              {&kIdentifyScnt2ErrorAnswer, 24},
-      {&kReserveReadRequest, 26},          {&kReserveReadAnswerPadded, 26},
-      {&kMaskReadRequest, 28},             {&kMaskReadAnswerPadded, 28},
-      {&kUnknownCommandRequest, 24},       {&kUnknownCommandErrorAnswer, 24},
+      {&kConfigReadBroadcastRequest, 32},
+      {&kConfigAnswerEmptyPadded, 32},
+      {&kConfigReadHelloAnswerPadded, 37},
+      {&kConfigCcmd5ErrorAnswer, 24},
+      {&kIdentifyRequest, 36},
+      {&kWriteExtAnswer, 36},
+      {&kFlushExtAnswer, 36},
+      {&kIdentifyScnt2ErrorAnswer, 24},
+      {&kReserveReadRequest, 26},
+      {&kReserveReadAnswerPadded, 26},
+      {&kMaskReadRequest, 28},
+      {&kMaskReadAnswerPadded, 28},
+      {&kUnknownCommandRequest, 24},
+      {&kUnknownCommandErrorAnswer, 24},
   };
   for (const auto& [v, needed] : described) check_every_prefix(*v, needed);
 }
@@ -74,9 +100,15 @@ TEST_CASE("codec robustness: mutated frames", "[codec]") {
       const int edits = 1 + static_cast<int>(rng() % 4);
       for (int e = 0; e < edits && !bytes.empty(); ++e) {
         switch (rng() % 4) {
-          case 0: bytes[rng() % bytes.size()] = static_cast<std::uint8_t>(rng()); break;
-          case 1: bytes.resize(rng() % (bytes.size() + 1)); break;
-          case 2: bytes.insert(bytes.end(), rng() % 64, static_cast<std::uint8_t>(rng())); break;
+          case 0:
+            bytes[rng() % bytes.size()] = static_cast<std::uint8_t>(rng());
+            break;
+          case 1:
+            bytes.resize(rng() % (bytes.size() + 1));
+            break;
+          case 2:
+            bytes.insert(bytes.end(), rng() % 64, static_cast<std::uint8_t>(rng()));
+            break;
           // The count and length fields: bytes 25, 27, 30, 31.
           case 3: {
             const std::size_t at = std::array<std::size_t, 4>{25, 27, 30, 31}[rng() % 4];

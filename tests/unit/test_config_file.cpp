@@ -28,7 +28,8 @@ cache_block_size = "32K"
 cache_read_ahead = 1048576
 cache_expiry = 10
 log_level = "debug"
-)", "test.toml");
+)",
+                                   "test.toml");
   REQUIRE(applied);
   CHECK(s.interfaces == std::vector<std::string>{"eth1", "eth2"});
   CHECK(s.discovery_interval == std::chrono::seconds(3));
@@ -62,14 +63,15 @@ TEST_CASE("config file errors name file, line and key; nothing is applied") {
     const char* text;
     const char* expect;
   };
-  for (auto c : {Case{"debug = true\ndead_timout = 5\n", "t.toml:2: unknown key 'dead_timout' (did you mean 'dead_timeout'?)"},
-                 Case{"\n\ndead_timeout = \"soon\"\n", "t.toml:3: dead_timeout:"},
-                 Case{"read_only = 1\n", "t.toml:1: read_only: expected true or false"},
-                 Case{"uid = -3\n", "t.toml:1: uid:"},
-                 Case{"interfaces = [1]\n", "t.toml:1: interfaces:"},
-                 Case{"umask = \"9\"\n", "t.toml:1: umask:"},
-                 Case{"debug = true\nthis is not toml\n", "t.toml:2: invalid TOML"},
-                 Case{"[aoefs]\ndebug = true\n", "t.toml:1: unknown key 'aoefs'"}}) {
+  for (auto c :
+       {Case{"debug = true\ndead_timout = 5\n",
+             "t.toml:2: unknown key 'dead_timout' (did you mean 'dead_timeout'?)"},
+        Case{"\n\ndead_timeout = \"soon\"\n", "t.toml:3: dead_timeout:"},
+        Case{"read_only = 1\n", "t.toml:1: read_only: expected true or false"},
+        Case{"uid = -3\n", "t.toml:1: uid:"}, Case{"interfaces = [1]\n", "t.toml:1: interfaces:"},
+        Case{"umask = \"9\"\n", "t.toml:1: umask:"},
+        Case{"debug = true\nthis is not toml\n", "t.toml:2: invalid TOML"},
+        Case{"[aoefs]\ndebug = true\n", "t.toml:1: unknown key 'aoefs'"}}) {
     INFO(c.text);
     Settings s;
     auto applied = apply_config_text(s, c.text, "t.toml");

@@ -12,9 +12,9 @@
 #include "aoefs/locks/config_lock.hpp"
 #include "protocol/codec/error.hpp"
 
+using aoe::ConfigCommand;
 using aoefs::ConfigLocks;
 using aoefs::LockMode;
-using aoe::ConfigCommand;
 
 namespace {
 
@@ -56,8 +56,11 @@ struct FakeStore {
         if (!s.empty() && s != op.value) return op.done(aoe::AoeErrc::config_string_present, {});
         s = op.value;
         break;
-      case ConfigCommand::force_set: s = op.value; break;
-      default: break;
+      case ConfigCommand::force_set:
+        s = op.value;
+        break;
+      default:
+        break;
     }
     op.done({}, s);
   }
@@ -69,7 +72,9 @@ struct FakeStore {
 struct FakeTimers {
   std::vector<std::pair<std::chrono::milliseconds, std::function<void()>>> due;
   aoefs::Scheduler scheduler() {
-    return [this](std::chrono::milliseconds d, std::function<void()> fn) { due.emplace_back(d, std::move(fn)); };
+    return [this](std::chrono::milliseconds d, std::function<void()> fn) {
+      due.emplace_back(d, std::move(fn));
+    };
   }
   void fire_all() {
     auto now = std::move(due);
@@ -83,12 +88,14 @@ struct Fixture {
   FakeTimers timers;
   int claims = 0;
   ConfigLocks locks{store.query(), timers.scheduler(), [this](std::uint32_t pid) {
-                      return "aoefs-lock/1 pid=" + std::to_string(pid) + " n=" + std::to_string(++claims);
+                      return "aoefs-lock/1 pid=" + std::to_string(pid) +
+                             " n=" + std::to_string(++claims);
                     }};
 
   // Starts a request; the result lands in the returned slot.
   std::shared_ptr<std::optional<std::error_code>> request(ConfigLocks::Owner owner, LockMode mode,
-                                                          bool wait, ConfigLocks::WaiterId* id = nullptr) {
+                                                          bool wait,
+                                                          ConfigLocks::WaiterId* id = nullptr) {
     auto result = std::make_shared<std::optional<std::error_code>>();
     const auto w = locks.new_waiter();
     if (id) *id = w;
@@ -109,7 +116,9 @@ struct Fixture {
   }
 };
 
-bool granted(const std::shared_ptr<std::optional<std::error_code>>& r) { return r->has_value() && !**r; }
+bool granted(const std::shared_ptr<std::optional<std::error_code>>& r) {
+  return r->has_value() && !**r;
+}
 bool failed_with(const std::shared_ptr<std::optional<std::error_code>>& r, std::errc e) {
   return r->has_value() && **r == std::make_error_code(e);
 }
@@ -133,7 +142,7 @@ TEST_CASE("config lock: LOCK_EX claims with set-if-empty; unlock reads, compares
   f.store.drain();
   CHECK(granted(u));
   CHECK(f.store.log == std::vector<ConfigCommand>{ConfigCommand::set_if_empty, ConfigCommand::read,
-                                                   ConfigCommand::force_set});
+                                                  ConfigCommand::force_set});
   CHECK(f.store.strings[kT].empty());
   CHECK_FALSE(f.locks.held_lock_string(kT).has_value());
 }
@@ -347,11 +356,11 @@ TEST_CASE("config lock: a claim that timed out is released in case it took effec
   f.store.step();
   CHECK(**b == make_error_code(aoe::InitiatorErrc::timeout));
   CHECK(f.store.strings[kT] == "aoefs-lock/1 pid=42 n=1");  // set, answer lost
-  auto c = f.request(2, LockMode::exclusive, false);       // waits for the cleanup
+  auto c = f.request(2, LockMode::exclusive, false);        // waits for the cleanup
   f.store.drain();
   CHECK(f.store.log == std::vector<ConfigCommand>{ConfigCommand::set_if_empty, ConfigCommand::read,
-                                                   ConfigCommand::force_set,
-                                                   ConfigCommand::set_if_empty});
+                                                  ConfigCommand::force_set,
+                                                  ConfigCommand::set_if_empty});
   CHECK(granted(c));
   CHECK(f.store.strings[kT] == "aoefs-lock/1 pid=42 n=2");
 }

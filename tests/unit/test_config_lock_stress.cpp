@@ -22,9 +22,9 @@
 
 namespace {
 
+using aoe::ConfigCommand;
 using aoefs::ConfigLocks;
 using aoefs::LockMode;
-using aoe::ConfigCommand;
 
 // A store with vblade's semantics answering on its own thread.
 class ThreadedStore {
@@ -47,8 +47,10 @@ class ThreadedStore {
         {
           std::lock_guard g2(strings_m_);
           std::string& s = strings_[t];
-          if (c == ConfigCommand::set_if_empty && !s.empty() && s != v) ec = aoe::AoeErrc::config_string_present;
-          else if (c == ConfigCommand::set_if_empty || c == ConfigCommand::force_set) s = v;
+          if (c == ConfigCommand::set_if_empty && !s.empty() && s != v)
+            ec = aoe::AoeErrc::config_string_present;
+          else if (c == ConfigCommand::set_if_empty || c == ConfigCommand::force_set)
+            s = v;
           now = ec ? std::string{} : s;
         }
         d(ec, now);
@@ -123,11 +125,10 @@ std::error_code wait_for(const std::function<void(ConfigLocks::Done)>& start) {
 
 TEST_CASE("config lock stress: threads, random modes and interrupts, answers on another thread") {
   ThreadedStore store;
-  ConfigLocks locks(store.query(),
-                    [&store](std::chrono::milliseconds, std::function<void()> fn) {
-                      store.post(std::move(fn));
-                    },
-                    [](std::uint32_t pid) { return "aoefs-lock/1 pid=" + std::to_string(pid); });
+  ConfigLocks locks(
+      store.query(),
+      [&store](std::chrono::milliseconds, std::function<void()> fn) { store.post(std::move(fn)); },
+      [](std::uint32_t pid) { return "aoefs-lock/1 pid=" + std::to_string(pid); });
   Model model;
   const aoe::TargetAddress targets[] = {{1, 0}, {1, 1}};
   std::atomic<int> bad_errors{0};
@@ -156,7 +157,8 @@ TEST_CASE("config lock stress: threads, random modes and interrupts, answers on 
           continue;
         }
         model.released(target, mode);
-        if (wait_for([&](ConfigLocks::Done done) { locks.unlock(target, owner, done); })) ++bad_errors;
+        if (wait_for([&](ConfigLocks::Done done) { locks.unlock(target, owner, done); }))
+          ++bad_errors;
       }
     });
   }

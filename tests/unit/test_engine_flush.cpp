@@ -71,11 +71,15 @@ TEST_CASE("flush: no write cache reported: no frame, done once earlier writes ar
   const auto data = aoetest::random_bytes(64 * 512, 1);
   std::optional<std::error_code> wrote, flushed;
   std::uint64_t writes_at_flush = 0;
-  rig.engine->write({1, 0}, 0, 64, data, [&](std::error_code ec) { wrote = ec; }, rig.net.now());
-  rig.engine->flush({1, 0}, [&](std::error_code ec) {
-    flushed = ec;
-    writes_at_flush = target.counters().writes;
-  }, rig.net.now());
+  rig.engine->write(
+      {1, 0}, 0, 64, data, [&](std::error_code ec) { wrote = ec; }, rig.net.now());
+  rig.engine->flush(
+      {1, 0},
+      [&](std::error_code ec) {
+        flushed = ec;
+        writes_at_flush = target.counters().writes;
+      },
+      rig.net.now());
   REQUIRE(rig.net.run_until([&] { return flushed.has_value(); }, 10s));
   CHECK_FALSE(*flushed);
   REQUIRE(wrote.has_value());
@@ -132,7 +136,8 @@ TEST_CASE("flush: E7h advertised but aborted stays an error", "[engine][flush]")
   rig.start();
   REQUIRE(rig.discovered());
   const auto ec = rig.flush();
-  CHECK(ec == aoe::make_ata_error(aoe::ata_status::drdy | aoe::ata_status::err, aoe::ata_error::abrt));
+  CHECK(ec ==
+        aoe::make_ata_error(aoe::ata_status::drdy | aoe::ata_status::err, aoe::ata_error::abrt));
   CHECK(rig.info().flush_mode == FlushMode::cache28);
 }
 

@@ -88,8 +88,9 @@ TEST_CASE("frame size: the path's MTU shrinking mid-transfer re-splits frames in
   REQUIRE(rig.discovered());
   const auto data = aoetest::random_bytes(4 << 20, 4);
   std::optional<std::error_code> wrote;
-  rig.engine->write({1, 0}, 0, static_cast<std::uint32_t>(data.size() / 512), data,
-                    [&](std::error_code ec) { wrote = ec; }, rig.net.now());
+  rig.engine->write(
+      {1, 0}, 0, static_cast<std::uint32_t>(data.size() / 512), data,
+      [&](std::error_code ec) { wrote = ec; }, rig.net.now());
   rig.net.run_for(2ms);  // some frames answered, a window in flight
   REQUIRE_FALSE(wrote.has_value());
   rig.net.faults().max_frame = 1514;
@@ -126,8 +127,9 @@ TEST_CASE("frame size: a silent jumbo target is not taken for a black hole",
   target.silent = true;  // vblade killed
   const auto data = aoetest::random_bytes(1 << 20, 5);
   std::optional<std::error_code> wrote;
-  rig.engine->write({1, 0}, 0, static_cast<std::uint32_t>(data.size() / 512), data,
-                    [&](std::error_code ec) { wrote = ec; }, rig.net.now());
+  rig.engine->write(
+      {1, 0}, 0, static_cast<std::uint32_t>(data.size() / 512), data,
+      [&](std::error_code ec) { wrote = ec; }, rig.net.now());
   rig.net.run_for(3s);
   REQUIRE_FALSE(wrote.has_value());
   target.silent = false;  // restarted

@@ -25,14 +25,15 @@ void stream(EngineRig& rig, std::size_t total, std::size_t chunk, unsigned paral
   unsigned failed = 0;
   std::function<void()> start_one = [&] {
     const std::size_t i = next++;
-    rig.engine->write({1, 0}, i * chunk / 512, static_cast<std::uint32_t>(chunk / 512),
-                      std::span(data.data() + i * chunk, chunk),
-                      [&](std::error_code ec) {
-                        if (ec) ++failed;
-                        ++done;
-                        if (next < ops) start_one();
-                      },
-                      rig.net.now());
+    rig.engine->write(
+        {1, 0}, i * chunk / 512, static_cast<std::uint32_t>(chunk / 512),
+        std::span(data.data() + i * chunk, chunk),
+        [&](std::error_code ec) {
+          if (ec) ++failed;
+          ++done;
+          if (next < ops) start_one();
+        },
+        rig.net.now());
   };
   for (unsigned p = 0; p < parallel && next < ops; ++p) start_one();
   REQUIRE(rig.net.run_until([&] { return done == ops; }, 600s));
@@ -66,11 +67,12 @@ WireFaults quiet_wire(std::uint64_t seed = 1) {
 }
 
 void print(const char* what, const aoe::TargetStats& s) {
-  std::printf("%s: frames %llu, retransmits %llu (timeout %llu, fast %llu, spurious %llu), "
-              "threshold %u\n",
-              what, (unsigned long long)s.frames_sent, (unsigned long long)s.retransmits,
-              (unsigned long long)s.retransmits_timeout, (unsigned long long)s.retransmits_fast,
-              (unsigned long long)s.retransmits_spurious, s.reorder_threshold);
+  std::printf(
+      "%s: frames %llu, retransmits %llu (timeout %llu, fast %llu, spurious %llu), "
+      "threshold %u\n",
+      what, (unsigned long long)s.frames_sent, (unsigned long long)s.retransmits,
+      (unsigned long long)s.retransmits_timeout, (unsigned long long)s.retransmits_fast,
+      (unsigned long long)s.retransmits_spurious, s.reorder_threshold);
 }
 
 }  // namespace

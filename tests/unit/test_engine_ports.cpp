@@ -22,8 +22,8 @@ const aoe::MacAddress kIni{{0x02, 0, 0, 0, 0, 0x01}};
 const aoe::MacAddress kIni2{{0x02, 0, 0, 0, 0, 0x02}};
 
 aoe::MacAddress mac_of(unsigned n) {
-  return aoe::MacAddress{{0x02, 0x10, 0, 0, static_cast<std::uint8_t>(n >> 8),
-                          static_cast<std::uint8_t>(n)}};
+  return aoe::MacAddress{
+      {0x02, 0x10, 0, 0, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
 }
 
 struct Rig {
@@ -43,21 +43,28 @@ struct Rig {
     engine->start(net.now());
   }
   bool up(TargetAddress a, aoe::Duration limit = 2s) {
-    return net.run_until([&] { auto t = engine->target(a); return t && t->up; }, limit);
+    return net.run_until(
+        [&] {
+          auto t = engine->target(a);
+          return t && t->up;
+        },
+        limit);
   }
   std::error_code write(TargetAddress a, std::uint64_t lba, const std::vector<std::uint8_t>& data,
                         aoe::Duration limit = 60s) {
     std::optional<std::error_code> result;
-    engine->write(a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-                  [&](std::error_code ec) { result = ec; }, net.now());
+    engine->write(
+        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
+        [&](std::error_code ec) { result = ec; }, net.now());
     REQUIRE(net.run_until([&] { return result.has_value(); }, limit));
     return *result;
   }
   std::error_code read(TargetAddress a, std::uint64_t lba, std::vector<std::uint8_t>& data,
                        aoe::Duration limit = 60s) {
     std::optional<std::error_code> result;
-    engine->read(a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-                 [&](std::error_code ec) { result = ec; }, net.now());
+    engine->read(
+        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
+        [&](std::error_code ec) { result = ec; }, net.now());
     REQUIRE(net.run_until([&] { return result.has_value(); }, limit));
     return *result;
   }
@@ -264,7 +271,8 @@ TEST_CASE("ports: impostors that copy the identity but serve no I/O cost bounded
   std::vector<std::uint8_t> back(2048 * 512);
   CHECK_FALSE(rig.read({1, 0}, 0, back));
   CHECK(std::equal(back.begin(), back.end(), real.disk().begin()));
-  UNSCOPED_INFO("first writes took " << std::chrono::duration_cast<std::chrono::milliseconds>(first).count()
+  UNSCOPED_INFO("first writes took "
+                << std::chrono::duration_cast<std::chrono::milliseconds>(first).count()
                 << " ms virtual, " << retransmits << " retransmits");
   CHECK(first < 5s);
 }

@@ -58,8 +58,10 @@ TEST_CASE("resize: an announcement re-IDENTIFIes at once; a grown capacity reach
   CHECK(back == data);
 }
 
-TEST_CASE("resize: a discovery answer after the identify interval re-IDENTIFIes; a shrunk end "
-          "is refused without a frame", "[engine][resize]") {
+TEST_CASE(
+    "resize: a discovery answer after the identify interval re-IDENTIFIes; a shrunk end "
+    "is refused without a frame",
+    "[engine][resize]") {
   EngineRig rig({}, 1500, config_with_identify_interval(20s));
   FakeTargetOptions o;
   o.sectors = 2048;
@@ -95,12 +97,14 @@ TEST_CASE("resize: a target back from down is IDENTIFIed again with its new size
   REQUIRE(rig.net.run_until([&] { return !rig.info().up; }, 20s));
   target.resize(4096);
   target.silent = false;
-  REQUIRE(rig.net.run_until([&] { return rig.info().up && rig.info().capacity_sectors == 4096; }, 10s));
+  REQUIRE(
+      rig.net.run_until([&] { return rig.info().up && rig.info().capacity_sectors == 4096; }, 10s));
   CHECK(rig.events.back().capacity_sectors == 4096);
   CHECK(rig.events.back().up);
 }
 
-TEST_CASE("resize: an announcement before start or for broadcast is no target", "[engine][resize]") {
+TEST_CASE("resize: an announcement before start or for broadcast is no target",
+          "[engine][resize]") {
   EngineRig rig;
   auto& target = rig.target();
   rig.start();

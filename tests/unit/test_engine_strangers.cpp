@@ -39,8 +39,9 @@ struct Wire {
   Wire() {
     aoe::EngineConfig c;
     c.options.dead_timeout = std::chrono::seconds(10);
-    engine = std::make_unique<aoe::Engine>(std::vector<aoe::Link*>{&link}, c,
-                                           [this](std::function<void()> f) { deferred.push_back(std::move(f)); });
+    engine = std::make_unique<aoe::Engine>(
+        std::vector<aoe::Link*>{&link}, c,
+        [this](std::function<void()> f) { deferred.push_back(std::move(f)); });
   }
   // Delivers every frame the engine sent to the fake target and its answers
   // back; returns the last answer delivered.
@@ -82,7 +83,8 @@ TEST_CASE("engine: strangers' frames are counted as unmatched and do not touch a
 
   std::vector<std::uint8_t> buffer(1024);
   bool done = false;
-  w.engine->read({1, 0}, 0, 2, buffer, [&](std::error_code ec) { done = !ec; }, w.now);
+  w.engine->read(
+      {1, 0}, 0, 2, buffer, [&](std::error_code ec) { done = !ec; }, w.now);
   const auto answer = w.exchange();
   REQUIRE(done);
   REQUIRE(aoe::decode(answer));

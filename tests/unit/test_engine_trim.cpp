@@ -15,7 +15,8 @@ namespace {
 
 std::error_code trim(EngineRig& rig, std::uint64_t lba, std::uint32_t sectors) {
   std::optional<std::error_code> result;
-  rig.engine->trim({1, 0}, lba, sectors, [&](std::error_code ec) { result = ec; }, rig.net.now());
+  rig.engine->trim(
+      {1, 0}, lba, sectors, [&](std::error_code ec) { result = ec; }, rig.net.now());
   REQUIRE(rig.net.run_until([&] { return result.has_value(); }, 60s));
   return *result;
 }
@@ -50,8 +51,10 @@ TEST_CASE("trim: a target without TRIM gets no frame; not_supported", "[engine][
   CHECK(target.counters().requests == requests);
 }
 
-TEST_CASE("trim: ranges are split at 65535 sectors and payload blocks per frame respect the "
-          "sector count", "[engine][trim]") {
+TEST_CASE(
+    "trim: ranges are split at 65535 sectors and payload blocks per frame respect the "
+    "sector count",
+    "[engine][trim]") {
   EngineRig rig;
   FakeTargetOptions o;
   o.trim = true;
@@ -89,7 +92,8 @@ TEST_CASE("trim: trimmed sectors read back as the target gives them; past the en
   std::vector<std::uint8_t> back(64 * 512);
   REQUIRE_FALSE(rig.read(100, back));
   CHECK(std::equal(back.begin(), back.begin() + 10 * 512, data.begin()));
-  CHECK(std::all_of(back.begin() + 10 * 512, back.begin() + 30 * 512, [](auto b) { return b == 0; }));
+  CHECK(
+      std::all_of(back.begin() + 10 * 512, back.begin() + 30 * 512, [](auto b) { return b == 0; }));
   CHECK(std::equal(back.begin() + 30 * 512, back.end(), data.begin() + 30 * 512));
   const auto requests = target.counters().requests;
   CHECK(trim(rig, 4090, 10) == aoe::InitiatorErrc::out_of_range);
@@ -107,12 +111,19 @@ TEST_CASE("trim: a trim after a write to the same sectors lands after it, under 
   o.sectors = 4096;
   auto& target = rig.target(o);
   rig.start();
-  REQUIRE(rig.net.run_until([&] { auto t = rig.engine->target({1, 0}); return t && t->up; }, 30s));
+  REQUIRE(rig.net.run_until(
+      [&] {
+        auto t = rig.engine->target({1, 0});
+        return t && t->up;
+      },
+      30s));
   for (int round = 0; round < 20; ++round) {
     const auto data = aoetest::random_bytes(32 * 512, round);
     std::optional<std::error_code> w, tr;
-    rig.engine->write({1, 0}, 0, 32, data, [&](std::error_code ec) { w = ec; }, rig.net.now());
-    rig.engine->trim({1, 0}, 0, 32, [&](std::error_code ec) { tr = ec; }, rig.net.now());
+    rig.engine->write(
+        {1, 0}, 0, 32, data, [&](std::error_code ec) { w = ec; }, rig.net.now());
+    rig.engine->trim(
+        {1, 0}, 0, 32, [&](std::error_code ec) { tr = ec; }, rig.net.now());
     REQUIRE(rig.net.run_until([&] { return w && tr; }, 60s));
     CHECK_FALSE(*w);
     CHECK_FALSE(*tr);

@@ -58,4 +58,3 @@ TEST_CASE("helper policy path follows the install prefix", "[helper]") {
         "/usr/local/etc/aoefs/helper.toml");
   CHECK(policy_path_for("/tmp/p/libexec/aoefs/aoefs-helper") == "/tmp/p/etc/aoefs/helper.toml");
 }
-

@@ -45,12 +45,14 @@ TEST_CASE("trusted file: malformed paths are refused", "[helper]") {
 }
 
 TEST_CASE("trusted file: missing, oversized, non-regular files are refused", "[helper]") {
-  CHECK_THAT(refusal("/etc/aoefs-no-such-file"), Catch::Contains("/etc/aoefs-no-such-file: No such file"));
+  CHECK_THAT(refusal("/etc/aoefs-no-such-file"),
+             Catch::Contains("/etc/aoefs-no-such-file: No such file"));
   CHECK_THAT(refusal("/etc/passwd", 4), Catch::Contains("larger than 4 bytes"));
   CHECK_THAT(refusal("/etc"), Catch::Contains("/etc: not a regular file"));
 }
 
-TEST_CASE("trusted file: a file others may write, or one behind a symlink, is refused", "[helper]") {
+TEST_CASE("trusted file: a file others may write, or one behind a symlink, is refused",
+          "[helper]") {
   // As root the reasons are the mode and the link; as another user the
   // temporary directory is not root's, which is refused first.
   TempDir dir;

@@ -21,17 +21,16 @@ using Page = std::vector<std::uint8_t>;
 // sectors) on host "vm", as captured (word number, value; the page stores
 // words little endian).
 const std::pair<int, std::uint16_t> kVbladeWords[] = {
-    {10, 0x312e}, {11, 0x303a}, {12, 0x766d}, {13, 0x2020}, {14, 0x2020}, {15, 0x2020},
-    {16, 0x2020}, {17, 0x2020}, {18, 0x2020}, {19, 0x2020},                 // serial "1.0:vm"
-    {23, 0x5632}, {24, 0x3520}, {25, 0x2020}, {26, 0x2020},                 // firmware "V25"
-    {27, 0x436f}, {28, 0x7261}, {29, 0x6964}, {30, 0x2045}, {31, 0x7468},
-    {32, 0x6572}, {33, 0x4472}, {34, 0x6976}, {35, 0x6520}, {36, 0x7662},
-    {37, 0x6c61}, {38, 0x6465}, {39, 0x2020}, {40, 0x2020}, {41, 0x2020},
-    {42, 0x2020}, {43, 0x2020}, {44, 0x2020}, {45, 0x2020}, {46, 0x2020},   // model
-    {47, 0x8000}, {49, 0x0200}, {50, 0x4000},
-    {61, 0x0002},                                                          // LBA28 0x20000
-    {83, 0x5400}, {84, 0x4000}, {86, 0x1400}, {87, 0x4000}, {93, 0x400b},
-    {101, 0x0002},                                                         // LBA48 0x20000
+    {10, 0x312e},  {11, 0x303a}, {12, 0x766d}, {13, 0x2020}, {14, 0x2020},
+    {15, 0x2020},  {16, 0x2020}, {17, 0x2020}, {18, 0x2020}, {19, 0x2020},  // serial "1.0:vm"
+    {23, 0x5632},  {24, 0x3520}, {25, 0x2020}, {26, 0x2020},                // firmware "V25"
+    {27, 0x436f},  {28, 0x7261}, {29, 0x6964}, {30, 0x2045}, {31, 0x7468},
+    {32, 0x6572},  {33, 0x4472}, {34, 0x6976}, {35, 0x6520}, {36, 0x7662},
+    {37, 0x6c61},  {38, 0x6465}, {39, 0x2020}, {40, 0x2020}, {41, 0x2020},
+    {42, 0x2020},  {43, 0x2020}, {44, 0x2020}, {45, 0x2020}, {46, 0x2020},  // model
+    {47, 0x8000},  {49, 0x0200}, {50, 0x4000}, {61, 0x0002},                // LBA28 0x20000
+    {83, 0x5400},  {84, 0x4000}, {86, 0x1400}, {87, 0x4000}, {93, 0x400b},
+    {101, 0x0002},  // LBA48 0x20000
 };
 
 void put_word(Page& page, int w, std::uint16_t v) {
@@ -49,7 +48,8 @@ Page vblade_page() {
 // with spaces: characters in pairs, the first of each pair in the high byte.
 void put_ata_string(Page& page, int first, int words, std::string_view text) {
   for (int i = 0; i < 2 * words; ++i) {
-    const char c = static_cast<std::size_t>(i) < text.size() ? text[static_cast<std::size_t>(i)] : ' ';
+    const char c =
+        static_cast<std::size_t>(i) < text.size() ? text[static_cast<std::size_t>(i)] : ' ';
     page[2 * static_cast<std::size_t>(first) + static_cast<std::size_t>(i ^ 1)] =
         static_cast<std::uint8_t>(c);
   }
@@ -90,7 +90,8 @@ TEST_CASE("identify: LBA28 and LBA48 capacities", "[identify]") {
     put_word(page, 60, 0xffff);
     put_word(page, 61, 0x0fff);
     const std::uint64_t sectors = 0x0000'2345'6789'abcd;  // below 2^48
-    for (int i = 0; i < 4; ++i) put_word(page, 100 + i, static_cast<std::uint16_t>(sectors >> (16 * i)));
+    for (int i = 0; i < 4; ++i)
+      put_word(page, 100 + i, static_cast<std::uint16_t>(sectors >> (16 * i)));
     auto info = aoe::parse_identify(page);
     REQUIRE(info.ok());
     CHECK(info->lba28_sectors == 0x0fffffff);

@@ -130,7 +130,10 @@ TEST_CASE("initiator: pending operations are cancelled at destruction", "[initia
   std::vector<std::uint8_t> buf(512);
   int calls = 0;
   std::error_code got;
-  rig.initiator->read({1, 0}, 0, 1, buf, [&](std::error_code ec) { ++calls; got = ec; });
+  rig.initiator->read({1, 0}, 0, 1, buf, [&](std::error_code ec) {
+    ++calls;
+    got = ec;
+  });
   rig.io.run_for(20ms);
   CHECK(calls == 0);
   rig.initiator.reset();

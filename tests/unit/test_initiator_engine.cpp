@@ -43,27 +43,35 @@ struct Rig {
     engine->start(net.now());
   }
   bool discovered(TargetAddress a, aoe::Duration limit = 2s) {
-    return net.run_until([&] { auto t = engine->target(a); return t && t->up; }, limit);
+    return net.run_until(
+        [&] {
+          auto t = engine->target(a);
+          return t && t->up;
+        },
+        limit);
   }
   std::error_code write(TargetAddress a, std::uint64_t lba, const std::vector<std::uint8_t>& data,
                         aoe::Duration limit = 60s) {
     std::optional<std::error_code> result;
-    engine->write(a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-                  [&](std::error_code ec) { result = ec; }, net.now());
+    engine->write(
+        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
+        [&](std::error_code ec) { result = ec; }, net.now());
     REQUIRE(net.run_until([&] { return result.has_value(); }, limit));
     return *result;
   }
   std::error_code read(TargetAddress a, std::uint64_t lba, std::vector<std::uint8_t>& data,
                        aoe::Duration limit = 60s) {
     std::optional<std::error_code> result;
-    engine->read(a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-                 [&](std::error_code ec) { result = ec; }, net.now());
+    engine->read(
+        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
+        [&](std::error_code ec) { result = ec; }, net.now());
     REQUIRE(net.run_until([&] { return result.has_value(); }, limit));
     return *result;
   }
   std::error_code flush(TargetAddress a) {
     std::optional<std::error_code> result;
-    engine->flush(a, [&](std::error_code ec) { result = ec; }, net.now());
+    engine->flush(
+        a, [&](std::error_code ec) { result = ec; }, net.now());
     REQUIRE(net.run_until([&] { return result.has_value(); }, 60s));
     return *result;
   }
@@ -122,7 +130,12 @@ TEST_CASE("engine: jumbo link uses the target's sector count", "[engine]") {
   aoe::Engine e(net.links(), Rig::make_config(), net.deferrer());
   net.attach(e);
   e.start(net.now());
-  REQUIRE(net.run_until([&] { auto t = e.target({1, 0}); return t && t->up; }, 2s));
+  REQUIRE(net.run_until(
+      [&] {
+        auto t = e.target({1, 0});
+        return t && t->up;
+      },
+      2s));
   CHECK(e.target({1, 0})->sectors_per_frame == 17);
 }
 
@@ -214,9 +227,13 @@ TEST_CASE("engine: drops, duplicates, reordering and delays: every request compl
       auto buf = std::make_unique<std::vector<std::uint8_t>>(pattern(sectors * 512, g()));
       std::copy(buf->begin(), buf->end(), model.begin() + lba * 512);
       ++pending;
-      rig.engine->write({1, 0}, lba, sectors, *buf,
-                        [&](std::error_code ec) { --pending; if (ec) errors.push_back(ec); },
-                        rig.net.now());
+      rig.engine->write(
+          {1, 0}, lba, sectors, *buf,
+          [&](std::error_code ec) {
+            --pending;
+            if (ec) errors.push_back(ec);
+          },
+          rig.net.now());
       buffers.push_back(std::move(buf));
     }
     // Writes to overlapping ranges issued together must land in order.
@@ -272,11 +289,14 @@ TEST_CASE("engine: frames in flight never exceed the window", "[engine]") {
   std::vector<std::uint8_t> buf(200 * 512);
   bool done = false;
   unsigned most = 0;
-  rig.engine->read({1, 0}, 0, 200, buf, [&](std::error_code) { done = true; }, rig.net.now());
-  REQUIRE(rig.net.run_until([&] {
-    most = std::max(most, rig.engine->stats({1, 0})->outstanding);
-    return done;
-  }, 10s));
+  rig.engine->read(
+      {1, 0}, 0, 200, buf, [&](std::error_code) { done = true; }, rig.net.now());
+  REQUIRE(rig.net.run_until(
+      [&] {
+        most = std::max(most, rig.engine->stats({1, 0})->outstanding);
+        return done;
+      },
+      10s));
   CHECK(most == 4);
 }
 
@@ -307,7 +327,8 @@ TEST_CASE("engine: a silent target fails the operation after the dead timeout, n
   std::optional<std::error_code> result;
   std::vector<std::uint8_t> buf(8 * 512);
   const auto started = rig.net.now();
-  rig.engine->read({1, 0}, 0, 8, buf, [&](std::error_code ec) { result = ec; }, rig.net.now());
+  rig.engine->read(
+      {1, 0}, 0, 8, buf, [&](std::error_code ec) { result = ec; }, rig.net.now());
   CHECK_FALSE(rig.net.run_until([&] { return result.has_value(); }, 10s - 1ms));
   REQUIRE(rig.net.run_until([&] { return result.has_value(); }, 2ms));
   CHECK(*result == aoe::InitiatorErrc::timeout);
@@ -347,7 +368,8 @@ TEST_CASE("engine: a target restarting within the dead timeout completes the tra
   REQUIRE(rig.discovered({1, 0}));
   const auto data = pattern(2048 * 512, 3);
   std::optional<std::error_code> result;
-  rig.engine->write({1, 0}, 0, 2048, data, [&](std::error_code ec) { result = ec; }, rig.net.now());
+  rig.engine->write(
+      {1, 0}, 0, 2048, data, [&](std::error_code ec) { result = ec; }, rig.net.now());
   rig.net.run_for(5ms);
   REQUIRE_FALSE(result);
   target.silent = true;
@@ -401,18 +423,21 @@ TEST_CASE("engine: errors are distinct values", "[engine]") {
   CHECK(rig.read({9, 9}, 0, buf) == aoe::InitiatorErrc::no_such_target);
   std::vector<std::uint8_t> wrong(100);
   std::optional<std::error_code> r;
-  rig.engine->read({1, 0}, 0, 4, wrong, [&](std::error_code ec) { r = ec; }, rig.net.now());
+  rig.engine->read(
+      {1, 0}, 0, 4, wrong, [&](std::error_code ec) { r = ec; }, rig.net.now());
   REQUIRE(rig.net.run_until([&] { return r.has_value(); }, 1s));
   CHECK(*r == aoe::InitiatorErrc::invalid_argument);
   // AoE error: set-if-empty on a target with a different string.
   std::optional<std::error_code> cr;
-  rig.engine->query_config({1, 0}, aoe::ConfigCommand::set_if_empty, "a",
-                           [&](std::error_code ec, const aoe::ConfigReply&) { cr = ec; }, rig.net.now());
+  rig.engine->query_config(
+      {1, 0}, aoe::ConfigCommand::set_if_empty, "a",
+      [&](std::error_code ec, const aoe::ConfigReply&) { cr = ec; }, rig.net.now());
   REQUIRE(rig.net.run_until([&] { return cr.has_value(); }, 1s));
   CHECK_FALSE(*cr);
   cr.reset();
-  rig.engine->query_config({1, 0}, aoe::ConfigCommand::set_if_empty, "b",
-                           [&](std::error_code ec, const aoe::ConfigReply&) { cr = ec; }, rig.net.now());
+  rig.engine->query_config(
+      {1, 0}, aoe::ConfigCommand::set_if_empty, "b",
+      [&](std::error_code ec, const aoe::ConfigReply&) { cr = ec; }, rig.net.now());
   REQUIRE(rig.net.run_until([&] { return cr.has_value(); }, 1s));
   CHECK(*cr == aoe::AoeErrc::config_string_present);
   CHECK(rig.engine->stats({1, 0})->errors >= 3);
@@ -426,13 +451,14 @@ TEST_CASE("engine: query config returns the string", "[engine]") {
   rig.start();
   REQUIRE(rig.discovered({1, 0}));
   std::optional<std::string> got;
-  rig.engine->query_config({1, 0}, aoe::ConfigCommand::read, "",
-                           [&](std::error_code ec, const aoe::ConfigReply& r) {
-                             REQUIRE_FALSE(ec);
-                             got = std::string(r.info.config);
-                             CHECK(r.info.buffer_count == 16);
-                           },
-                           rig.net.now());
+  rig.engine->query_config(
+      {1, 0}, aoe::ConfigCommand::read, "",
+      [&](std::error_code ec, const aoe::ConfigReply& r) {
+        REQUIRE_FALSE(ec);
+        got = std::string(r.info.config);
+        CHECK(r.info.buffer_count == 16);
+      },
+      rig.net.now());
   REQUIRE(rig.net.run_until([&] { return got.has_value(); }, 1s));
   CHECK(*got == "lock:host-a");
 }
@@ -459,10 +485,12 @@ TEST_CASE("engine: a retransmission tries the other path", "[engine][paths]") {
   o.sectors = 64;
   auto& target = rig.target(o, {0, 1});
   rig.start();
-  REQUIRE(rig.net.run_until([&] {
-    auto t = rig.engine->target({1, 0});
-    return t && t->up && t->paths.size() == 2;
-  }, 2s));
+  REQUIRE(rig.net.run_until(
+      [&] {
+        auto t = rig.engine->target({1, 0});
+        return t && t->up && t->paths.size() == 2;
+      },
+      2s));
   rig.net.set_link_down(0, true);
   const auto data = pattern(64 * 512, 5);
   CHECK_FALSE(rig.write({1, 0}, 0, data, 5s));
@@ -514,8 +542,8 @@ int stale_writes(bool guard, const WireFaults& f) {
   rig.net.faults() = WireFaults{};
   rig.net.run_for(5s);  // every copy still on the wire arrives
   UNSCOPED_INFO("seed " << f.seed << ": stalled " << rig.net.counters().stalled << ", duplicated "
-                << rig.net.counters().duplicated << ", retransmits "
-                << rig.engine->stats({1, 0})->retransmits << ", stale writes " << stale);
+                        << rig.net.counters().duplicated << ", retransmits "
+                        << rig.engine->stats({1, 0})->retransmits << ", stale writes " << stale);
   if (stale == 0) CHECK(std::equal(last.begin(), last.end(), target.disk().begin() + 8 * 512));
   return stale;
 }
@@ -563,8 +591,7 @@ TEST_CASE("engine: without the guard the same wires corrupt data (the test can f
   CHECK(duplicated > 0);
 }
 
-TEST_CASE("engine: malformed, foreign and unmatched frames are counted, not used",
-          "[engine]") {
+TEST_CASE("engine: malformed, foreign and unmatched frames are counted, not used", "[engine]") {
   Rig rig;
   rig.target();
   rig.start();
@@ -602,8 +629,7 @@ TEST_CASE("engine: malformed, foreign and unmatched frames are counted, not used
   CHECK(rig.engine->targets().size() == 1);
 }
 
-TEST_CASE("engine: mask and reserve requests reach the target and return its answer",
-          "[engine]") {
+TEST_CASE("engine: mask and reserve requests reach the target and return its answer", "[engine]") {
   Rig rig;
   rig.target();
   rig.start();
@@ -612,18 +638,22 @@ TEST_CASE("engine: mask and reserve requests reach the target and return its ans
   res.command = static_cast<std::uint8_t>(aoe::ReserveCommand::set);
   res.macs = {kIni};
   std::optional<aoe::ReserveMessage> got;
-  rig.engine->reserve({1, 0}, res, [&](std::error_code ec, const aoe::ReserveMessage& m) {
-    CHECK_FALSE(ec);
-    got = m;
-  }, rig.net.now());
+  rig.engine->reserve(
+      {1, 0}, res,
+      [&](std::error_code ec, const aoe::ReserveMessage& m) {
+        CHECK_FALSE(ec);
+        got = m;
+      },
+      rig.net.now());
   REQUIRE(rig.net.run_until([&] { return got.has_value(); }, 1s));
   REQUIRE(got->macs.size() == 1);
   CHECK(got->macs[0] == kIni);
   aoe::MacMaskMessage mask;
   mask.command = static_cast<std::uint8_t>(aoe::MaskCommand::read);
   std::optional<std::error_code> mr;
-  rig.engine->mac_mask({1, 0}, mask, [&](std::error_code ec, const aoe::MacMaskMessage&) { mr = ec; },
-                       rig.net.now());
+  rig.engine->mac_mask(
+      {1, 0}, mask, [&](std::error_code ec, const aoe::MacMaskMessage&) { mr = ec; },
+      rig.net.now());
   REQUIRE(rig.net.run_until([&] { return mr.has_value(); }, 1s));
   CHECK_FALSE(*mr);
 }
@@ -637,19 +667,25 @@ TEST_CASE("engine: shutdown cancels queued and running operations exactly once",
   std::vector<std::uint8_t> buf(100 * 512);
   int calls = 0;
   for (int i = 0; i < 5; ++i)
-    rig.engine->read({1, 0}, 0, 100, buf, [&](std::error_code ec) {
-      ++calls;
-      CHECK(ec == aoe::InitiatorErrc::cancelled);
-    }, rig.net.now());
+    rig.engine->read(
+        {1, 0}, 0, 100, buf,
+        [&](std::error_code ec) {
+          ++calls;
+          CHECK(ec == aoe::InitiatorErrc::cancelled);
+        },
+        rig.net.now());
   rig.net.run_for(10ms);
   CHECK(calls == 0);
   rig.engine->shutdown();
   rig.net.run_deferred();
   CHECK(calls == 5);
-  rig.engine->read({1, 0}, 0, 1, std::span(buf.data(), 512), [&](std::error_code ec) {
-    ++calls;
-    CHECK(ec == aoe::InitiatorErrc::cancelled);
-  }, rig.net.now());
+  rig.engine->read(
+      {1, 0}, 0, 1, std::span(buf.data(), 512),
+      [&](std::error_code ec) {
+        ++calls;
+        CHECK(ec == aoe::InitiatorErrc::cancelled);
+      },
+      rig.net.now());
   rig.net.run_deferred();
   CHECK(calls == 6);
   rig.net.run_for(30s);

@@ -24,6 +24,8 @@ TEST_CASE("interface names: what the kernel refuses", "[interface_name]") {
     INFO(name);
     CHECK_FALSE(is_valid_interface_name(name));
   }
-  CHECK_FALSE(is_valid_interface_name("a\xa0" "b"));  // the kernel's isspace() includes 0xA0
+  CHECK_FALSE(
+      is_valid_interface_name("a\xa0"
+                              "b"));  // the kernel's isspace() includes 0xA0
   CHECK_FALSE(is_valid_interface_name(std::string("a\0b", 3)));  // C sees "a"
 }

@@ -81,16 +81,16 @@ TEST_CASE("invalid -o options are errors naming the key") {
     const char* option;
     const char* expect;
   };
-  for (auto c : {Case{"dead_timeout=abc", "dead_timeout"}, Case{"dead_timeout=0", "dead_timeout"},
-                 Case{"dead_timout=5", "did you mean 'dead_timeout'"},
-                 Case{"umask=999", "umask"}, Case{"uid=-1", "uid"},
-                 Case{"cache_size=12Q", "cache_size"}, Case{"interfaces=a::b", "interfaces"},
-                 Case{"cache_block_size=1000", "multiple of 512"},
-                 Case{"cache_block_size=0", "cache_block_size"},
-                 Case{"cache_block_size=8M", "cache_block_size"},
-                 Case{"cache_read_ahead=2G", "cache_read_ahead"},
-                 Case{"cache_expiry=0", "cache_expiry"}, Case{"log_level=loud", "log_level"},
-                 Case{"uid", "uid"}, Case{"ro=1", "ro"}, Case{"frobnicate", "frobnicate"}}) {
+  for (auto c :
+       {Case{"dead_timeout=abc", "dead_timeout"}, Case{"dead_timeout=0", "dead_timeout"},
+        Case{"dead_timout=5", "did you mean 'dead_timeout'"}, Case{"umask=999", "umask"},
+        Case{"uid=-1", "uid"}, Case{"cache_size=12Q", "cache_size"},
+        Case{"interfaces=a::b", "interfaces"}, Case{"cache_block_size=1000", "multiple of 512"},
+        Case{"cache_block_size=0", "cache_block_size"},
+        Case{"cache_block_size=8M", "cache_block_size"},
+        Case{"cache_read_ahead=2G", "cache_read_ahead"}, Case{"cache_expiry=0", "cache_expiry"},
+        Case{"log_level=loud", "log_level"}, Case{"uid", "uid"}, Case{"ro=1", "ro"},
+        Case{"frobnicate", "frobnicate"}}) {
     INFO(c.option);
     auto line = *parse({"-o", c.option, "/mnt"});
     Settings s;
@@ -121,13 +121,14 @@ TEST_CASE("command line as mount.fuse3 runs it: SOURCE MOUNTPOINT -o OPTIONS") {
 }
 
 TEST_CASE("generic mount flags go to FUSE, fstab bookkeeping is ignored") {
-  const std::vector<std::string> generic = {"dev",   "nodev",   "suid",  "nosuid", "exec",
-                                            "noexec", "atime", "noatime", "sync", "async",
-                                            "dirsync"};
+  const std::vector<std::string> generic = {"dev",  "nodev",  "suid",   "nosuid",
+                                            "exec", "noexec", "atime",  "noatime",
+                                            "sync", "async",  "dirsync"};
   std::string all;
   for (const auto& g : generic) all += g + ",";
-  all += "defaults,_netdev,auto,noauto,nofail,user,users,nouser,owner,group,relatime,"
-         "x-systemd.requires=network-online.target,x-gvfs-hide,comment=aoe,ro";
+  all +=
+      "defaults,_netdev,auto,noauto,nofail,user,users,nouser,owner,group,relatime,"
+      "x-systemd.requires=network-online.target,x-gvfs-hide,comment=aoe,ro";
   auto line = *parse({"aoefs", "/mnt", "-o", all});
   Settings s;
   std::vector<std::string> fuse;
@@ -152,9 +153,11 @@ TEST_CASE("mount flags take no value; lookalikes of ignored options are errors")
   }
 }
 
-TEST_CASE("bounds against a hostile segment: max_targets, max_paths, path_timeout, unmatched_log_interval") {
-  auto line =
-      *parse({"-o", "max_targets=64,max_paths=4,path_timeout=2.5,unmatched_log_interval=30", "/mnt"});
+TEST_CASE(
+    "bounds against a hostile segment: max_targets, max_paths, path_timeout, "
+    "unmatched_log_interval") {
+  auto line = *parse(
+      {"-o", "max_targets=64,max_paths=4,path_timeout=2.5,unmatched_log_interval=30", "/mnt"});
   Settings s;
   CHECK(s.max_targets == 1024);
   CHECK(s.max_paths == 16);
@@ -165,13 +168,14 @@ TEST_CASE("bounds against a hostile segment: max_targets, max_paths, path_timeou
   CHECK(s.max_paths == 4);
   CHECK(s.path_timeout == std::chrono::milliseconds(2500));
   CHECK(s.unmatched_log_interval == std::chrono::seconds(30));
-  for (const char* bad : {"max_targets=0", "max_paths=-1", "max_paths=70000", "max_targets=x",
-                          "path_timeout=0"}) {
+  for (const char* bad :
+       {"max_targets=0", "max_paths=-1", "max_paths=70000", "max_targets=x", "path_timeout=0"}) {
     INFO(bad);
     auto l = *parse({"-o", bad, "/mnt"});
     Settings t;
     auto applied = apply_mount_options(t, l, fuse);
     REQUIRE_FALSE(applied);
-    CHECK_THAT(applied.error().message, Catch::Contains(std::string(bad).substr(0, std::string(bad).find('='))));
+    CHECK_THAT(applied.error().message,
+               Catch::Contains(std::string(bad).substr(0, std::string(bad).find('='))));
   }
 }

@@ -61,7 +61,8 @@ TEST_CASE("window: AIMD halves once per loss event and grows back", "[rtt][windo
   CHECK(w.size() >= 7);
   for (int i = 0; i < 1000; ++i) w.on_answer();
   CHECK(w.size() == 16);
-  for (int i = 0; i < 10; ++i) w.on_loss(t0 + std::chrono::seconds(i + 1), t0 + std::chrono::seconds(i + 1) + 1ms);
+  for (int i = 0; i < 10; ++i)
+    w.on_loss(t0 + std::chrono::seconds(i + 1), t0 + std::chrono::seconds(i + 1) + 1ms);
   CHECK(w.size() == 1);
 }
 

@@ -15,16 +15,26 @@ namespace {
 // A value of each kind that differs from every key's default.
 const char* typical_text(KeyKind kind) {
   switch (kind) {
-    case KeyKind::flag: return "true";
-    case KeyKind::seconds: return "1.5";
-    case KeyKind::unsigned_id: return "7";
-    case KeyKind::octal_mode: return "022";
-    case KeyKind::byte_size: return "32K";
-    case KeyKind::kibibytes: return "8";
-    case KeyKind::count: return "64";
-    case KeyKind::listen_address: return "127.0.0.1:9101";
-    case KeyKind::interface_list: return "eth0:eth1";
-    case KeyKind::word: return "debug";
+    case KeyKind::flag:
+      return "true";
+    case KeyKind::seconds:
+      return "1.5";
+    case KeyKind::unsigned_id:
+      return "7";
+    case KeyKind::octal_mode:
+      return "022";
+    case KeyKind::byte_size:
+      return "32K";
+    case KeyKind::kibibytes:
+      return "8";
+    case KeyKind::count:
+      return "64";
+    case KeyKind::listen_address:
+      return "127.0.0.1:9101";
+    case KeyKind::interface_list:
+      return "eth0:eth1";
+    case KeyKind::word:
+      return "debug";
   }
   return "";
 }

@@ -58,7 +58,8 @@ TEST_CASE("stats text round-trips through the parser, labels escaped") {
   CHECK(find_sample(samples, "aoefs_link_frames_unmatched_total") == 5);
   CHECK(find_sample(samples, "aoefs_cache_hits_total") == 11);
   CHECK(find_sample(samples, "aoefs_target_info",
-                    {{"target", "e1.0"}, {"model", "Coraid \"EtherDrive\" vblade"},
+                    {{"target", "e1.0"},
+                     {"model", "Coraid \"EtherDrive\" vblade"},
                      {"paths", "aoe0/02:00:00:00:00:01"}}) == 1);
   CHECK(find_sample(samples, "aoefs_target_config_info",
                     {{"target", "e1.0"}, {"config", "aoefs-lock/1 host=a\\\\b\\x0ax"}}) == 1);
@@ -136,7 +137,8 @@ TEST_CASE("strings off the wire reach neither .stats nor aoefs stat raw; conflic
   CHECK(find_sample(samples, "aoefs_target_paths_refused_total", e10) == 5);
   CHECK(find_sample(samples, "aoefs_link_targets_refused_total") == 9);
   CHECK(find_sample(samples, "aoefs_target_conflict_info",
-                    {{"target", "e1.0"}, {"mac", "02:00:00:00:00:99"}, {"serial", "OTHER\\x07"}}) == 1);
+                    {{"target", "e1.0"}, {"mac", "02:00:00:00:00:99"}, {"serial", "OTHER\\x07"}}) ==
+        1);
   const std::string table = format_stat_table(samples);
   CHECK(table.find('\x1b') == std::string::npos);
   CHECK(table.find('\x07') == std::string::npos);

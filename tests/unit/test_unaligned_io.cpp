@@ -18,8 +18,9 @@ std::error_code write_sync(std::shared_ptr<MemoryBlockDevice> dev, std::shared_p
                            std::uint64_t offset, std::vector<std::uint8_t> data,
                            std::size_t* written = nullptr) {
   std::promise<std::pair<std::error_code, std::size_t>> p;
-  aoefs::write_bytes(dev, lock, offset, std::move(data),
-                     [&](std::error_code ec, std::size_t n) { p.set_value({ec, n}); });
+  aoefs::write_bytes(dev, lock, offset, std::move(data), [&](std::error_code ec, std::size_t n) {
+    p.set_value({ec, n});
+  });
   auto [ec, n] = p.get_future().get();
   if (written) *written = n;
   return ec;

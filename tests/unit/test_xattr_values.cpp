@@ -39,7 +39,8 @@ TEST_CASE("xattr snapshot values from the target's facts") {
   CHECK(snapshot_xattr_value(Xattr::flush, info) == "28");
   info.flush_mode = aoe::FlushMode::none_at_risk;
   CHECK(snapshot_xattr_value(Xattr::flush, info) == "none (write cache on: data at risk)");
-  CHECK(snapshot_xattr_value(Xattr::paths, info) == "aoe0=02:00:00:00:00:01 aoe1=02:00:00:00:00:02");
+  CHECK(snapshot_xattr_value(Xattr::paths, info) ==
+        "aoe0=02:00:00:00:00:01 aoe1=02:00:00:00:00:02");
   CHECK(snapshot_xattr_value(Xattr::model, info) == "Coraid EtherDrive vblade");
   CHECK(snapshot_xattr_value(Xattr::serial, info) == "1.0:host");
 }
@@ -91,8 +92,9 @@ TEST_CASE("xattr mask values: +MAC / -MAC directives only") {
 TEST_CASE("lock string: versioned, names host, MACs, pid, time and daemon") {
   LockIdentity who{"node 1=a", {*aoe::MacAddress::parse("02:00:00:00:00:01")}, 1234, 0, 77};
   const auto s = format_lock_string(who);
-  CHECK(s == "aoefs-lock/1 host=node_1_a mac=02:00:00:00:00:01 pid=1234 "
-             "since=1970-01-01T00:00:00Z daemon=77");
+  CHECK(s ==
+        "aoefs-lock/1 host=node_1_a mac=02:00:00:00:00:01 pid=1234 "
+        "since=1970-01-01T00:00:00Z daemon=77");
   CHECK(is_aoefs_lock_string(s));
   CHECK_FALSE(is_aoefs_lock_string("set with aoecfg"));
   LockIdentity big{std::string(500, 'h'), std::vector<aoe::MacAddress>(100), 1, 0, 1};
