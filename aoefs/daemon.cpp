@@ -29,6 +29,7 @@
 #include "aoefs/util/target_name.hpp"
 #include "aoefs/memory_policy.hpp"
 #include "aoefs/segment_watch.hpp"
+#include "aoefs/target_events.hpp"
 #include "aoefs/util/wire_text.hpp"
 #include "aoefs/locks/lock_service.hpp"
 #include "aoefs/settings/options.hpp"
@@ -50,54 +51,6 @@ cache::CacheConfig cache_config(const Settings& settings) {
   c.max_read_ahead_bytes = settings.cache_read_ahead;
   c.expiry = settings.cache_expiry;
   return c;
-}
-
-// What the target listener needs: the table, the devices behind it (one
-// AoeBlockDevice per target for the mount's lifetime, so a resize reaches
-// files already open) and, once mounted, the session to tell the kernel.
-struct TargetEvents {
-  TargetTable& table;
-  aoe::Initiator& initiator;
-  cache::BlockCache& block_cache;
-  std::map<aoe::TargetAddress, std::shared_ptr<AoeBlockDevice>> devices;  // io thread only
-  std::atomic<FuseMount*> mount{nullptr};
-};
-
-// Turns the initiator's target events into files of the table; a target's
-// device is made (and wrapped in the block cache) on first sight. A new
-// capacity is set on that device, its cached blocks are dropped (a
-// restarted target may serve other data), and the kernel forgets the
-// file's attributes and pages. Logs each change of presence or size once.
-void on_target_event(TargetEvents& ev, const aoe::TargetInfo& info) {
-  const bool usable = info.up && info.capacity_sectors > 0;
-  const InodeNumber inode = inode_of(info.address);
-  const std::string name = file_name_of(info.address);
-  std::shared_ptr<blockdev::BlockDevice> device;
-  if (usable) {
-    auto& raw = ev.devices[info.address];
-    if (!raw) {
-      raw = std::make_shared<AoeBlockDevice>(ev.initiator, info.address, info.capacity_sectors);
-      device = ev.block_cache.wrap(inode, raw);
-    } else if (raw->size_sectors() != info.capacity_sectors) {
-      log_message(LogLevel::info, "%s resized: %s -> %s", name.c_str(),
-                  human_size(raw->size_sectors() * 512).c_str(),
-                  human_size(info.capacity_sectors * 512).c_str());
-      raw->set_capacity(info.capacity_sectors);
-      device = ev.block_cache.wrap(inode, raw);
-    }
-  }
-  if (usable) ev.devices[info.address]->set_can_discard(info.trim);
-  const auto before = ev.table.by_inode(inode);
-  ev.table.update(info.address, usable, device);
-  if (device && before && before->device)
-    if (FuseMount* mount = ev.mount.load()) mount->invalidate_inode(inode);
-  const bool was_present = before && before->present;
-  if (was_present == usable) return;
-  if (usable)
-    log_message(LogLevel::info, "%s %s: %s, model \"%s\"", name.c_str(), before ? "back" : "found",
-                human_size(info.capacity_sectors * 512).c_str(), printable(info.model).c_str());
-  else
-    log_message(LogLevel::warning, "%s down: no answer within the dead timeout", name.c_str());
 }
 
 // Asks every present target to write its cache to stable storage; waits at
