@@ -40,9 +40,8 @@ class Link {
   // batch runs); empty when the link has no such place. Valid until the
   // next send(), start() or stop() on the link's thread.
   virtual std::span<std::uint8_t> frame_buffer() { return {}; }
-  // Added by the initiator work: how long to keep polling for more frames
-  // after a wakeup that delivered some (see raw_socket_link.hpp). Links
-  // without a socket ignore it.
+  // How long to keep polling for more frames after a wakeup that delivered
+  // some (see raw_socket_link.hpp). Links without a socket ignore it.
   virtual void set_busy_poll(std::chrono::microseconds) {}
 };
 

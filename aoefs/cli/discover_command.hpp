@@ -1,5 +1,5 @@
 // `aoefs discover`: find targets on the given interfaces and print a table
-// like aoe-stat. Owned by the initiator work; main.cpp dispatches to it.
+// like aoe-stat. main.cpp dispatches to it.
 #pragma once
 
 namespace aoefs {

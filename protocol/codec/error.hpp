@@ -2,7 +2,7 @@
 //
 // Contract: nothing in protocol/ throws for a condition the network can cause
 // (bad frames, silent targets, refusals); such conditions travel as
-// std::error_code. Three categories keep the distinctions the issue asks for:
+// std::error_code. Three categories keep apart what callers must tell apart:
 //
 //   aoe_category()        the target set the Error flag; value = AoE error
 //                         code from the header (1..6 as in AoE r11 §2.4, any
