@@ -26,7 +26,7 @@ MP=$FS_MP
 # max_targets at its default (1024): most forged shelves are refused.
 fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=10,cache_size=0,discovery_interval=1,path_timeout=10,unmatched_log_interval=2
 fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed"
-BUFCNT=$(fault_stat "$MP" aoefs_target_buffer_count e1.0)
+BUFCNT=$(fault_stat "$MP" aoefs_target_buffers e1.0)
 head -c $((32 << 20)) /dev/urandom >"$FS_TMP/random"
 
 fs_note "baseline: dd 32 MiB, no forger"
@@ -77,7 +77,7 @@ INFO=$(grep '^aoefs_target_info{target="e1.0"' "$MP/.stats")
 [[ $INFO =~ paths=\"([^\"]*)\" ]] || fs_fail "no paths label: $INFO"
 PATHS=${BASH_REMATCH[1]}
 [ "$(echo "$PATHS" | wc -w)" = 1 ] || fs_fail "e1.0 has more than its one path: $PATHS"
-[ "$(fault_stat "$MP" aoefs_target_buffer_count e1.0)" = "$BUFCNT" ] || fs_fail "a forged answer changed e1.0's buffer count"
+[ "$(fault_stat "$MP" aoefs_target_buffers e1.0)" = "$BUFCNT" ] || fs_fail "a forged answer changed e1.0's buffer count"
 [ "$(fault_stat "$MP" aoefs_target_errors_total e1.0)" = 0 ] || fs_fail "I/O errors on e1.0"
 REFUSED=$(fault_stat "$MP" aoefs_link_targets_refused_total)
 CONFLICTS=$(fault_stat "$MP" aoefs_target_conflicts_total e1.0)

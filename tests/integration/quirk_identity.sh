@@ -16,7 +16,7 @@ fs_assert_eq "$BUFCNT" 5 "discover buffer count"
 fs_assert_eq "$SPF" 1 "discover sectors per frame"
 [[ $FW == *0x4019* ]] || fs_fail "discover firmware: got '$FW', expected 0x4019"
 fs_assert_eq "$(fault_stat "$MP" aoefs_target_sectors_per_frame "$T")" 1 "sectors per frame in .stats"
-fs_assert_eq "$(fault_stat "$MP" aoefs_target_buffer_count "$T")" 5 "buffer count in .stats"
+fs_assert_eq "$(fault_stat "$MP" aoefs_target_buffers "$T")" 5 "buffer count in .stats"
 
 fs_note "config string"
 config() { getfattr --only-values -n user.aoe.config "$MP/$T" 2>/dev/null || true; }
