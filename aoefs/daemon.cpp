@@ -113,7 +113,7 @@ int serve(const CommandLine& line, const Settings& settings,
   TargetTable table;
   cache::BlockCache block_cache(cache_config(settings));
   SegmentWatch watch(io, *initiator, settings.unmatched_log_interval);
-  TargetEvents events{table, *initiator, block_cache, {}, {nullptr}};
+  TargetEvents events{table, *initiator, block_cache, {}, {nullptr}, {}};
   initiator->set_target_listener([&events, &watch](const aoe::TargetInfo& info) {
     on_target_event(events, info);
     watch.conflict_seen(info);

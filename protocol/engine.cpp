@@ -272,7 +272,8 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
   Target& t = *f.target;
   Op& op = *f.op;
   if (t.paths.empty()) return;
-  const Path& path = t.paths[f.path % t.paths.size()];
+  Path& path = t.paths[f.path % t.paths.size()];
+  ++path.frames_sent;
   Link& link = *links_[path.link];
   Frame frame;
   frame.header.dst = path.mac;
@@ -520,6 +521,8 @@ std::optional<TargetStats> Engine::stats(TargetAddress address) const {
   s.outstanding = static_cast<unsigned>(t->in_flight.size());
   s.candidates = static_cast<unsigned>(std::count_if(
       t->candidates.begin(), t->candidates.end(), [](const Candidate& c) { return !c.conflict; }));
+  for (const Path& p : t->paths)
+    s.paths.push_back({links_[p.link]->name(), p.mac, p.frames_sent, p.answers});
   return s;
 }
 

@@ -236,7 +236,9 @@ class Engine {
   struct Path {
     std::size_t link;
     MacAddress mac;
-    unsigned misses = 0;  // retransmissions since this path last delivered an answer
+    unsigned misses = 0;            // retransmissions since this path last delivered an answer
+    std::uint64_t frames_sent = 0;  // copies sent on it, since it became a path
+    std::uint64_t answers = 0;      // answers that came on it
     // Jumbo black hole (engine_frame_size.cpp): timeouts of frames too big
     // for a 1500-byte MTU since such a frame was last answered here; after
     // kBlackHoleTimeouts the path falls back to small frames and tries one

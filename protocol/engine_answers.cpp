@@ -142,6 +142,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
     for (std::size_t i = 0; i < t.paths.size(); ++i)
       if (t.paths[i].mac == frame.header.src) on = i;
     Path& p = t.paths[on];
+    ++p.answers;
     p.misses = 0;
     p.probes = 0;
     p.last_answer = now;

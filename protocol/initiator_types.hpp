@@ -102,6 +102,14 @@ struct TargetInfo {
   std::vector<TargetConflict> conflicts;
 };
 
+// One path's traffic, counted since it became a path of the target.
+struct PathStats {
+  std::string interface;
+  MacAddress mac;
+  std::uint64_t frames_sent = 0;
+  std::uint64_t answers = 0;
+};
+
 struct TargetStats {
   std::uint64_t requests = 0;  // read/write/flush operations started
   std::uint64_t frames_sent = 0;
@@ -132,6 +140,7 @@ struct TargetStats {
   std::uint64_t paths_dropped = 0;  // candidates and paths dropped for not answering
   std::uint64_t paths_refused = 0;  // new ports ignored: max_paths reached
   unsigned candidates = 0;          // ports not yet confirmed by IDENTIFY
+  std::vector<PathStats> paths;     // per path in use
   // From start (submit) to successful completion; failed operations count
   // in `errors` only.
   TargetLatency latency;

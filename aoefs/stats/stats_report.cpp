@@ -210,6 +210,24 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
                  1);
   }
   {
+    Family sent(out, "aoefs_path_frames_sent_total", "counter",
+                "Frames sent on one path of the target (since it became a path).");
+    for (const auto& t : targets)
+      for (const auto& p : t.stats.paths)
+        sent.sample(target_label(t) + ",interface=\"" + escape_label(p.interface) + "\",mac=\"" +
+                        p.mac.to_string() + "\"",
+                    p.frames_sent);
+  }
+  {
+    Family answered(out, "aoefs_path_answers_total", "counter",
+                    "Answers that came on one path of the target (since it became a path).");
+    for (const auto& t : targets)
+      for (const auto& p : t.stats.paths)
+        answered.sample(target_label(t) + ",interface=\"" + escape_label(p.interface) +
+                            "\",mac=\"" + p.mac.to_string() + "\"",
+                        p.answers);
+  }
+  {
     Family f(out, "aoefs_target_flush_info", "gauge",
              "How the target makes acknowledged writes durable (value 1).");
     for (const auto& t : targets)

@@ -40,6 +40,12 @@ metric() {
     fs_fail "no metric $1 in $MP/.stats"
 }
 moved() { echo $(($(metric aoefs_target_read_bytes_total) + $(metric aoefs_target_written_bytes_total))); }
+# path_metric NAME IF: the daemon's per-path counter NAME for the path on
+# interface IF (.stats: aoefs_path_*{target,interface,mac}).
+path_metric() {
+  awk -v n="$1" -v i="interface=\"$2\"" 'index($1, n "{") == 1 && index($1, i) { print $2; found = 1 }
+    END { exit !found }' "$MP/.stats" || fs_fail "no $1 for $2 in $MP/.stats"
+}
 
 fs_note "user.aoe.paths lists both paths"
 paths=""
@@ -59,6 +65,9 @@ cmp "$FS_TMP/data" <(dd if="$MP/e1.0" bs=1M count=16 iflag=direct status=none) |
 cmp -n $((16 << 20)) "$FS_TMP/data" "$FS_DIR/e1.0" || fs_fail "the backing file differs"
 d0=$(($(rx 0) - a0)) d1=$(($(rx 1) - a1))
 echo "32 MiB moved: $d0 frames on path tgt0, $d1 on tgt1" >&2
+p0=$(path_metric aoefs_path_answers_total aoe0) p1=$(path_metric aoefs_path_answers_total aoe1)
+echo "the daemon's per-path counters: aoe0 answered $p0, aoe1 $p1" >&2
+(( p0 > 0 && p1 > 0 )) || fs_fail "per-path counters: aoe0 $p0, aoe1 $p1 answers: not both paths used"
 (( d0 > 0 && d1 > 0 )) || fs_fail "frames did not use both paths: tgt0 $d0, tgt1 $d1"
 
 fs_note "fio --verify while tgt0 goes down and comes back"
@@ -108,6 +117,10 @@ while (( $(tx 0) - c0 < 100 )); do
   sleep 0.1
 done
 echo "tgt0 back up: +$(($(tx 0) - c0)) answers from it" >&2
+a0=$(path_metric aoefs_path_answers_total aoe0)
+sleep 1
+(( $(path_metric aoefs_path_answers_total aoe0) > a0 )) ||
+  fs_fail "the daemon's aoe0 path counter does not grow after tgt0 came back"
 e0=$(rx 0) e1=$(rx 1)
 wait_moved $((4 << 20)) 60
 echo "the next 4 MiB after tgt0 is back: tgt0 +$(($(rx 0) - e0)) frames, tgt1 +$(($(rx 1) - e1))" >&2
