@@ -313,6 +313,8 @@ class Engine {
   void finish(Target& t, Op& op, std::error_code ec);
   void complete(std::unique_ptr<Op> op, std::error_code ec);
   void retire_frame(Target& t, std::uint16_t slot, bool answered);
+  // decode(), counting a frame that fails it as malformed.
+  std::optional<Frame> decode_counted(std::span<const std::uint8_t> bytes);
   void handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy, TimePoint now);
   void on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now);
   void on_spurious(Target& t, const PendingFrame& f);

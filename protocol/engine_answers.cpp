@@ -11,6 +11,15 @@
 
 namespace aoe {
 
+std::optional<Frame> Engine::decode_counted(std::span<const std::uint8_t> bytes) {
+  auto frame = decode(bytes);
+  if (!frame) {
+    ++link_stats_.malformed;
+    return std::nullopt;
+  }
+  return std::move(*frame);
+}
+
 // ---- answers --------------------------------------------------------------
 
 void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now) {
@@ -41,11 +50,8 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
         ++link_stats_.unmatched;
         return;
       }
-      auto frame = decode(bytes);
-      if (!frame) {
-        ++link_stats_.malformed;
-        return;
-      }
+      auto frame = decode_counted(bytes);
+      if (!frame) return;
       handle_discovery(link, *frame, now);
       return;
     }
@@ -55,11 +61,8 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
         ++link_stats_.unmatched;
         return;
       }
-      auto frame = decode(bytes);
-      if (!frame) {
-        ++link_stats_.malformed;
-        return;
-      }
+      auto frame = decode_counted(bytes);
+      if (!frame) return;
       handle_probe(slot, *frame, now);
       return;
     }
@@ -70,11 +73,8 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
       ++link_stats_.unmatched;
       return;
     }
-    auto frame = decode(bytes);
-    if (!frame) {
-      ++link_stats_.malformed;
-      return;
-    }
+    auto frame = decode_counted(bytes);
+    if (!frame) return;
     handle_answer(slot, *frame, false, now);
     return;
   }
@@ -91,11 +91,8 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
       // lost, its retransmission was spurious (engine.hpp).
       const PendingFrame& f = tags_.entry(slot);
       if (!f.discovery && f.prev_tag == h.tag && f.target == t && f.command == h.command) {
-        auto frame = decode(bytes);
-        if (!frame) {
-          ++link_stats_.malformed;
-          return;
-        }
+        auto frame = decode_counted(bytes);
+        if (!frame) return;
         handle_answer(slot, *frame, true, now);
         return;
       }
@@ -112,11 +109,8 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
   // itself, or answering another initiator) still tells us about the target.
   if (h.command == static_cast<std::uint8_t>(Command::query_config) && !h.error && started_ &&
       h.target != TargetAddress::broadcast()) {
-    auto frame = decode(bytes);
-    if (!frame) {
-      ++link_stats_.malformed;
-      return;
-    }
+    auto frame = decode_counted(bytes);
+    if (!frame) return;
     handle_discovery(link, *frame, now);
     return;
   }
