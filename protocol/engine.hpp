@@ -103,10 +103,11 @@
 //    is retried as E7h and the target remembered as `28`. E7h aborted on a
 //    target that does not advertise it (word 83/86 bit 12) means it has none:
 //    success, and `none (write cache on: data at risk)` from then on, with no
-//    frame. A flush answer with ERR clear and error register 0 is success
-//    whatever the status (a target echoing EAh sets BSY/DF;
-//    stats.flush_odd_status counts them); ERR or a non-zero error register
-//    is an error. A mode change reaches the target listener once.
+//    frame. A flush answer with ERR clear is success whatever the status and
+//    the error register (ATA defines that register only with ERR; vblade
+//    leaves it uninitialised, a target echoing EAh sets BSY/DF;
+//    stats.flush_odd_status counts such answers); ERR is an error. A mode
+//    change reaches the target listener once.
 //  * A target is marked down when it has not answered anything for
 //    dead_timeout since we first sent to it after its last answer (I/O or a
 //    discovery broadcast on one of its interfaces); new operations on a down

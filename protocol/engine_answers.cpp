@@ -314,10 +314,12 @@ namespace aoe {
 void Engine::handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata) {
   const std::uint8_t status = ata.cmd_status;
   const std::uint8_t error = ata.feature_error;
-  if (!(status & ata_status::err) && error == 0) {
-    // A no-op flush that echoes the command byte (EAh: BSY and DF set) says
-    // nothing went wrong; only ERR or an error bit does.
-    if (status & (ata_status::bsy | ata_status::df)) ++t.stats.flush_odd_status;
+  if (!(status & ata_status::err)) {
+    // ATA: the error register means something only when ERR is set. vblade
+    // answers E7h without setting it (whatever was in that stack slot goes
+    // out, non-zero right after it starts); a no-op flush that echoes the
+    // command byte (EAh: BSY and DF set) says nothing went wrong either.
+    if ((status & (ata_status::bsy | ata_status::df)) || error != 0) ++t.stats.flush_odd_status;
     finish(t, op, {});
     return;
   }
