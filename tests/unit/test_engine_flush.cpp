@@ -184,7 +184,7 @@ TEST_CASE("flush: ERR set is an error, whatever the error register says", "[engi
   rig.target(o);
   rig.start();
   REQUIRE(rig.discovered());
-  CHECK(rig.flush() == aoe::make_ata_error(aoe::ata_status::drdy | aoe::ata_status::err,
-                                           aoe::ata_error::unc));
+  CHECK(rig.flush() ==
+        aoe::make_ata_error(aoe::ata_status::drdy | aoe::ata_status::err, aoe::ata_error::unc));
   CHECK(rig.stats().errors == 1);
 }
