@@ -47,6 +47,8 @@ struct CacheStats {
   std::uint64_t fill_errors = 0;      // fills that failed (never cached)
   std::uint64_t bytes_held = 0;       // bytes of filled blocks
   std::uint64_t bytes_in_flight = 0;  // bytes reserved by fills not yet done
+  std::uint64_t bytes_spare = 0;      // buffers of dropped blocks kept for the next fills
+  std::uint64_t buffers_reused = 0;   // fills that took such a buffer
 };
 
 }  // namespace cache

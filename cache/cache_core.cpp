@@ -25,7 +25,9 @@ Clock::time_point CacheCore::now() const { return config_.clock ? config_.clock(
 
 CacheStats CacheCore::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  CacheStats s = stats_;
+  s.bytes_spare = spare_.size() * config_.block_size;
+  return s;
 }
 
 std::uint64_t CacheCore::block_bytes(std::uint64_t device_sectors, std::uint64_t block) const {
@@ -45,13 +47,37 @@ bool CacheCore::reserve_locked(std::uint64_t bytes) {
   return true;
 }
 
+CacheCore::BlockData CacheCore::take_buffer_locked(std::size_t length) {
+  BlockData d;
+  d.length = length;
+  if (length == config_.block_size && !spare_.empty()) {
+    d.bytes = std::move(spare_.back());
+    spare_.pop_back();
+    ++stats_.buffers_reused;
+  } else {
+    d.bytes = std::shared_ptr<std::uint8_t[]>(new std::uint8_t[length]);  // not zero-filled
+  }
+  // The reservation just made may leave less room for spares.
+  while (!spare_.empty() && reserved_ + spare_.size() * config_.block_size > config_.capacity_bytes)
+    spare_.pop_back();
+  return d;
+}
+
+void CacheCore::release_buffer_locked(BlockData& data) {
+  reserved_ -= data.length;
+  if (data.length == config_.block_size && !data.pinned() &&
+      reserved_ + (spare_.size() + 1) * config_.block_size <= config_.capacity_bytes)
+    spare_.push_back(std::move(data.bytes));
+  data = {};
+}
+
 void CacheCore::erase_filled_locked(
     std::unordered_map<Key, std::shared_ptr<Block>, KeyHash>::iterator it) {
   Block& b = *it->second;
   if (b.read_ahead_unused) ++stats_.read_ahead_wasted;
   lru_.erase(b.lru);
-  reserved_ -= b.data.size();
   stats_.bytes_held -= b.data.size();
+  release_buffer_locked(b.data);
   blocks_.erase(it);
 }
 
@@ -88,7 +114,7 @@ std::shared_ptr<CacheCore::Block> CacheCore::start_fill_locked(const Key& key, s
   if (!reserve_locked(length)) return nullptr;
   auto block = std::make_shared<Block>();
   block->key = key;
-  block->data.resize(length);
+  block->data = take_buffer_locked(length);
   block->read_ahead_unused = read_ahead;
   block->issued = now();
   stats_.bytes_in_flight += length;
@@ -101,7 +127,7 @@ void CacheCore::issue_fill(const Backing& backing, std::uint64_t lba,
   auto* b = block.get();
   const auto sectors = static_cast<std::uint32_t>(b->data.size() / kSectorSize);
   // The callback keeps the core and the backing device alive until it ran.
-  backing->read(lba, sectors, std::span<std::uint8_t>(b->data),
+  backing->read(lba, sectors, std::span<std::uint8_t>(b->data.data(), b->data.size()),
                 [self = shared_from_this(), backing, block = std::move(block)](std::error_code ec) {
                   self->fill_done(block, ec);
                 });
@@ -112,7 +138,10 @@ void CacheCore::fill_done(const std::shared_ptr<Block>& block, std::error_code e
   {
     std::lock_guard lock(mutex_);
     for (auto& w : block->waiters) {
-      if (!ec) std::memcpy(w.dest.data(), block->data.data() + w.offset, w.dest.size());
+      if (!ec && w.part)
+        *w.part = {{block->data.data() + w.offset, w.dest.size()}, block->data.bytes};
+      else if (!ec)
+        std::memcpy(w.dest.data(), block->data.data() + w.offset, w.dest.size());
       finished.emplace_back(std::move(w.request), ec);
     }
     block->waiters.clear();
@@ -123,8 +152,7 @@ void CacheCore::fill_done(const std::shared_ptr<Block>& block, std::error_code e
         if (block->read_ahead_unused) ++stats_.read_ahead_wasted;
         blocks_.erase(block->key);
       }
-      reserved_ -= block->data.size();
-      block->data = {};
+      release_buffer_locked(block->data);
     } else {
       block->filled = true;
       lru_.push_front(block->key);
@@ -155,10 +183,12 @@ void CacheCore::finish_part(const std::shared_ptr<ReadRequest>& request, std::er
 
 void CacheCore::read(TargetKey key, const Backing& backing, std::uint64_t device_sectors,
                      std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
-                     blockdev::BlockDevice::Done done, bool fill_misses) {
+                     blockdev::BlockDevice::Done done, bool fill_misses, blockdev::ReadView* view) {
   if (sectors == 0 || lba + sectors > device_sectors ||
-      buffer.size() != std::size_t{sectors} * kSectorSize)
+      buffer.size() != std::size_t{sectors} * kSectorSize) {
+    if (view) view->parts = {{buffer, nullptr}};
     return backing->read(lba, sectors, buffer, std::move(done));
+  }
 
   auto request = std::make_shared<ReadRequest>(std::move(done));
   struct Start {
@@ -169,10 +199,12 @@ void CacheCore::read(TargetKey key, const Backing& backing, std::uint64_t device
   std::vector<Start> starts;
   const std::uint64_t begin = lba * kSectorSize, end = begin + buffer.size();
   const std::uint64_t bs = config_.block_size;
+  if (view) view->parts.assign((end - 1) / bs - begin / bs + 1, {});
   {
     std::lock_guard lock(mutex_);
     const auto t = now();
     for (std::uint64_t block = begin / bs; block * bs < end; ++block) {
+      blockdev::ReadView::Part* part = view ? &view->parts[block - begin / bs] : nullptr;
       const std::uint64_t block_start = block * bs;
       const std::uint64_t lo = std::max(begin, block_start);
       const std::uint64_t hi = std::min(end, block_start + bs);
@@ -191,11 +223,14 @@ void CacheCore::read(TargetKey key, const Backing& backing, std::uint64_t device
         if (b.filled) {
           ++stats_.hits;
           lru_.splice(lru_.begin(), lru_, b.lru);
-          std::memcpy(dest.data(), b.data.data() + offset, dest.size());
+          if (part)
+            *part = {{b.data.data() + offset, dest.size()}, b.data.bytes};
+          else
+            std::memcpy(dest.data(), b.data.data() + offset, dest.size());
           request->pending.fetch_sub(1, std::memory_order_relaxed);  // the guard is still held
         } else {
           ++stats_.coalesced;
-          b.waiters.push_back({request, dest, offset});
+          b.waiters.push_back({request, dest, offset, part});
         }
         continue;
       }
@@ -203,11 +238,12 @@ void CacheCore::read(TargetKey key, const Backing& backing, std::uint64_t device
       if (fill_misses) fill = start_fill_locked(k, length, false);
       if (fill) {
         ++stats_.misses;
-        fill->waiters.push_back({request, dest, offset});
+        fill->waiters.push_back({request, dest, offset, part});
         starts.push_back({std::move(fill), block * block_sectors_, {}});
         continue;
       }
       ++(fill_misses ? stats_.bypassed : stats_.uncached);
+      if (part) *part = {dest, nullptr};
       // Straight reads of adjacent blocks go out as one read.
       if (!starts.empty() && !starts.back().fill &&
           starts.back().bypass.data() + starts.back().bypass.size() == dest.data()) {
@@ -305,9 +341,11 @@ void CacheCore::write_done(TargetKey key, std::uint64_t lba, std::span<const std
       // Issued before this write completed: it may hold the old data.
       ++stats_.invalidations;
       detach_locked(it);
-    } else if (ec || overlapped) {
+    } else if (ec || overlapped || b.data.pinned()) {
       // The device's contents are uncertain (failed write) or depend on the
-      // order of concurrent writes: fetch again.
+      // order of concurrent writes, or a reply is being sent from the
+      // block's bytes (a read racing this write: it keeps what it saw):
+      // fetch again.
       ++stats_.invalidations;
       erase_filled_locked(it);
     } else {

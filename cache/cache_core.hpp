@@ -8,7 +8,11 @@
 //  * A fill removed from blocks_ while in flight is "detached": it still
 //    answers its waiters but never installs its data.
 //  * reserved_ = bytes of every Block alive in blocks_ plus detached fills;
-//    it never exceeds capacity_bytes.
+//    reserved_ plus the bytes of spare_ never exceed capacity_bytes.
+//  * spare_ holds the buffers of dropped full-size blocks for the next fills:
+//    a streaming reader evicts and fills blocks all the time, and a fresh
+//    buffer per fill would be zero-filled by the allocator or faulted in by
+//    the kernel (issue 15: no page faults in steady state).
 #pragma once
 
 #include <cstdint>
@@ -38,9 +42,13 @@ class CacheCore : public std::enable_shared_from_this<CacheCore> {
   using Backing = std::shared_ptr<blockdev::BlockDevice>;
   // fill_misses false: blocks neither cached nor in flight are read straight
   // from `backing` (just the requested bytes) and not cached.
+  // view: null, the bytes are copied into `buffer`; else, when `done`
+  // succeeds, view->parts holds one part per block touched, pointing into
+  // the block (pinned: its buffer is not reused while the part lives) or,
+  // for what was read straight from `backing`, into `buffer`.
   void read(TargetKey key, const Backing& backing, std::uint64_t device_sectors, std::uint64_t lba,
             std::uint32_t sectors, std::span<std::uint8_t> buffer, blockdev::BlockDevice::Done done,
-            bool fill_misses = true);
+            bool fill_misses = true, blockdev::ReadView* view = nullptr);
   void write(TargetKey key, const Backing& backing, std::uint64_t lba, std::uint32_t sectors,
              std::span<const std::uint8_t> buffer, blockdev::BlockDevice::Done done);
   std::uint64_t prefetch(TargetKey key, const Backing& backing, std::uint64_t device_sectors,
@@ -60,12 +68,23 @@ class CacheCore : public std::enable_shared_from_this<CacheCore> {
   struct ReadRequest;
   struct Waiter {
     std::shared_ptr<ReadRequest> request;
-    std::span<std::uint8_t> dest;  // part of the caller's buffer
-    std::size_t offset;            // where dest starts within the block
+    std::span<std::uint8_t> dest;              // part of the caller's buffer
+    std::size_t offset;                        // where dest starts within the block
+    blockdev::ReadView::Part* part = nullptr;  // set instead of copying into dest
+  };
+  // A block's bytes; not initialised before the fill writes them. Shared
+  // with the read views that point into them (pins): a pinned buffer is
+  // neither patched nor reused.
+  struct BlockData {
+    std::shared_ptr<std::uint8_t[]> bytes;
+    std::size_t length = 0;  // block_size, or less for the device's last block
+    std::uint8_t* data() const { return bytes.get(); }
+    bool pinned() const { return bytes.use_count() > 1; }
+    std::size_t size() const { return length; }
   };
   struct Block {
     Key key;
-    std::vector<std::uint8_t> data;  // the block's bytes (shorter at the device end)
+    BlockData data;
     bool filled = false;
     bool detached = false;
     bool read_ahead_unused = false;  // filled by read-ahead, not yet read
@@ -83,6 +102,12 @@ class CacheCore : public std::enable_shared_from_this<CacheCore> {
   std::uint64_t block_bytes(std::uint64_t device_sectors, std::uint64_t block) const;
   // Makes room for `bytes` (evicting LRU filled blocks) and reserves it.
   bool reserve_locked(std::uint64_t bytes);
+  // REQUIRES: `length` bytes were just reserved. A buffer for a block of
+  // that length (a spare one when it is full-size); drops the spares that
+  // no longer fit beside the reservation.
+  BlockData take_buffer_locked(std::size_t length);
+  // Unreserves `data`'s bytes; keeps a full-size, unpinned buffer as a spare.
+  void release_buffer_locked(BlockData& data);
   void erase_filled_locked(std::unordered_map<Key, std::shared_ptr<Block>, KeyHash>::iterator it);
   void detach_locked(std::unordered_map<Key, std::shared_ptr<Block>, KeyHash>::iterator it);
   // Drops `it` if it cannot answer: expired, or of another length.
@@ -103,6 +128,7 @@ class CacheCore : public std::enable_shared_from_this<CacheCore> {
   std::list<Key> lru_;  // most recently used first
   std::unordered_map<Key, WritesInFlight, KeyHash> writes_;
   std::uint64_t reserved_ = 0;
+  std::vector<std::shared_ptr<std::uint8_t[]>> spare_;  // full-size block buffers
   CacheStats stats_;
   CompletionThread completions_;
 };

@@ -13,13 +13,30 @@ CachedDevice::CachedDevice(std::shared_ptr<CacheCore> core, TargetKey key,
 
 void CachedDevice::read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
                         Done done) {
-  core_->read(key_, backing_, backing_->size_sectors(), lba, sectors, buffer, std::move(done));
+  read(lba, sectors, buffer, std::move(done), true);
 }
 
-void CachedDevice::read_without_fill(std::uint64_t lba, std::uint32_t sectors,
-                                     std::span<std::uint8_t> buffer, Done done) {
+void CachedDevice::read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+                        Done done, bool fill_misses) {
   core_->read(key_, backing_, backing_->size_sectors(), lba, sectors, buffer, std::move(done),
-              false);
+              fill_misses);
+}
+
+void CachedDevice::read_view(std::uint64_t lba, std::uint32_t sectors,
+                             std::span<std::uint8_t> buffer, ViewDone done) {
+  read_view(lba, sectors, buffer, std::move(done), true);
+}
+
+void CachedDevice::read_view(std::uint64_t lba, std::uint32_t sectors,
+                             std::span<std::uint8_t> buffer, ViewDone done, bool fill_misses) {
+  auto view = std::make_shared<blockdev::ReadView>();
+  auto* parts = view.get();
+  core_->read(
+      key_, backing_, backing_->size_sectors(), lba, sectors, buffer,
+      [view = std::move(view), done = std::move(done)](std::error_code ec) {
+        done(ec, ec ? blockdev::ReadView{} : std::move(*view));
+      },
+      fill_misses, parts);
 }
 
 void CachedDevice::write(std::uint64_t lba, std::uint32_t sectors,

@@ -7,7 +7,10 @@
 //  * write: write-through (see block_cache.hpp); `done` runs after the cache
 //    has been brought up to date, so a read started after `done` sees the
 //    written data.
-//  * read_without_fill: the same, but misses are not cached (random access).
+//  * read with fill_misses false: the same, but misses are not cached
+//    (random access).
+//  * read_view: the same, leaving cached bytes in their blocks (pinned
+//    parts, no copy; see BlockDevice::read_view).
 //  * flush: passed through.
 //  * prefetch: starts fills of blocks neither cached nor in flight, counted
 //    as read-ahead. Like any fill it may evict least recently used blocks;
@@ -30,18 +33,22 @@ class CachedDevice final : public blockdev::BlockDevice {
   std::uint64_t size_sectors() const override { return backing_->size_sectors(); }
   void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
             Done done) override;
+  void read_view(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+                 ViewDone done) override;
   void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
              Done done) override;
   void flush(Done done) override;
   bool can_discard() const override { return backing_->can_discard(); }
   void discard(std::uint64_t lba, std::uint64_t sectors, Done done) override;
 
-  // Like read, except that blocks neither cached nor in flight are read
+  // fill_misses false: blocks neither cached nor in flight are read
   // straight from the backing device, only the bytes asked for, and are not
   // cached (counted as `uncached`): random access costs no more network
   // traffic than without a cache. Cached blocks still answer.
-  void read_without_fill(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
-                         Done done);
+  void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer, Done done,
+            bool fill_misses);
+  void read_view(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+                 ViewDone done, bool fill_misses);
 
   // Starts read-ahead fills for blocks [first_block, first_block + count)
   // (clipped to the device). Returns the block index after the last one

@@ -25,6 +25,8 @@ class ReadStream final : public blockdev::BlockDevice {
   std::uint64_t size_sectors() const override { return device_->size_sectors(); }
   void read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
             Done done) override;
+  void read_view(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+                 ViewDone done) override;
   void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
              Done done) override;
   void flush(Done done) override;
@@ -36,6 +38,16 @@ class ReadStream final : public blockdev::BlockDevice {
   std::uint64_t window_blocks() const;  // current read-ahead window (tests)
 
  private:
+  // What a read of [lba, lba + sectors) means for the stream: whether it
+  // continues the sequential run, and the blocks read-ahead should fetch
+  // (by prefetch_after, once the read itself has been issued).
+  struct Step {
+    bool sequential = false;
+    std::uint64_t from = 0, to = 0;
+  };
+  Step step(std::uint64_t lba, std::uint32_t sectors);
+  void prefetch_after(const Step& s);
+
   const std::shared_ptr<CachedDevice> device_;
   const std::uint64_t block_size_;
   const std::uint64_t max_window_blocks_;

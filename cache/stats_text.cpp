@@ -32,6 +32,9 @@ std::string to_prometheus_text(const CacheStats& s, std::string_view prefix) {
       {"fill_errors_total", "counter", "Fills that failed.", s.fill_errors},
       {"held_bytes", "gauge", "Bytes of filled blocks held.", s.bytes_held},
       {"in_flight_bytes", "gauge", "Bytes reserved by fills in flight.", s.bytes_in_flight},
+      {"spare_bytes", "gauge", "Bytes of buffers kept for the next fills.", s.bytes_spare},
+      {"buffers_reused_total", "counter", "Fills that reused the buffer of a dropped block.",
+       s.buffers_reused},
   };
   std::string out;
   for (const auto& m : metrics) {

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -87,13 +86,9 @@ Expected<std::unique_ptr<FuseMount>> FuseMount::mount(FsContext& context,
       fuse_session_new(&args, &filesystem_operations(), sizeof(fuse_lowlevel_ops), &context);
   fuse_opt_free_args(&args);
   if (!m->session_) return Error{"cannot create the FUSE session (options: " + opts + ")"};
-  // SIGINT and SIGTERM always mean "flush and unmount", also when the
-  // starting shell ignored them (e.g. `aoefs -f ... &` in a script); libfuse
-  // only takes over signals that are at their default.
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  if (fuse_set_signal_handlers(m->session_) != 0) return Error{"cannot install signal handlers"};
-  m->signals_installed_ = true;
+  // SIGINT and SIGTERM mean "flush and unmount", also when the starting
+  // shell ignored them (e.g. `aoefs -f ... &` in a script).
+  m->loop_ = std::make_unique<SessionLoop>(m->session_);
   if (fuse_session_mount(m->session_, mountpoint.c_str()) != 0) {
     // libfuse opens /dev/fuse itself before it falls back to fusermount3.
     if (::geteuid() != 0 && ::access("/dev/fuse", R_OK | W_OK) != 0)
@@ -121,13 +116,7 @@ Expected<std::unique_ptr<FuseMount>> FuseMount::mount(FsContext& context,
   return m;
 }
 
-int FuseMount::run() {
-  fuse_loop_config config{};
-  config.clone_fd = 0;
-  config.max_idle_threads = 16;
-  const int rc = fuse_session_loop_mt(session_, &config);
-  return rc > 0 ? rc : 0;
-}
+int FuseMount::run() { return loop_->run(); }
 
 void FuseMount::invalidate_inode(std::uint64_t inode) {
   std::lock_guard lock(notify_mutex_);
@@ -145,7 +134,7 @@ FuseMount::~FuseMount() {
     notifier_.join();
   }
   if (!session_) return;
-  if (signals_installed_) fuse_remove_signal_handlers(session_);
+  loop_.reset();
   if (mounted_) fuse_session_unmount(session_);
   fuse_session_destroy(session_);
 }

@@ -2,9 +2,10 @@
 //
 // Contract: mount() checks the mount point (exists, is a directory, is not
 // already a mount point) and mounts, or returns one error message. run()
-// serves requests on libfuse's multi-threaded loop until the filesystem is
-// unmounted (fusermount3 -u / umount) or SIGINT/SIGTERM/SIGHUP arrives; it
-// returns the signal number, or 0. The destructor unmounts (if still
+// serves requests on a SessionLoop (session_loop.hpp: its workers let writes
+// keep their request buffers) until the filesystem is unmounted
+// (fusermount3 -u / umount) or SIGINT/SIGTERM/SIGHUP arrives; it returns the
+// signal number, or 0. The destructor unmounts (if still
 // mounted) and destroys the session: every request must have been answered
 // before (stop the device layer first).
 // invalidate_inode() may be called from any thread: the kernel is told from
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "aoefs/fs/fuse_ops.hpp"
+#include "aoefs/fs/session_loop.hpp"
 #include "aoefs/util/expected.hpp"
 
 namespace aoefs {
@@ -48,7 +50,7 @@ class FuseMount {
   FuseMount() = default;
   fuse_session* session_ = nullptr;
   bool mounted_ = false;
-  bool signals_installed_ = false;
+  std::unique_ptr<SessionLoop> loop_;  // with the stop signals' handlers
   std::string mountpoint_;
   std::mutex notify_mutex_;
   std::condition_variable notify_cv_;

@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/uio.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include "aoefs/fs/errno_mapping.hpp"
 #include "aoefs/fs/fallocate_ops.hpp"
 #include "aoefs/fs/flock_ops.hpp"
+#include "aoefs/fs/session_loop.hpp"
 #include "aoefs/util/log.hpp"
 #include "aoefs/fs/stats_file.hpp"
 #include "aoefs/fs/unaligned_io.hpp"
@@ -26,6 +29,10 @@ namespace {
 // come or go show up within about a second.
 constexpr double kEntryTimeout = 1.0;
 constexpr double kAttrTimeout = 1.0;
+// Writes of at least this many bytes keep their request buffer (op_write_buf).
+constexpr std::size_t kAdoptedWriteMin = 128 * 1024;
+std::atomic<std::uint64_t> g_write_bytes_in_place{0};
+std::atomic<std::uint64_t> g_write_bytes_copied{0};
 
 // The hidden statistics file in the root: a fixed inode outside the range
 // of target inodes (2 + shelf*256 + slot < 2^24).
@@ -83,6 +90,9 @@ void op_init(void* userdata, fuse_conn_info* conn) {
   // O_TRUNC arrives in open() instead of as a separate truncate.
   if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC) conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
   conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+  // Requests arrive in memory buffers a write can keep (session_loop.hpp),
+  // not in a pipe (splice) whose pages would be copied out again.
+  conn->want &= ~FUSE_CAP_SPLICE_READ;
   want_flock_forwarding(ctx, conn);
   log_message(LogLevel::debug, "init: max_write=%u max_read=%u max_readahead=%u max_background=%u",
               conn->max_write, conn->max_read, conn->max_readahead, conn->max_background);
@@ -217,13 +227,18 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_in
     return;
   }
   read_bytes(of.device, static_cast<std::uint64_t>(offset), size,
-             [req](std::error_code ec, std::span<const std::uint8_t> data) {
+             [req](std::error_code ec, ReadParts parts) {
                if (ec) {
                  log_message(LogLevel::debug, "read failed: %s", ec.message().c_str());
                  fuse_reply_err(req, to_errno(ec));
                  return;
                }
-               fuse_reply_buf(req, reinterpret_cast<const char*>(data.data()), data.size());
+               // One writev from where the bytes are (the request buffer or
+               // the cache's blocks) into the kernel's reply.
+               std::vector<iovec> iov(parts.size());
+               for (std::size_t i = 0; i < parts.size(); ++i)
+                 iov[i] = {const_cast<std::uint8_t*>(parts[i].data()), parts[i].size()};
+               fuse_reply_iov(req, iov.data(), static_cast<int>(iov.size()));
              });
 }
 
@@ -241,17 +256,27 @@ void start_write(fuse_req_t req, OpenFile& of, off_t offset, BufferPool::Buffer 
               });
 }
 
-// The request buffer is reused once this returns, so the data is copied
-// into a buffer the write owns until the target acknowledged it: the one
-// copy a write needs (pooled, so it costs no page faults). The engine
-// sends the frames' payloads from this buffer.
+// The write keeps the buffer its request arrived in until the target
+// acknowledged it (session_loop.hpp), and the engine sends the frames'
+// payloads from there: no copy. Small writes, and requests not in one
+// memory buffer, are copied into a pooled buffer instead: a copy of a few
+// KiB costs less than holding a receive buffer (1 MiB) per write in flight.
 void op_write_buf(fuse_req_t req, fuse_ino_t, fuse_bufvec* in, off_t offset, fuse_file_info* fi) {
+  if (in->count == 1 && in->idx == 0 && in->off == 0 && !(in->buf[0].flags & FUSE_BUF_IS_FD) &&
+      in->buf[0].size >= kAdoptedWriteMin) {
+    BufferPool::Buffer adopted = adopt_request_buffer(in->buf[0].mem, in->buf[0].size);
+    if (!adopted.empty()) {
+      g_write_bytes_in_place.fetch_add(adopted.size(), std::memory_order_relaxed);
+      return start_write(req, open_file(fi), offset, std::move(adopted));
+    }
+  }
   BufferPool::Buffer data = BufferPool::requests().take(fuse_buf_size(in));
   fuse_bufvec out = FUSE_BUFVEC_INIT(data.size());
   out.buf[0].mem = data.data();
   const ssize_t copied = fuse_buf_copy(&out, in, fuse_buf_copy_flags{});
   if (copied < 0) return (void)fuse_reply_err(req, static_cast<int>(-copied));
   data.truncate(static_cast<std::size_t>(copied));
+  g_write_bytes_copied.fetch_add(data.size(), std::memory_order_relaxed);
   start_write(req, open_file(fi), offset, std::move(data));
 }
 
@@ -344,6 +369,11 @@ fuse_lowlevel_ops make_operations() {
 const fuse_lowlevel_ops& filesystem_operations() {
   static const fuse_lowlevel_ops ops = make_operations();
   return ops;
+}
+
+WritePathStats write_path_stats() {
+  return {g_write_bytes_in_place.load(std::memory_order_relaxed),
+          g_write_bytes_copied.load(std::memory_order_relaxed)};
 }
 
 }  // namespace aoefs

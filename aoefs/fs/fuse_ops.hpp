@@ -23,9 +23,13 @@
 #pragma once
 
 #include "aoefs/fs/fs_context.hpp"
+#include "aoefs/stats/stats_report.hpp"
 
 namespace aoefs {
 
 const fuse_lowlevel_ops& filesystem_operations();
+
+// Bytes written through filesystem_operations() in this process, by path.
+WritePathStats write_path_stats();
 
 }  // namespace aoefs

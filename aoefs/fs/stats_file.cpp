@@ -1,6 +1,7 @@
 #include "aoefs/fs/stats_file.hpp"
 
 #include "aoefs/fs/fs_context.hpp"
+#include "aoefs/fs/fuse_ops.hpp"
 #include "aoefs/locks/config_lock.hpp"
 #include "aoefs/stats/stats_report.hpp"
 #include "cache/block_cache.hpp"
@@ -25,7 +26,7 @@ std::string collect_stats(const FsContext& context) {
   }
   std::optional<cache::CacheStats> cache;
   if (context.cache && context.cache->enabled()) cache = context.cache->stats();
-  return render_stats(targets, link, cache);
+  return render_stats(targets, link, cache, write_path_stats());
 }
 
 }  // namespace aoefs

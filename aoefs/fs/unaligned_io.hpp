@@ -2,8 +2,8 @@
 //
 // Contract:
 //  * read_bytes: any offset and length. A read reaching past the end of the
-//    device is short (0 bytes at or past the end). `done` gets the data; the
-//    span is valid only during the call.
+//    device is short (0 bytes at or past the end). `done` gets the data as
+//    parts (ReadParts), valid only during the call.
 //  * write_bytes: any offset and length. The whole sector range the write
 //    touches is held in `lock` for the duration, so overlapping writes (two
 //    unaligned ones read-modify-writing the same edge sector, or an aligned
@@ -14,8 +14,9 @@
 //    at or past the end fails with std::errc::no_space_on_device; one
 //    crossing the end writes what fits and reports that count (short write).
 //  * Request data lives in buffers of BufferPool::requests() (the read
-//    buffer the device fills is the one `done` sees: no copy in between;
-//    the write data is the caller's pooled buffer, sent from there).
+//    buffer the device fills is the one `done` sees: no copy in between, and
+//    none either for what a cache holds: BlockDevice::read_view; the write
+//    data is the caller's pooled buffer, sent from there).
 //  * `done` runs exactly once, usually on the device's completion thread;
 //    inline only for zero-length or past-the-end requests. Device errors are
 //    passed through unchanged.
@@ -35,7 +36,10 @@
 
 namespace aoefs {
 
-using ReadBytesDone = std::function<void(std::error_code, std::span<const std::uint8_t>)>;
+// A read's bytes, in order: one part, or several when a cache left them in
+// its blocks (no copy). Valid during the call only.
+using ReadParts = std::span<const std::span<const std::uint8_t>>;
+using ReadBytesDone = std::function<void(std::error_code, ReadParts)>;
 using WriteBytesDone = std::function<void(std::error_code, std::size_t written)>;
 
 void read_bytes(std::shared_ptr<blockdev::BlockDevice> device, std::uint64_t offset,

@@ -90,7 +90,8 @@ std::string target_label(const TargetReport& t) {
 }  // namespace
 
 std::string render_stats(const std::vector<TargetReport>& targets, const aoe::LinkStats& link,
-                         const std::optional<cache::CacheStats>& cache) {
+                         const std::optional<cache::CacheStats>& cache,
+                         const WritePathStats& writes) {
   std::string out;
   {
     Family f(out, "aoefs_target_info", "gauge",
@@ -255,6 +256,13 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
   Family(out, "aoefs_link_targets_refused_total", "counter",
          "Query Config answers of new targets ignored: max_targets reached.")
       .sample("", link.targets_refused);
+  {
+    Family f(out, "aoefs_fuse_write_bytes_total", "counter",
+             "Bytes of FUSE writes, by how they reached the frames: sent from the request buffer "
+             "(in_place) or copied first (copied).");
+    f.sample("path=\"in_place\"", writes.in_place_bytes);
+    f.sample("path=\"copied\"", writes.copied_bytes);
+  }
   if (cache) out += cache::to_prometheus_text(*cache);
   return out;
 }

@@ -42,8 +42,15 @@ struct TargetReport {
   std::optional<std::string> lock_holder;  // our lock string, while we hold it
 };
 
+// How the payloads of FUSE writes reached the frames (fuse_ops.cpp).
+struct WritePathStats {
+  std::uint64_t in_place_bytes = 0;  // sent from the request buffer the kernel filled
+  std::uint64_t copied_bytes = 0;    // copied into a pooled buffer first (small writes)
+};
+
 // Pure: renders the given snapshots.
 std::string render_stats(const std::vector<TargetReport>& targets, const aoe::LinkStats& link,
-                         const std::optional<cache::CacheStats>& cache);
+                         const std::optional<cache::CacheStats>& cache,
+                         const WritePathStats& writes = {});
 
 }  // namespace aoefs

@@ -10,7 +10,7 @@
 //
 // Contract:
 //  * take(n) returns a buffer of size() == n; its bytes are not initialised.
-//    Sizes round up to a power-of-two class of at least kMinClass bytes;
+//    Sizes round up to a multiple of kMinClass bytes (the buffer's class);
 //    smaller requests come from the heap directly (the heap reuses them
 //    without faults).
 //  * A buffer goes back to its pool when destroyed. The pool keeps at most
@@ -40,8 +40,8 @@ class BufferPool {
     Buffer& operator=(const Buffer&) = delete;
     ~Buffer();
 
-    std::uint8_t* data() { return data_; }
-    const std::uint8_t* data() const { return data_; }
+    std::uint8_t* data() { return data_ + offset_; }
+    const std::uint8_t* data() const { return data_ + offset_; }
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
     std::size_t capacity() const { return capacity_; }
@@ -49,15 +49,22 @@ class BufferPool {
     void truncate(std::size_t n) {
       if (n < size_) size_ = n;
     }
-    std::span<std::uint8_t> span() { return {data_, size_}; }
-    std::span<const std::uint8_t> span() const { return {data_, size_}; }
+    // REQUIRES: offset + n <= size(). Only [offset, offset + n) of the
+    // current bytes stay visible; the whole buffer still goes back to the pool.
+    void narrow(std::size_t offset, std::size_t n) {
+      offset_ += offset;
+      size_ = n;
+    }
+    std::span<std::uint8_t> span() { return {data(), size_}; }
+    std::span<const std::uint8_t> span() const { return {data(), size_}; }
 
    private:
     friend class BufferPool;
     struct Shared;
     void release();
     std::shared_ptr<Shared> pool_;
-    std::uint8_t* data_ = nullptr;
+    std::uint8_t* data_ = nullptr;  // the allocation
+    std::size_t offset_ = 0;        // where the visible bytes start in it
     std::size_t size_ = 0;
     std::size_t capacity_ = 0;
   };

@@ -4,6 +4,9 @@
 #  * MOUNTPOINT/.stats passes `promtool check metrics` with no warning;
 #  * N O_DIRECT reads / writes add exactly N to the read / write latency
 #    histograms' counts (buckets cumulative, +Inf = count); fsync adds a flush;
+#  * 1 MiB O_DIRECT writes are sent from their FUSE request buffer (no copy:
+#    aoefs_fuse_write_bytes_total{path="in_place"}), 4 KiB ones are copied,
+#    and both read back;
 #  * `aoefs stat --watch 1` under load prints per-interval rows and ends with
 #    status 0 on SIGINT;
 #  * metrics_listen serves the same text at /metrics (404, 405, 413 for the
@@ -79,6 +82,17 @@ le25us=$(metric "aoefs_target_latency_seconds_bucket{target=\"e1.0\",op=\"read\"
 if [ "$le25us" -gt "$le5" ] || [ "$le5" -gt "$inf" ]; then fs_fail "buckets not cumulative"; fi
 echo "read latency buckets: $(grep -E '^aoefs_target_latency_seconds_bucket\{target="e1.0",op="read"' "$MP/.stats" |
   sed -E 's/.*le="([^"]*)"\} ([0-9]+)/\1:\2/' | tr '\n' ' ')" >&2
+
+fs_note "write payloads: 1 MiB O_DIRECT writes go out from their request buffer, 4 KiB ones are copied"
+wbytes() { metric "aoefs_fuse_write_bytes_total{path=\"$1\"}"; }
+in0=$(wbytes in_place); cp0=$(wbytes copied)
+head -c $((4 << 20)) /dev/urandom >"$FS_TMP/big"
+dd if="$FS_TMP/big" of="$MP/e1.0" bs=1M count=4 seek=2 oflag=direct conv=notrunc status=none
+dd if="$FS_TMP/w" of="$MP/e1.0" bs=4K count=8 seek=100 oflag=direct conv=notrunc status=none
+fs_assert_eq "$(($(wbytes in_place) - in0))" $((4 << 20)) "bytes of 1 MiB writes sent in place"
+fs_assert_eq "$(($(wbytes copied) - cp0))" $((8 * 4096)) "bytes of 4 KiB writes copied"
+dd if="$MP/e1.0" of="$FS_TMP/big.back" bs=1M count=4 skip=2 iflag=direct status=none
+cmp -s "$FS_TMP/big" "$FS_TMP/big.back" || fs_fail "the 1 MiB writes did not read back"
 
 fs_note "aoefs stat --watch 1 under load, ended by SIGINT"
 ( while :; do dd if="$MP/e1.0" of=/dev/null bs=64K count=64 iflag=direct status=none || break; done ) &

@@ -12,15 +12,7 @@ using namespace cachetest;
 
 namespace {
 
-constexpr std::uint32_t kBlock = 4096;  // 8 sectors
-
-cache::CacheConfig small_config(std::uint64_t capacity_blocks) {
-  cache::CacheConfig c;
-  c.block_size = kBlock;
-  c.capacity_bytes = capacity_blocks * kBlock;
-  c.expiry = cache::Clock::duration::max();
-  return c;
-}
+constexpr std::uint32_t kBlock = kSmallBlock;  // 8 sectors
 
 // Reads `sectors` at `lba` through `dev`, completing backing operations of
 // `fake` as needed; returns the data (empty on error or timeout).
@@ -96,6 +88,31 @@ TEST_CASE("cache: least recently used blocks are evicted first, within the budge
   CHECK(fake->reads() == 4);
   read_now(*dev, *fake, 8, 1);  // block 1 was evicted
   CHECK(fake->reads() == 5);
+}
+
+TEST_CASE("cache: evicted blocks' buffers are reused by the next fills, within the budget") {
+  auto fake = pattern_device(128);
+  cache::BlockCache cache(small_config(4));
+  auto dev = cache.wrap(1, fake);
+  for (std::uint64_t block = 0; block < 12; ++block) {
+    auto data = read_now(*dev, *fake, block * 8, 8);
+    REQUIRE(data.size() == kBlock);
+    CHECK(matches_pattern(data, block * kBlock));  // a reused buffer holds the new block only
+    const auto s = cache.stats();
+    CHECK(s.bytes_held + s.bytes_in_flight + s.bytes_spare <= 4 * kBlock);
+  }
+  auto s = cache.stats();
+  CHECK(s.evictions == 8);
+  CHECK(s.buffers_reused == 8);  // every fill after the budget filled up
+  CHECK(s.bytes_spare == 0);     // each evicted buffer went straight to the next fill
+
+  cache.clear();  // the dropped blocks' buffers are kept, still within the budget
+  s = cache.stats();
+  CHECK(s.bytes_held == 0);
+  CHECK(s.bytes_spare == 4 * kBlock);
+  auto again = read_now(*dev, *fake, 0, 8);
+  CHECK(matches_pattern(again, 0));
+  CHECK(cache.stats().buffers_reused == 9);
 }
 
 TEST_CASE("cache: the budget is shared by all targets") {
@@ -209,8 +226,10 @@ TEST_CASE("cache: read errors reach the reader and are not cached") {
   CHECK(s.fill_errors == 1);
   CHECK(s.bytes_held == 0);
   CHECK(s.bytes_in_flight == 0);
+  CHECK(s.bytes_spare == kBlock);  // the failed fill's buffer, for the next one
   CHECK(matches_pattern(read_now(*dev, *fake, 0, 1), 0));
   CHECK(fake->reads() == 2);
+  CHECK(cache.stats().buffers_reused == 1);
 }
 
 TEST_CASE("cache: a read answered from memory completes on another thread, once") {

@@ -84,6 +84,17 @@ struct ManualClock {
   void advance(cache::Clock::duration d) { *now += d; }
 };
 
+// A cache of 4 KiB blocks (8 sectors) with room for `capacity_blocks` of
+// them that never expire.
+inline constexpr std::uint32_t kSmallBlock = 4096;
+inline cache::CacheConfig small_config(std::uint64_t capacity_blocks) {
+  cache::CacheConfig c;
+  c.block_size = kSmallBlock;
+  c.capacity_bytes = capacity_blocks * kSmallBlock;
+  c.expiry = cache::Clock::duration::max();
+  return c;
+}
+
 // Completes every pending operation of `dev` (and any they start).
 inline void settle(FakeBlockDevice& dev) { dev.complete_all(); }
 

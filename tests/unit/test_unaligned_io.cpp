@@ -29,8 +29,10 @@ std::error_code write_sync(std::shared_ptr<MemoryBlockDevice> dev, std::shared_p
 std::pair<std::error_code, std::vector<std::uint8_t>> read_sync(
     std::shared_ptr<MemoryBlockDevice> dev, std::uint64_t offset, std::size_t length) {
   std::promise<std::pair<std::error_code, std::vector<std::uint8_t>>> p;
-  aoefs::read_bytes(dev, offset, length, [&](std::error_code ec, std::span<const std::uint8_t> d) {
-    p.set_value({ec, std::vector<std::uint8_t>(d.begin(), d.end())});
+  aoefs::read_bytes(dev, offset, length, [&](std::error_code ec, aoefs::ReadParts parts) {
+    std::vector<std::uint8_t> d;
+    for (auto part : parts) d.insert(d.end(), part.begin(), part.end());
+    p.set_value({ec, std::move(d)});
   });
   return p.get_future().get();
 }
