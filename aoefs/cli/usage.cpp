@@ -54,7 +54,7 @@ mount options (-o) and configuration-file keys (same names):
   cache_size=N[K|M|G]     block cache budget for all targets together
                           (default 64M; 0 = no cache and no daemon read-ahead,
                           for targets other hosts write to)
-  cache_block_size=N[K]   bytes per cached block, a multiple of 512 (default 64K)
+  cache_block_size=N[K]   bytes per cached block, a multiple of 512 (default 256K)
   cache_read_ahead=N[K|M] largest read-ahead window of one open file (default
                           4M; 0 = none)
   cache_expiry=S          seconds a cached block may answer before it is read

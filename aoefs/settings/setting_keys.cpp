@@ -184,7 +184,7 @@ constexpr KeyInfo kKeys[] = {
      [](S& s, Text t) {
        const auto ok = [](std::uint64_t v) { return v != 0 && v % 512 == 0 && v <= (4u << 20); };
        return store(
-           checked(parse_size(t), ok, "expected a multiple of 512 bytes from 512 to 4M (e.g. 64K)"),
+           checked(parse_size(t), ok, "expected a multiple of 512 bytes from 512 to 4M (e.g. 256K)"),
            s.cache_block_size);
      }},
     {"cache_read_ahead", KeyKind::byte_size,
