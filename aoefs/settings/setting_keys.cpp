@@ -183,9 +183,9 @@ constexpr KeyInfo kKeys[] = {
     {"cache_block_size", KeyKind::byte_size,
      [](S& s, Text t) {
        const auto ok = [](std::uint64_t v) { return v != 0 && v % 512 == 0 && v <= (4u << 20); };
-       return store(
-           checked(parse_size(t), ok, "expected a multiple of 512 bytes from 512 to 4M (e.g. 256K)"),
-           s.cache_block_size);
+       return store(checked(parse_size(t), ok,
+                            "expected a multiple of 512 bytes from 512 to 4M (e.g. 256K)"),
+                    s.cache_block_size);
      }},
     {"cache_read_ahead", KeyKind::byte_size,
      [](S& s, Text t) {
