@@ -71,6 +71,14 @@ void CacheCore::release_buffer_locked(BlockData& data) {
   data = {};
 }
 
+void CacheCore::hand_over(const BlockData& data, std::size_t offset, std::span<std::uint8_t> dest,
+                          blockdev::ReadView::Part* part) {
+  if (part)
+    *part = {{data.data() + offset, dest.size()}, data.bytes};
+  else
+    std::memcpy(dest.data(), data.data() + offset, dest.size());
+}
+
 void CacheCore::erase_filled_locked(
     std::unordered_map<Key, std::shared_ptr<Block>, KeyHash>::iterator it) {
   Block& b = *it->second;
@@ -138,10 +146,7 @@ void CacheCore::fill_done(const std::shared_ptr<Block>& block, std::error_code e
   {
     std::lock_guard lock(mutex_);
     for (auto& w : block->waiters) {
-      if (!ec && w.part)
-        *w.part = {{block->data.data() + w.offset, w.dest.size()}, block->data.bytes};
-      else if (!ec)
-        std::memcpy(w.dest.data(), block->data.data() + w.offset, w.dest.size());
+      if (!ec) hand_over(block->data, w.offset, w.dest, w.part);
       finished.emplace_back(std::move(w.request), ec);
     }
     block->waiters.clear();
@@ -223,10 +228,7 @@ void CacheCore::read(TargetKey key, const Backing& backing, std::uint64_t device
         if (b.filled) {
           ++stats_.hits;
           lru_.splice(lru_.begin(), lru_, b.lru);
-          if (part)
-            *part = {{b.data.data() + offset, dest.size()}, b.data.bytes};
-          else
-            std::memcpy(dest.data(), b.data.data() + offset, dest.size());
+          hand_over(b.data, offset, dest, part);
           request->pending.fetch_sub(1, std::memory_order_relaxed);  // the guard is still held
         } else {
           ++stats_.coalesced;

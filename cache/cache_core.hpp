@@ -108,6 +108,11 @@ class CacheCore : public std::enable_shared_from_this<CacheCore> {
   BlockData take_buffer_locked(std::size_t length);
   // Unreserves `data`'s bytes; keeps a full-size, unpinned buffer as a spare.
   void release_buffer_locked(BlockData& data);
+  // REQUIRES: mutex_ held. Gives a reader the block's bytes from `offset`,
+  // dest.size() of them: as a part pinning the block when it takes a view
+  // (`part`), else copied into `dest`.
+  static void hand_over(const BlockData& data, std::size_t offset, std::span<std::uint8_t> dest,
+                        blockdev::ReadView::Part* part);
   void erase_filled_locked(std::unordered_map<Key, std::shared_ptr<Block>, KeyHash>::iterator it);
   void detach_locked(std::unordered_map<Key, std::shared_ptr<Block>, KeyHash>::iterator it);
   // Drops `it` if it cannot answer: expired, or of another length.
