@@ -281,6 +281,7 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
   frame.header.target = t.info.address;
   frame.header.command = f.command;
   frame.header.tag = tags_.tag(slot);
+  std::span<const std::uint8_t> payload;  // a write's data: sent from where it is
   switch (op.kind()) {
     case OpKind::read:
     case OpKind::write:
@@ -302,7 +303,7 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
         ata.data = trim_payload(f);
       } else if (f.write) {
         ata.write = true;
-        ata.data =
+        ata.data = payload =
             std::span(std::get<WriteOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize,
                       std::size_t{f.sectors} * kSectorSize);
       }
@@ -324,12 +325,15 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
       frame.body = std::get<ReserveOp>(op.body).request;
       break;
   }
-  // Encoded where the link sends from when it offers that (no copy of the
-  // payload there), else in scratch_.
+  // Encoded where the link sends from when it offers that, else in
+  // scratch_. A write's data is not encoded at all: the link reads it from
+  // the caller's buffer (send_gathered), which outlives the send because
+  // completions are deferred (see engine.hpp). A frame carries at least one
+  // sector, so it needs no padding.
   std::span<std::uint8_t> out = link.frame_buffer();
   if (out.size() < std::max<std::size_t>(link.mtu() + kEthernetHeaderSize, kMinEthernetFrame))
     out = scratch_;
-  auto n = encode(frame, out);
+  auto n = payload.empty() ? encode(frame, out) : encode_head(frame, out);
   if (!n) {
     finish(t, op, InitiatorErrc::invalid_argument);
     return;
@@ -339,7 +343,10 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
   ++t.stats.frames_sent;
   // A refused send (link down) is treated like a lost frame: the retransmit
   // timer tries again, another path if there is one.
-  link.send(out.first(pad_frame(out, *n)));
+  if (payload.empty())
+    link.send(out.first(pad_frame(out, *n)));
+  else
+    link.send_gathered(out.first(*n), payload);
 }
 
 void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {

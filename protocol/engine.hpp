@@ -8,8 +8,10 @@
 //   read()/write()/... (now)     start an operation
 // and it acts only through Link::send() and the `defer` callback, which must
 // run the given completion later, never inline (initiator.cpp posts it to the
-// io_context; tests queue it). next_wakeup() says when on_timer() is due next
-// (it may be called earlier; never later, or retransmissions are late).
+// io_context; tests queue it). Later also means after the handler that
+// finished the operation has returned: a write's data goes to
+// Link::send_gathered() uncopied, and the link may read it until then. next_wakeup() says when
+// on_timer() is due next (it may be called earlier; never later, or retransmissions are late).
 // Every call passes `now`, so unit tests drive it with a manual clock.
 //
 // Not thread-safe: one thread (the io thread) calls it. initiator.cpp wraps

@@ -43,7 +43,9 @@ struct RawSocketLink::State {
   std::vector<std::uint8_t> rx_storage;
   std::vector<iovec> rx_iov;
   std::vector<mmsghdr> rx_msgs;
-  // Send ring (used while in_batch).
+  // Send ring (used while in_batch): message i is tx_iov[2i] (in
+  // tx_storage) and, for a gathered send, tx_iov[2i + 1] (the caller's
+  // payload; empty otherwise).
   std::vector<std::uint8_t> tx_storage;
   std::vector<iovec> tx_iov;
   std::vector<mmsghdr> tx_msgs;
@@ -61,11 +63,44 @@ struct RawSocketLink::State {
     tx_storage.assign(frame_capacity * kBatch, 0);
     rx_iov.resize(kBatch);
     rx_msgs.resize(kBatch);
-    tx_iov.resize(kBatch);
+    tx_iov.resize(2 * kBatch);
     tx_msgs.resize(kBatch);
     for (unsigned i = 0; i < kBatch; ++i) {
       rx_iov[i] = {rx_storage.data() + i * frame_capacity, frame_capacity};
-      tx_iov[i] = {tx_storage.data() + i * frame_capacity, 0};
+      tx_iov[2 * i] = {tx_storage.data() + i * frame_capacity, 0};
+    }
+  }
+
+  std::uint8_t* tx_slot() const {
+    return static_cast<std::uint8_t*>(tx_iov[2 * tx_count].iov_base);
+  }
+
+  // Queues head + payload as the next message of the send ring (head is
+  // copied unless it was encoded in place, at tx_slot()).
+  void queue(std::span<const std::uint8_t> head, std::span<const std::uint8_t> payload) {
+    if (tx_count == kBatch) flush_sends();
+    if (head.data() != tx_slot()) std::memcpy(tx_slot(), head.data(), head.size());
+    tx_iov[2 * tx_count].iov_len = head.size();
+    tx_iov[2 * tx_count + 1] = {const_cast<std::uint8_t*>(payload.data()), payload.size()};
+    ++tx_count;
+  }
+
+  // One sendmsg(2) now (outside a receive batch).
+  std::error_code send_now(iovec* iov, std::size_t parts) {
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = parts;
+    for (;;) {
+      if (::sendmsg(fd, &msg, MSG_DONTWAIT) >= 0) {
+        ++awaiting;
+        return {};
+      }
+      if (errno == EINTR) continue;
+      if (errno == ENOBUFS || errno == EAGAIN || errno == EWOULDBLOCK) {
+        ++send_drops;
+        return {};
+      }
+      return errno_code();
     }
   }
 
@@ -74,8 +109,8 @@ struct RawSocketLink::State {
     while (done < tx_count) {
       for (unsigned i = done; i < tx_count; ++i) {
         std::memset(&tx_msgs[i], 0, sizeof(mmsghdr));
-        tx_msgs[i].msg_hdr.msg_iov = &tx_iov[i];
-        tx_msgs[i].msg_hdr.msg_iovlen = 1;
+        tx_msgs[i].msg_hdr.msg_iov = &tx_iov[2 * i];
+        tx_msgs[i].msg_hdr.msg_iovlen = tx_iov[2 * i + 1].iov_len ? 2 : 1;
       }
       int n = ::sendmmsg(fd, &tx_msgs[done], tx_count - done, MSG_DONTWAIT);
       if (n < 0) {
@@ -277,34 +312,25 @@ std::span<std::uint8_t> RawSocketLink::frame_buffer() {
   State& s = *state_;
   if (!s.in_batch) return {};
   if (s.tx_count == kBatch) s.flush_sends();
-  return {static_cast<std::uint8_t*>(s.tx_iov[s.tx_count].iov_base), s.frame_capacity};
+  return {s.tx_slot(), s.frame_capacity};
 }
 
 std::error_code RawSocketLink::send(std::span<const std::uint8_t> frame) {
+  return send_gathered(frame, {});
+}
+
+std::error_code RawSocketLink::send_gathered(std::span<const std::uint8_t> head,
+                                             std::span<const std::uint8_t> payload) {
   State& s = *state_;
-  if (frame.size() > s.frame_capacity) return std::make_error_code(std::errc::message_size);
+  if (head.size() + payload.size() > s.frame_capacity)
+    return std::make_error_code(std::errc::message_size);
   if (s.in_batch) {
-    if (s.tx_count == kBatch) s.flush_sends();
-    // Encoded in place (frame_buffer()): already where it goes.
-    if (frame.data() != s.tx_iov[s.tx_count].iov_base)
-      std::memcpy(s.tx_iov[s.tx_count].iov_base, frame.data(), frame.size());
-    s.tx_iov[s.tx_count].iov_len = frame.size();
-    ++s.tx_count;
+    s.queue(head, payload);
     return {};
   }
-  for (;;) {
-    ssize_t n = ::send(s.fd, frame.data(), frame.size(), MSG_DONTWAIT);
-    if (n >= 0) {
-      ++s.awaiting;
-      return {};
-    }
-    if (errno == EINTR) continue;
-    if (errno == ENOBUFS || errno == EAGAIN || errno == EWOULDBLOCK) {
-      ++s.send_drops;
-      return {};
-    }
-    return errno_code();
-  }
+  iovec iov[2] = {{const_cast<std::uint8_t*>(head.data()), head.size()},
+                  {const_cast<std::uint8_t*>(payload.data()), payload.size()}};
+  return s.send_now(iov, payload.empty() ? 1 : 2);
 }
 
 }  // namespace aoe

@@ -6,8 +6,10 @@
 // the receiver. Send: while the receiver runs (inside a receive batch),
 // frames are copied into a preallocated send ring and leave together with
 // one sendmmsg() after the batch (a frame encoded in place, at
-// frame_buffer(), is not copied again); outside a batch, send() is one
-// send(2).
+// frame_buffer(), is not copied again; the payload of send_gathered() is
+// not copied at all: it is its message's second iovec, read by the kernel
+// when the batch is sent, before the drain returns); outside a batch, a
+// send is one sendmsg(2).
 // Nothing is allocated per frame. ENOBUFS/EAGAIN count as lost frames.
 // Busy polling (set_busy_poll): after a wakeup that delivered frames, the
 // socket is polled for up to that long (from the last frame) before going
@@ -66,6 +68,8 @@ class RawSocketLink final : public Link {
   void start(Receiver receiver) override;
   void stop() override;
   std::error_code send(std::span<const std::uint8_t> frame) override;
+  std::error_code send_gathered(std::span<const std::uint8_t> head,
+                                std::span<const std::uint8_t> payload) override;
   std::span<std::uint8_t> frame_buffer() override;
 
   // Frames the kernel refused with ENOBUFS/EAGAIN (counted as lost).

@@ -54,6 +54,12 @@ std::size_t encoded_size(const Frame& frame);
 // Writes the frame into `out`; returns bytes written.
 Result<std::size_t> encode(const Frame& frame, std::span<std::uint8_t> out);
 
+// Like encode(), but an ATA message's data is left out: the bytes written
+// are the headers and the ATA argument, and the data belongs right after
+// them on the wire (Link::send_gathered sends it from where it is, without
+// a copy). Other bodies are written whole, as by encode().
+Result<std::size_t> encode_head(const Frame& frame, std::span<std::uint8_t> out);
+
 // Convenience: encode into a new vector (tests, control path).
 Result<std::vector<std::uint8_t>> encode(const Frame& frame);
 

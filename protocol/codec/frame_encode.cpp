@@ -1,4 +1,4 @@
-// encode() and encoded_size(): see frame.hpp for the contract. The AoE
+// encode(), encode_head() and encoded_size(): see frame.hpp for the contract. The AoE
 // command byte comes from the body's type; only UnknownMessage takes it from
 // header.command (so any command byte can be sent, e.g. to test targets).
 #include <algorithm>
@@ -73,7 +73,14 @@ void put_body(std::uint8_t* f, const AtaMessage& m) {
   wire::store_le(&f[L::ata::lba], m.lba, L::ata::lba_bytes);
   f[L::ata::lba + L::ata::lba_bytes] = 0;  // reserved
   f[L::ata::lba + L::ata::lba_bytes + 1] = 0;
-  std::copy(m.data.begin(), m.data.end(), &f[L::ata::data]);
+}
+
+// The part of a body that put_body() leaves out, to follow it on the wire:
+// an ATA message's data. Every other body is written whole by put_body().
+std::span<const std::uint8_t> trailing_data(const AtaMessage& m) { return m.data; }
+template <class Message>
+std::span<const std::uint8_t> trailing_data(const Message&) {
+  return {};
 }
 
 void put_body(std::uint8_t* f, const QueryConfigMessage& m) {
@@ -113,18 +120,14 @@ void put_body(std::uint8_t* f, const UnknownMessage& m) {
   std::copy(m.payload.begin(), m.payload.end(), &f[L::arg]);
 }
 
-}  // namespace
-
-std::size_t encoded_size(const Frame& frame) {
-  return kHeaderSize + std::visit([](const auto& m) { return body_size(m); }, frame.body);
-}
-
-Result<std::size_t> encode(const Frame& frame, std::span<std::uint8_t> out) {
+// encode() with the trailing data, encode_head() without.
+Result<std::size_t> encode_frame(const Frame& frame, std::span<std::uint8_t> out, bool with_data) {
   const Header& h = frame.header;
   const char* problem = unencodable(h);
   if (!problem) problem = std::visit([](const auto& m) { return unencodable(m); }, frame.body);
   if (problem) return fail(DecodeErrc::field_out_of_range, problem);
-  const std::size_t size = encoded_size(frame);
+  const auto data = std::visit([](const auto& m) { return trailing_data(m); }, frame.body);
+  const std::size_t size = encoded_size(frame) - (with_data ? 0 : data.size());
   if (out.size() < size)
     return fail(DecodeErrc::buffer_too_small, "encode: output buffer too small");
 
@@ -140,7 +143,22 @@ Result<std::size_t> encode(const Frame& frame, std::span<std::uint8_t> out) {
   f[L::command] = std::visit([&](const auto& m) { return command_of(m, h); }, frame.body);
   wire::store_be32(&f[L::tag], h.tag);
   std::visit([&](const auto& m) { put_body(f, m); }, frame.body);
+  if (with_data) std::copy(data.begin(), data.end(), f + size - data.size());
   return size;
+}
+
+}  // namespace
+
+std::size_t encoded_size(const Frame& frame) {
+  return kHeaderSize + std::visit([](const auto& m) { return body_size(m); }, frame.body);
+}
+
+Result<std::size_t> encode(const Frame& frame, std::span<std::uint8_t> out) {
+  return encode_frame(frame, out, true);
+}
+
+Result<std::size_t> encode_head(const Frame& frame, std::span<std::uint8_t> out) {
+  return encode_frame(frame, out, false);
 }
 
 Result<std::vector<std::uint8_t>> encode(const Frame& frame) {

@@ -81,6 +81,41 @@ TEST_CASE("codec ata: WRITE SECTORS EXT request and vblade's 60-byte answer", "[
   check_every_prefix(kWriteExtAnswer, 36);
 }
 
+TEST_CASE("codec ata: encode_head stops before a write's data, other bodies are whole", "[codec]") {
+  const auto sector = pattern_sector();
+  aoe::AtaMessage ata;
+  ata.extended = true;
+  ata.write = true;
+  ata.sector_count = 1;
+  ata.cmd_status = aoe::ata_cmd::write_sectors_ext;
+  ata.lba = 5;
+  ata.data = sector;
+  std::vector<std::uint8_t> out(1024, 0xee);
+  const auto n = aoe::encode_head(request_to_1_0(0x80000008, ata), out);
+  REQUIRE(n);
+  CHECK(*n == aoe::kHeaderSize + aoe::kAtaArgSize);
+  CHECK(out[*n] == 0xee);  // nothing written past the head
+  out.resize(*n);
+  // The head, then the data where it is: the frame encode() writes.
+  CHECK(concat(out, sector) == concat(kWriteExtRequestHead, sector));
+
+  ata.data = {};
+  ata.write = false;
+  ata.cmd_status = aoe::ata_cmd::identify_device;
+  std::vector<std::uint8_t> whole(64);
+  REQUIRE(aoe::encode_head(request_to_1_0(7, ata), whole).value() ==
+          aoe::encoded_size(request_to_1_0(7, ata)));
+
+  aoe::Frame qc = request_to_1_0(9, {});
+  aoe::QueryConfigMessage q;
+  q.config = "host-a";
+  qc.body = q;
+  std::vector<std::uint8_t> head(128);
+  head.resize(aoe::encode_head(qc, head).value());
+  CHECK(head == aoe::encode(qc).value());
+  CHECK_FALSE(aoe::encode_head(request_to_1_0(1, ata), std::span(whole).first(20)));
+}
+
 TEST_CASE("codec ata: READ SECTORS EXT request and answer with data", "[codec]") {
   aoe::AtaMessage ata;
   ata.extended = true;
