@@ -72,29 +72,21 @@ class WriteGuard {
     return blocked_until(lba, sectors, now).has_value();
   }
 
-  // Earliest expiry; TimePoint::max() if none. O(n).
-  TimePoint next_expiry() const {
-    TimePoint t = TimePoint::max();
-    for (const auto& [begin, r] : ranges_) t = std::min(t, r.until);
-    return t;
-  }
-
   // Drops expired ranges. O(n).
   void expire(TimePoint now) {
     std::erase_if(ranges_, [now](const auto& entry) { return entry.second.until <= now; });
     next_sweep_ = now + kSweepEvery;
   }
-  std::size_t size() const { return ranges_.size(); }
-
- private:
-  // Expired ranges are dropped where a query meets them, and all of them at
-  // most this often, so a steady stream of writes keeps the map small
-  // without a full scan per frame.
-  static constexpr Duration kSweepEvery = std::chrono::milliseconds(50);
-
+  // expire(), at most every kSweepEvery. Expired ranges are otherwise
+  // dropped only where a query meets them; this keeps the map small under a
+  // steady stream of writes without a full scan per frame or per timer.
   void sweep(TimePoint now) {
     if (now >= next_sweep_) expire(now);
   }
+  std::size_t size() const { return ranges_.size(); }
+
+ private:
+  static constexpr Duration kSweepEvery = std::chrono::milliseconds(50);
 
   struct Range {
     std::uint64_t end;

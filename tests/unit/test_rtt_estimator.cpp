@@ -99,7 +99,7 @@ TEST_CASE("write guard: quarantined ranges block overlaps until they expire", "[
   CHECK(g.blocked(98, 3, t0));
   CHECK_FALSE(g.blocked(104, 4, t0));
   CHECK_FALSE(g.blocked(96, 4, t0));
-  CHECK(g.next_expiry() == t0 + 1s);
+  CHECK(g.blocked_until(100, 1, t0) == t0 + 1s);
   CHECK_FALSE(g.blocked(100, 4, t0 + 1s));
   CHECK(g.size() == 0);
   CHECK(aoe::WriteGuard::hold_for(10ms) == 1s);
@@ -121,5 +121,10 @@ TEST_CASE("write guard: overlap queries see every live range among many", "[guar
   CHECK_FALSE(g.blocked(0, 20000, t0 + 10ms));
   g.expire(t0 + 10ms);
   CHECK(g.size() == 1);
-  CHECK(g.next_expiry() == t0 + 1s);
+  // A sweep is expire() at most every 50 ms.
+  g.quarantine(0, 8, t0 + 20ms);
+  g.sweep(t0 + 30ms);
+  CHECK(g.size() == 2);
+  g.sweep(t0 + 60ms);
+  CHECK(g.size() == 1);
 }
