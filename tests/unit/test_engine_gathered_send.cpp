@@ -22,9 +22,9 @@ const aoe::MacAddress kIni{{0x02, 0, 0, 0, 0, 0x01}};
 class GatherRecordingLink final : public aoe::Link {
  public:
   struct Sent {
-    std::vector<std::uint8_t> frame;         // head + payload, as on the wire
+    std::vector<std::uint8_t> frame;  // head + payload, as on the wire
     std::size_t head_size = 0;
-    std::span<const std::uint8_t> payload;   // empty for a plain send()
+    std::span<const std::uint8_t> payload;  // empty for a plain send()
   };
   const std::string& name() const override { return name_; }
   aoe::MacAddress mac() const override { return kIni; }
@@ -139,13 +139,13 @@ TEST_CASE("engine: a write's data is sent from the caller's buffer, completion a
   r.run_deferred();
   REQUIRE(done);
   CHECK_FALSE(result);
-  CHECK(std::equal(data.begin(), data.end(),
-                   r.target.disk().begin() + 100 * aoe::kSectorSize));
+  CHECK(std::equal(data.begin(), data.end(), r.target.disk().begin() + 100 * aoe::kSectorSize));
 
   // A read goes out whole through send(): nothing to gather.
   std::vector<std::uint8_t> back(data.size());
   bool read_done = false;
-  r.engine->read({1, 0}, 100, sectors, back, [&](std::error_code ec) { read_done = !ec; }, r.now);
+  r.engine->read(
+      {1, 0}, 100, sectors, back, [&](std::error_code ec) { read_done = !ec; }, r.now);
   while (!r.link.sent.empty())
     for (const auto& s : r.exchange_frames()) CHECK(s.payload.empty());
   r.run_deferred();
