@@ -29,6 +29,18 @@ aoe::Frame request_to_1_0(std::uint32_t tag, aoe::AtaMessage ata) {
   return f;
 }
 
+// The WRITE SECTORS EXT of one sector at LBA 5 that the capture holds.
+aoe::AtaMessage write_one_sector_at_5(std::span<const std::uint8_t> sector) {
+  aoe::AtaMessage ata;
+  ata.extended = true;
+  ata.write = true;
+  ata.sector_count = 1;
+  ata.cmd_status = aoe::ata_cmd::write_sectors_ext;
+  ata.lba = 5;
+  ata.data = sector;
+  return ata;
+}
+
 }  // namespace
 
 TEST_CASE("codec ata: IDENTIFY request, both directions", "[codec]") {
@@ -52,13 +64,7 @@ TEST_CASE("codec ata: WRITE SECTORS EXT request and vblade's 60-byte answer", "[
   const auto request = concat(kWriteExtRequestHead, sector);
   REQUIRE(request.size() == 548);
 
-  aoe::AtaMessage ata;
-  ata.extended = true;
-  ata.write = true;
-  ata.sector_count = 1;
-  ata.cmd_status = aoe::ata_cmd::write_sectors_ext;
-  ata.lba = 5;
-  ata.data = sector;
+  aoe::AtaMessage ata = write_one_sector_at_5(sector);
   CHECK(encoded(request_to_1_0(0x80000008, ata)) == request);
 
   const auto answer = decoded(kWriteExtAnswer);
@@ -83,13 +89,7 @@ TEST_CASE("codec ata: WRITE SECTORS EXT request and vblade's 60-byte answer", "[
 
 TEST_CASE("codec ata: encode_head stops before a write's data, other bodies are whole", "[codec]") {
   const auto sector = pattern_sector();
-  aoe::AtaMessage ata;
-  ata.extended = true;
-  ata.write = true;
-  ata.sector_count = 1;
-  ata.cmd_status = aoe::ata_cmd::write_sectors_ext;
-  ata.lba = 5;
-  ata.data = sector;
+  aoe::AtaMessage ata = write_one_sector_at_5(sector);
   std::vector<std::uint8_t> out(1024, 0xee);
   const auto n = aoe::encode_head(request_to_1_0(0x80000008, ata), out);
   REQUIRE(n);

@@ -5,93 +5,19 @@
 // frames (engine.hpp); both halves are checked here.
 #include <catch2/catch.hpp>
 
-#include <deque>
-#include <functional>
+#include <algorithm>
 #include <vector>
 
-#include "protocol/codec/frame.hpp"
 #include "protocol/codec/error.hpp"
+#include "protocol/codec/frame.hpp"
 #include "protocol/engine.hpp"
-#include "support/fake_target.hpp"
-
-namespace {
-
-const aoe::MacAddress kIni{{0x02, 0, 0, 0, 0, 0x01}};
-
-// Keeps every frame sent, and for a gathered send where its payload was.
-class GatherRecordingLink final : public aoe::Link {
- public:
-  struct Sent {
-    std::vector<std::uint8_t> frame;  // head + payload, as on the wire
-    std::size_t head_size = 0;
-    std::span<const std::uint8_t> payload;  // empty for a plain send()
-  };
-  const std::string& name() const override { return name_; }
-  aoe::MacAddress mac() const override { return kIni; }
-  unsigned mtu() const override { return 1500; }
-  void start(Receiver) override {}
-  void stop() override {}
-  std::error_code send(std::span<const std::uint8_t> frame) override {
-    sent.push_back({{frame.begin(), frame.end()}, frame.size(), {}});
-    return {};
-  }
-  std::error_code send_gathered(std::span<const std::uint8_t> head,
-                                std::span<const std::uint8_t> payload) override {
-    Sent s{{head.begin(), head.end()}, head.size(), payload};
-    s.frame.insert(s.frame.end(), payload.begin(), payload.end());
-    sent.push_back(std::move(s));
-    return {};
-  }
-  std::deque<Sent> sent;
-
- private:
-  std::string name_ = "gather0";
-};
-
-struct Rig {
-  Rig() {
-    aoe::EngineConfig c;
-    engine = std::make_unique<aoe::Engine>(
-        std::vector<aoe::Link*>{&link}, c,
-        [this](std::function<void()> f) { deferred.push_back(std::move(f)); });
-  }
-  // Hands what was sent to the target and its answers back; the deferred
-  // completions run only when `run_deferred` (as a handler posted after
-  // the receive batch would).
-  std::vector<GatherRecordingLink::Sent> exchange_frames() {
-    std::vector<GatherRecordingLink::Sent> all;
-    while (!link.sent.empty()) {
-      auto s = std::move(link.sent.front());
-      link.sent.pop_front();
-      if (auto answer = target.handle(s.frame)) engine->on_frame(0, *answer, now);
-      all.push_back(std::move(s));
-    }
-    return all;
-  }
-  void run_deferred() {
-    while (!deferred.empty()) {
-      auto f = std::move(deferred.front());
-      deferred.pop_front();
-      f();
-    }
-  }
-  GatherRecordingLink link;
-  aoetest::FakeTarget target;
-  std::deque<std::function<void()>> deferred;
-  std::unique_ptr<aoe::Engine> engine;
-  aoe::TimePoint now{};
-};
-
-}  // namespace
+#include "support/stepped_wire.hpp"
 
 TEST_CASE("engine: a write's data is sent from the caller's buffer, completion after the batch",
           "[engine]") {
-  Rig r;
+  aoetest::SteppedWire r;
   r.engine->start(r.now);
-  for (int i = 0; i < 4; ++i) {
-    r.exchange_frames();
-    r.run_deferred();
-  }
+  r.exchange();
   REQUIRE(r.engine->target({1, 0}));
   REQUIRE(r.engine->target({1, 0})->up);
   const unsigned per_frame = r.engine->target({1, 0})->sectors_per_frame;
@@ -115,7 +41,7 @@ TEST_CASE("engine: a write's data is sent from the caller's buffer, completion a
   std::size_t gathered = 0;
   std::uint32_t covered = 0;
   while (!r.link.sent.empty()) {
-    for (const auto& s : r.exchange_frames()) {
+    for (const auto& s : r.deliver_sent()) {
       const auto frame = aoe::decode(s.frame);
       REQUIRE(frame);
       const auto* ata = std::get_if<aoe::AtaMessage>(&frame->body);
@@ -147,7 +73,7 @@ TEST_CASE("engine: a write's data is sent from the caller's buffer, completion a
   r.engine->read(
       {1, 0}, 100, sectors, back, [&](std::error_code ec) { read_done = !ec; }, r.now);
   while (!r.link.sent.empty())
-    for (const auto& s : r.exchange_frames()) CHECK(s.payload.empty());
+    for (const auto& s : r.deliver_sent()) CHECK(s.payload.empty());
   r.run_deferred();
   REQUIRE(read_done);
   CHECK(back == data);

@@ -3,73 +3,17 @@
 // change nothing — no duplicate count, no "heard from" for a target.
 #include <catch2/catch.hpp>
 
-#include <deque>
-#include <functional>
 #include <vector>
 
 #include "protocol/engine.hpp"
 #include "protocol/codec/frame.hpp"
 #include "protocol/codec/frame_layout.hpp"
-#include "support/fake_target.hpp"
+#include "support/stepped_wire.hpp"
 
 namespace {
 
-const aoe::MacAddress kIni{{0x02, 0, 0, 0, 0, 0x01}};
 const aoe::MacAddress kStranger{{0x02, 0xde, 0xad, 0xbe, 0xef, 0x01}};
-
-// A link that keeps what the engine sends, for the test to hand around.
-class RecordingLink final : public aoe::Link {
- public:
-  const std::string& name() const override { return name_; }
-  aoe::MacAddress mac() const override { return kIni; }
-  unsigned mtu() const override { return 1500; }
-  void start(Receiver) override {}
-  void stop() override {}
-  std::error_code send(std::span<const std::uint8_t> frame) override {
-    sent.emplace_back(frame.begin(), frame.end());
-    return {};
-  }
-  std::deque<std::vector<std::uint8_t>> sent;
-
- private:
-  std::string name_ = "rec0";
-};
-
-struct Wire {
-  Wire() {
-    aoe::EngineConfig c;
-    c.options.dead_timeout = std::chrono::seconds(10);
-    engine = std::make_unique<aoe::Engine>(
-        std::vector<aoe::Link*>{&link}, c,
-        [this](std::function<void()> f) { deferred.push_back(std::move(f)); });
-  }
-  // Delivers every frame the engine sent to the fake target and its answers
-  // back; returns the last answer delivered.
-  std::vector<std::uint8_t> exchange() {
-    std::vector<std::uint8_t> last;
-    while (!link.sent.empty() || !deferred.empty()) {
-      while (!link.sent.empty()) {
-        auto request = std::move(link.sent.front());
-        link.sent.pop_front();
-        if (auto answer = target.handle(request)) {
-          engine->on_frame(0, *answer, now);
-          last = *answer;
-        }
-      }
-      while (!deferred.empty()) {
-        auto f = std::move(deferred.front());
-        deferred.pop_front();
-        f();
-      }
-    }
-    return last;
-  }
-  RecordingLink link;
-  aoetest::FakeTarget target;
-  std::deque<std::function<void()>> deferred;
-  std::unique_ptr<aoe::Engine> engine;
-  aoe::TimePoint now{};
-};
+using Wire = aoetest::SteppedWire;
 
 }  // namespace
 
