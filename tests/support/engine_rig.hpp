@@ -1,6 +1,8 @@
 // An Engine on a SimNetwork in virtual time, with blocking-style helpers for
 // unit tests of protocol rules (engine.hpp): each helper starts one
-// operation and runs the simulation until it completed.
+// operation and runs the simulation until it completed (or fails the test
+// when it has not within `limit` of virtual time). Helpers name the target
+// first; the lba-first forms are for tests of the one target e1.0.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -29,45 +31,53 @@ struct EngineRig {
     c.options.discovery_interval = std::chrono::seconds(5);
     return c;
   }
-  FakeTarget& target(FakeTargetOptions o = {}) { return net.add_target(std::move(o)); }
+  // A target answering on the given links of the network.
+  FakeTarget& target(FakeTargetOptions o = {}, std::vector<std::size_t> links = {0}) {
+    return net.add_target(std::move(o), std::move(links));
+  }
   void start() {
     engine = std::make_unique<aoe::Engine>(net.links(), config, net.deferrer());
     engine->set_target_listener([this](const aoe::TargetInfo& i) { events.push_back(i); });
     net.attach(*engine);
     engine->start(net.now());
   }
-  bool discovered(aoe::TargetAddress a = {1, 0}) {
+  // Whether the target is up within `limit` (discovery and IDENTIFY).
+  bool discovered(aoe::TargetAddress a = {1, 0}, aoe::Duration limit = std::chrono::seconds(2)) {
     return net.run_until(
         [&] {
           auto t = engine->target(a);
           return t && t->up;
         },
-        std::chrono::seconds(2));
+        limit);
+  }
+  std::error_code write(aoe::TargetAddress a, std::uint64_t lba,
+                        const std::vector<std::uint8_t>& data,
+                        aoe::Duration limit = std::chrono::seconds(60)) {
+    return await(
+        [&](aoe::Handler done) {
+          engine->write(a, lba, sectors_in(data), data, std::move(done), net.now());
+        },
+        limit);
+  }
+  std::error_code read(aoe::TargetAddress a, std::uint64_t lba, std::vector<std::uint8_t>& data,
+                       aoe::Duration limit = std::chrono::seconds(60)) {
+    return await(
+        [&](aoe::Handler done) {
+          engine->read(a, lba, sectors_in(data), data, std::move(done), net.now());
+        },
+        limit);
+  }
+  std::error_code flush(aoe::TargetAddress a = {1, 0}) {
+    return await([&](aoe::Handler done) { engine->flush(a, std::move(done), net.now()); },
+                 std::chrono::seconds(60));
   }
   std::error_code write(std::uint64_t lba, const std::vector<std::uint8_t>& data,
                         aoe::TargetAddress a = {1, 0}) {
-    std::optional<std::error_code> result;
-    engine->write(
-        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-        [&](std::error_code ec) { result = ec; }, net.now());
-    REQUIRE(net.run_until([&] { return result.has_value(); }, std::chrono::seconds(60)));
-    return *result;
+    return write(a, lba, data);
   }
   std::error_code read(std::uint64_t lba, std::vector<std::uint8_t>& data,
                        aoe::TargetAddress a = {1, 0}) {
-    std::optional<std::error_code> result;
-    engine->read(
-        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-        [&](std::error_code ec) { result = ec; }, net.now());
-    REQUIRE(net.run_until([&] { return result.has_value(); }, std::chrono::seconds(60)));
-    return *result;
-  }
-  std::error_code flush(aoe::TargetAddress a = {1, 0}) {
-    std::optional<std::error_code> result;
-    engine->flush(
-        a, [&](std::error_code ec) { result = ec; }, net.now());
-    REQUIRE(net.run_until([&] { return result.has_value(); }, std::chrono::seconds(60)));
-    return *result;
+    return read(a, lba, data);
   }
   aoe::TargetStats stats(aoe::TargetAddress a = {1, 0}) { return *engine->stats(a); }
   aoe::TargetInfo info(aoe::TargetAddress a = {1, 0}) { return *engine->target(a); }
@@ -76,6 +86,20 @@ struct EngineRig {
   aoe::EngineConfig config;
   std::unique_ptr<aoe::Engine> engine;
   std::vector<aoe::TargetInfo> events;
+
+ private:
+  static std::uint32_t sectors_in(const std::vector<std::uint8_t>& data) {
+    return static_cast<std::uint32_t>(data.size() / 512);
+  }
+  // Starts one operation (`start` gets its handler) and runs the network
+  // until it completed.
+  template <class Start>
+  std::error_code await(Start start, aoe::Duration limit) {
+    std::optional<std::error_code> result;
+    start([&](std::error_code ec) { result = ec; });
+    REQUIRE(net.run_until([&] { return result.has_value(); }, limit));
+    return *result;
+  }
 };
 
 inline std::vector<std::uint8_t> random_bytes(std::size_t bytes, std::uint32_t seed) {

@@ -21,7 +21,10 @@ SimLink& SimNetwork::add_link(std::string name, aoe::MacAddress mac, unsigned mt
 }
 
 FakeTarget& SimNetwork::add_target(FakeTargetOptions options, std::vector<std::size_t> links) {
-  targets_.push_back({std::make_unique<FakeTarget>(std::move(options)), std::move(links)});
+  Attached attached;
+  attached.target = std::make_unique<FakeTarget>(std::move(options));
+  attached.links = std::move(links);
+  targets_.push_back(std::move(attached));
   return *targets_.back().target;
 }
 

@@ -6,19 +6,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <random>
 
 #include "protocol/engine.hpp"
-#include "support/sim_network.hpp"
+#include "support/engine_rig.hpp"
 
 using namespace std::chrono_literals;
 using aoe::TargetAddress;
 using aoetest::FakeTargetOptions;
-using aoetest::SimNetwork;
 
 namespace {
 
-const aoe::MacAddress kIni{{0x02, 0, 0, 0, 0, 0x01}};
 const aoe::MacAddress kIni2{{0x02, 0, 0, 0, 0, 0x02}};
 
 aoe::MacAddress mac_of(unsigned n) {
@@ -26,61 +23,15 @@ aoe::MacAddress mac_of(unsigned n) {
       {0x02, 0x10, 0, 0, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
 }
 
-struct Rig {
-  Rig() {
-    net.add_link("sim0", kIni, 1500);
-    config.options.dead_timeout = 10s;
-    config.options.discovery_interval = 5s;
-    config.options.path_timeout = 20s;
+// Paths are dropped after 20 s without an I/O answer (path_timeout).
+struct Rig : aoetest::EngineRig {
+  Rig() : EngineRig({}, 1500, with_path_timeout()) {}
+  static aoe::EngineConfig with_path_timeout() {
+    aoe::EngineConfig c = make_config();
+    c.options.path_timeout = 20s;
+    return c;
   }
-  aoetest::FakeTarget& target(FakeTargetOptions o, std::vector<std::size_t> links = {0}) {
-    return net.add_target(std::move(o), std::move(links));
-  }
-  void start() {
-    engine = std::make_unique<aoe::Engine>(net.links(), config, net.deferrer());
-    engine->set_target_listener([this](const aoe::TargetInfo& i) { events.push_back(i); });
-    net.attach(*engine);
-    engine->start(net.now());
-  }
-  bool up(TargetAddress a, aoe::Duration limit = 2s) {
-    return net.run_until(
-        [&] {
-          auto t = engine->target(a);
-          return t && t->up;
-        },
-        limit);
-  }
-  std::error_code write(TargetAddress a, std::uint64_t lba, const std::vector<std::uint8_t>& data,
-                        aoe::Duration limit = 60s) {
-    std::optional<std::error_code> result;
-    engine->write(
-        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-        [&](std::error_code ec) { result = ec; }, net.now());
-    REQUIRE(net.run_until([&] { return result.has_value(); }, limit));
-    return *result;
-  }
-  std::error_code read(TargetAddress a, std::uint64_t lba, std::vector<std::uint8_t>& data,
-                       aoe::Duration limit = 60s) {
-    std::optional<std::error_code> result;
-    engine->read(
-        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-        [&](std::error_code ec) { result = ec; }, net.now());
-    REQUIRE(net.run_until([&] { return result.has_value(); }, limit));
-    return *result;
-  }
-
-  SimNetwork net;
-  aoe::EngineConfig config;
-  std::unique_ptr<aoe::Engine> engine;
-  std::vector<aoe::TargetInfo> events;
 };
-
-std::vector<std::uint8_t> pattern(std::size_t bytes, std::uint32_t seed) {
-  std::vector<std::uint8_t> v(bytes);
-  std::mt19937 g(seed);
-  for (auto& b : v) b = static_cast<std::uint8_t>(g());
-  return v;
-}
 
 bool all_zero(const std::vector<std::uint8_t>& v) {
   return std::all_of(v.begin(), v.end(), [](std::uint8_t b) { return b == 0; });
@@ -100,7 +51,7 @@ TEST_CASE("ports: two disks claiming one shelf.slot never share a write", "[engi
   auto& disk_a = rig.target(a);
   auto& disk_b = rig.target(b);
   rig.start();
-  REQUIRE(rig.up({1, 0}));
+  REQUIRE(rig.discovered({1, 0}));
   // Both answered discovery; the second is probed and found to be another disk.
   REQUIRE(rig.net.run_until([&] { return rig.engine->stats({1, 0})->conflicts == 1; }, 2s));
   const auto info = *rig.engine->target({1, 0});
@@ -108,7 +59,7 @@ TEST_CASE("ports: two disks claiming one shelf.slot never share a write", "[engi
   REQUIRE(info.conflicts.size() == 1);
   CHECK(info.conflicts[0].mac != info.paths[0].mac);
   CHECK(info.conflicts[0].serial != info.serial);
-  const auto data = pattern(512 * 512, 7);
+  const auto data = aoetest::random_bytes(512 * 512, 7);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
   std::vector<std::uint8_t> back(data.size());
   CHECK_FALSE(rig.read({1, 0}, 0, back));
@@ -133,12 +84,12 @@ TEST_CASE("ports: a second port of the same disk is confirmed and used", "[engin
   o.sectors = 256;
   auto& target = rig.target(o, {0, 1});
   rig.start();
-  REQUIRE(rig.up({1, 0}));
+  REQUIRE(rig.discovered({1, 0}));
   REQUIRE(rig.net.run_until([&] { return rig.engine->target({1, 0})->paths.size() == 2; }, 2s));
   CHECK(rig.engine->target({1, 0})->conflicts.empty());
   CHECK(rig.engine->stats({1, 0})->conflicts == 0);
   CHECK(rig.engine->stats({1, 0})->candidates == 0);
-  const auto data = pattern(256 * 512, 8);
+  const auto data = aoetest::random_bytes(256 * 512, 8);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
   CHECK(target.disk() == data);
 }
@@ -150,7 +101,7 @@ TEST_CASE("ports: forged Query Config answers from many MACs get no I/O and are 
   o.sectors = 1024;
   auto& real = rig.target(o);
   rig.start();
-  REQUIRE(rig.up({1, 0}));
+  REQUIRE(rig.discovered({1, 0}));
   std::vector<aoetest::FakeTarget*> forgers;
   for (unsigned i = 0; i < 40; ++i) {
     FakeTargetOptions f = o;
@@ -169,7 +120,7 @@ TEST_CASE("ports: forged Query Config answers from many MACs get no I/O and are 
   // Forged answers change nothing of the target's (buffer count 1 would shrink the window).
   CHECK(rig.engine->target({1, 0})->buffer_count == o.buffer_count);
   const auto start = rig.net.now();
-  const auto data = pattern(1024 * 512, 9);
+  const auto data = aoetest::random_bytes(1024 * 512, 9);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
   std::vector<std::uint8_t> back(data.size());
   CHECK_FALSE(rig.read({1, 0}, 0, back));
@@ -193,7 +144,7 @@ TEST_CASE("ports: forged shelves stop at max_targets and are counted", "[engine]
   o.sectors = 64;
   rig.target(o);
   rig.start();
-  REQUIRE(rig.up({1, 0}));
+  REQUIRE(rig.discovered({1, 0}));
   for (unsigned i = 0; i < 30; ++i) {
     FakeTargetOptions f;
     f.address = {static_cast<std::uint16_t>(100 + i), 0};
@@ -204,7 +155,7 @@ TEST_CASE("ports: forged shelves stop at max_targets and are counted", "[engine]
   rig.net.run_for(500ms);
   CHECK(rig.engine->targets().size() == 8);
   CHECK(rig.engine->link_stats().targets_refused >= 23);
-  const auto data = pattern(64 * 512, 10);
+  const auto data = aoetest::random_bytes(64 * 512, 10);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
 }
 
@@ -216,10 +167,10 @@ TEST_CASE("ports: a dead path is avoided, dropped after path_timeout, and comes 
   o.sectors = 128;
   auto& target = rig.target(o, {0, 1});
   rig.start();
-  REQUIRE(rig.up({1, 0}));
+  REQUIRE(rig.discovered({1, 0}));
   REQUIRE(rig.net.run_until([&] { return rig.engine->target({1, 0})->paths.size() == 2; }, 2s));
   rig.net.set_link_down(0, true);
-  const auto data = pattern(128 * 512, 11);
+  const auto data = aoetest::random_bytes(128 * 512, 11);
   CHECK_FALSE(rig.write({1, 0}, 0, data, 5s));
   const auto retransmits = rig.engine->stats({1, 0})->retransmits;
   // Retransmissions go to the healthy path too: no frame waits for two RTOs on the dead one.
@@ -247,7 +198,7 @@ TEST_CASE("ports: impostors that copy the identity but serve no I/O cost bounded
   o.sectors = 2048;
   auto& real = rig.target(o);
   rig.start();
-  REQUIRE(rig.up({1, 0}));
+  REQUIRE(rig.discovered({1, 0}));
   for (unsigned i = 0; i < 10; ++i) {
     FakeTargetOptions f = o;
     f.mac = mac_of(300 + i);
@@ -258,7 +209,7 @@ TEST_CASE("ports: impostors that copy the identity but serve no I/O cost bounded
   // Many small operations: every impostor path costs a few RTOs, then is avoided.
   const auto start = rig.net.now();
   for (unsigned round = 0; round < 64; ++round) {
-    const auto data = pattern(32 * 512, 100 + round);
+    const auto data = aoetest::random_bytes(32 * 512, 100 + round);
     CHECK_FALSE(rig.write({1, 0}, round * 32, data));
   }
   const auto first = rig.net.now() - start;
@@ -291,12 +242,12 @@ TEST_CASE("ports: a forger that wins the discovery race does not hide the real d
   o.serial = "REAL";
   auto& real = rig.target(o);
   rig.start();
-  REQUIRE(rig.up({1, 0}, 3s));
+  REQUIRE(rig.discovered({1, 0}, 3s));
   const auto info = *rig.engine->target({1, 0});
   CHECK(info.serial == "REAL");
   REQUIRE(info.paths.size() == 1);
   CHECK(info.paths[0].mac == o.mac);
-  const auto data = pattern(128 * 512, 12);
+  const auto data = aoetest::random_bytes(128 * 512, 12);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
   CHECK(real.disk() == data);
 }

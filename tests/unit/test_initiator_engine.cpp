@@ -9,7 +9,7 @@
 #include "protocol/engine.hpp"
 #include "protocol/codec/error.hpp"
 #include "protocol/codec/frame.hpp"
-#include "support/sim_network.hpp"
+#include "support/engine_rig.hpp"
 
 using namespace std::chrono_literals;
 using aoe::TargetAddress;
@@ -22,72 +22,7 @@ namespace {
 const aoe::MacAddress kIni{{0x02, 0, 0, 0, 0, 0x01}};
 const aoe::MacAddress kIni2{{0x02, 0, 0, 0, 0, 0x02}};
 
-struct Rig {
-  explicit Rig(WireFaults faults = {}, aoe::EngineConfig config = make_config()) : net(faults) {
-    net.add_link("sim0", kIni, 1500);
-    this->config = config;
-  }
-  static aoe::EngineConfig make_config() {
-    aoe::EngineConfig c;
-    c.options.dead_timeout = 10s;
-    c.options.discovery_interval = 5s;
-    return c;
-  }
-  aoetest::FakeTarget& target(FakeTargetOptions o = {}, std::vector<std::size_t> links = {0}) {
-    return net.add_target(std::move(o), std::move(links));
-  }
-  void start() {
-    engine = std::make_unique<aoe::Engine>(net.links(), config, net.deferrer());
-    engine->set_target_listener([this](const aoe::TargetInfo& i) { events.push_back(i); });
-    net.attach(*engine);
-    engine->start(net.now());
-  }
-  bool discovered(TargetAddress a, aoe::Duration limit = 2s) {
-    return net.run_until(
-        [&] {
-          auto t = engine->target(a);
-          return t && t->up;
-        },
-        limit);
-  }
-  std::error_code write(TargetAddress a, std::uint64_t lba, const std::vector<std::uint8_t>& data,
-                        aoe::Duration limit = 60s) {
-    std::optional<std::error_code> result;
-    engine->write(
-        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-        [&](std::error_code ec) { result = ec; }, net.now());
-    REQUIRE(net.run_until([&] { return result.has_value(); }, limit));
-    return *result;
-  }
-  std::error_code read(TargetAddress a, std::uint64_t lba, std::vector<std::uint8_t>& data,
-                       aoe::Duration limit = 60s) {
-    std::optional<std::error_code> result;
-    engine->read(
-        a, lba, static_cast<std::uint32_t>(data.size() / 512), data,
-        [&](std::error_code ec) { result = ec; }, net.now());
-    REQUIRE(net.run_until([&] { return result.has_value(); }, limit));
-    return *result;
-  }
-  std::error_code flush(TargetAddress a) {
-    std::optional<std::error_code> result;
-    engine->flush(
-        a, [&](std::error_code ec) { result = ec; }, net.now());
-    REQUIRE(net.run_until([&] { return result.has_value(); }, 60s));
-    return *result;
-  }
-
-  SimNetwork net;
-  aoe::EngineConfig config;
-  std::unique_ptr<aoe::Engine> engine;
-  std::vector<aoe::TargetInfo> events;
-};
-
-std::vector<std::uint8_t> pattern(std::size_t bytes, std::uint32_t seed) {
-  std::vector<std::uint8_t> v(bytes);
-  std::mt19937 g(seed);
-  for (auto& b : v) b = static_cast<std::uint8_t>(g());
-  return v;
-}
+using Rig = aoetest::EngineRig;
 
 }  // namespace
 
@@ -161,7 +96,7 @@ TEST_CASE("engine: whole-disk write and read back on a clean wire, LBA48", "[eng
   auto& target = rig.target(o);
   rig.start();
   REQUIRE(rig.discovered({1, 0}));
-  const auto data = pattern(1000 * 512, 1);
+  const auto data = aoetest::random_bytes(1000 * 512, 1);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
   CHECK(target.disk() == data);
   std::vector<std::uint8_t> back(data.size());
@@ -188,7 +123,7 @@ TEST_CASE("engine: a target without LBA48 gets LBA28 commands", "[engine]") {
   rig.start();
   REQUIRE(rig.discovered({1, 0}));
   CHECK_FALSE(rig.engine->target({1, 0})->lba48);
-  const auto data = pattern(64 * 512, 2);
+  const auto data = aoetest::random_bytes(64 * 512, 2);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
   std::vector<std::uint8_t> back(data.size());
   CHECK_FALSE(rig.read({1, 0}, 0, back));
@@ -224,7 +159,8 @@ TEST_CASE("engine: drops, duplicates, reordering and delays: every request compl
     for (int i = 0; i < 8; ++i) {
       const std::uint32_t sectors = 1 + g() % 16;
       const std::uint64_t lba = g() % (512 - sectors);
-      auto buf = std::make_unique<std::vector<std::uint8_t>>(pattern(sectors * 512, g()));
+      auto buf =
+          std::make_unique<std::vector<std::uint8_t>>(aoetest::random_bytes(sectors * 512, g()));
       std::copy(buf->begin(), buf->end(), model.begin() + lba * 512);
       ++pending;
       rig.engine->write(
@@ -366,7 +302,7 @@ TEST_CASE("engine: a target restarting within the dead timeout completes the tra
   auto& target = rig.target(o);
   rig.start();
   REQUIRE(rig.discovered({1, 0}));
-  const auto data = pattern(2048 * 512, 3);
+  const auto data = aoetest::random_bytes(2048 * 512, 3);
   std::optional<std::error_code> result;
   rig.engine->write(
       {1, 0}, 0, 2048, data, [&](std::error_code ec) { result = ec; }, rig.net.now());
@@ -473,7 +409,7 @@ TEST_CASE("engine: one target on two ports is one target with two paths", "[engi
   REQUIRE(rig.discovered({1, 0}));
   REQUIRE(rig.net.run_until([&] { return rig.engine->target({1, 0})->paths.size() == 2; }, 1s));
   CHECK(rig.engine->targets().size() == 1);
-  const auto data = pattern(256 * 512, 4);
+  const auto data = aoetest::random_bytes(256 * 512, 4);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
   CHECK(target.disk() == data);
 }
@@ -492,7 +428,7 @@ TEST_CASE("engine: a retransmission tries the other path", "[engine][paths]") {
       },
       2s));
   rig.net.set_link_down(0, true);
-  const auto data = pattern(64 * 512, 5);
+  const auto data = aoetest::random_bytes(64 * 512, 5);
   CHECK_FALSE(rig.write({1, 0}, 0, data, 5s));
   CHECK(target.disk() == data);
   const auto retransmits = rig.engine->stats({1, 0})->retransmits;
@@ -518,7 +454,7 @@ namespace {
 int stale_writes(bool guard, const WireFaults& f) {
   aoe::EngineConfig c = Rig::make_config();
   c.stale_write_guard = guard;
-  Rig rig(WireFaults{}, c);
+  Rig rig(WireFaults{}, 1500, c);
   FakeTargetOptions o;
   o.sectors = 64;
   auto& target = rig.target(o);
@@ -535,7 +471,7 @@ int stale_writes(bool guard, const WireFaults& f) {
   rig.net.set_faults(f);
   std::vector<std::uint8_t> last;
   for (std::uint32_t round = 1; round <= 40; ++round) {
-    last = pattern(4 * 512, static_cast<std::uint32_t>(f.seed * 1000 + round));
+    last = aoetest::random_bytes(4 * 512, static_cast<std::uint32_t>(f.seed * 1000 + round));
     for (int sector = 0; sector < 4; ++sector) std::memcpy(last.data() + sector * 512, &round, 4);
     REQUIRE_FALSE(rig.write({1, 0}, 8, last));
   }
