@@ -87,7 +87,12 @@
 //    nothing but the delay. Every kFrameSizeProbeInterval one full-size
 //    frame is sent on that path; answered, the path is back to full size
 //    (stats.frame_size_restores); lost, it is re-split and the next probe
-//    waits another interval.
+//    waits another interval. A target that stalls for longer than the RTO
+//    looks like a hole at first; its queued answers to the full-size frames
+//    sent before the fallback then come late, and any such answer (to a
+//    copy re-split at the fallback, from that path's port) brings the path
+//    back to full size at once — counted as a restore and told
+//    only when a small answer had already confirmed the hole.
 //  * Discovery after start() is repeated after 250 ms, 1 s and 3 s (then
 //    every discovery_interval), so one lost broadcast does not hide a target
 //    for a whole interval.
@@ -248,6 +253,9 @@ class Engine {
     // full-size frame again at probe_at.
     unsigned big_timeouts = 0;
     bool small = false;
+    // Tags of the full-size copies re-split at the fallback: a late answer
+    // to one proves the path carries them (a stall, not a hole).
+    std::vector<std::uint32_t> fallback_tags{};
     bool confirmed = false;       // small frames were answered since: a black hole, not a dead path
     unsigned small_timeouts = 0;  // while not confirmed
     bool probing = false;         // a full-size probe frame is in flight
@@ -302,7 +310,11 @@ class Engine {
   unsigned frame_sectors(const Target& t, const Path& p) const;
   // True when it found a black hole and re-split every big frame in flight.
   bool on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint now);
+  // Big-frame answers before on_path_answer: a full-size answer on a path
+  // fallen back restores it, and is no confirmation of the hole.
   void on_big_frame_answer(Target& t, const PendingFrame& f);
+  void on_late_answer(Target& t, std::size_t link, const MacAddress& src, std::uint32_t tag);
+  void restore_full_size(Target& t, Path& path);
   void on_small_frame_timeout(Target& t, const PendingFrame& f);
   void on_path_answer(Target& t, const PendingFrame& f);
   void resplit(std::uint16_t slot, TimePoint now);

@@ -100,6 +100,7 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
     if (from_target) {
       ++t->stats.duplicates;
       heard_from(*t, now);
+      on_late_answer(*t, link, h.src, h.tag);
       return;
     }
     ++link_stats_.unmatched;
@@ -162,8 +163,8 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
     if (++g.later_answers == 1 && g.passed_at == 0) g.passed_at = t.answers;
     if (g.later_answers == threshold && nlost < std::size(lost)) lost[nlost++] = s;
   }
-  on_path_answer(t, f);
   if (big_frame(f)) on_big_frame_answer(t, f);
+  on_path_answer(t, f);
   retire_frame(t, slot, true);
   heard_from(t, now);
   for (std::size_t i = 0; i < nlost; ++i)

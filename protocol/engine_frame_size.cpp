@@ -65,30 +65,62 @@ bool Engine::on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint no
   path.small_timeouts = 0;
   path.probe_at = now + kFrameSizeProbeInterval;
   update_frame_size(t);
+  const unsigned full = frame_sectors(t, path);
   std::vector<std::uint16_t> big;
+  path.fallback_tags.clear();
   for (std::uint16_t s : t.in_flight) {
     const PendingFrame& g = tags_.entry(s);
-    if (g.op && g.op->is_data() && g.sectors > t.info.sectors_per_frame) big.push_back(s);
+    if (!g.op || !g.op->is_data() || g.sectors <= t.info.sectors_per_frame) continue;
+    big.push_back(s);
+    if (&t.paths[g.path % t.paths.size()] != &path || g.sectors < full) continue;
+    path.fallback_tags.push_back(tags_.tag(s));
+    if (g.prev_tag) path.fallback_tags.push_back(g.prev_tag);
   }
   for (std::uint16_t s : big) resplit(s, now);
   return true;
 }
 
-// A big frame answered: the path carries them. An answered probe brings
-// the path back to full size.
+// A big frame answered. Big frames pass: the timeout count starts again.
+// A full-size one (a probe, or a frame sent before the fallback whose
+// answer comes late) proves the path carries them: back to full size.
 void Engine::on_big_frame_answer(Target& t, const PendingFrame& f) {
   if (t.paths.empty()) return;
   Path& path = t.paths[f.path % t.paths.size()];
   path.big_timeouts = 0;
-  if (f.size_probe) {
-    path.probing = false;
-    if (path.small) {
-      path.small = false;
-      ++t.stats.frame_size_restores;
-      update_frame_size(t);
-      notify(t);
-    }
-  }
+  if (f.size_probe) path.probing = false;
+  if (f.sectors >= frame_sectors(t, path)) restore_full_size(t, path);
+}
+
+// An answer to a frame no longer waited for, from one of the target's
+// ports: a stalled target (or a slow wire) answering full-size frames that
+// timed out and were re-split at a fallback. It proves that the fallback
+// was a stall taken for a black hole: back to full size at once instead of
+// at the next probe, kFrameSizeProbeInterval later. (The answer itself
+// cannot tell: vblade answers a read with sector count 0 and a write with
+// no data.)
+void Engine::on_late_answer(Target& t, std::size_t link, const MacAddress& src, std::uint32_t tag) {
+  for (Path& path : t.paths)
+    if (path.small && path.link == link && path.mac == src &&
+        std::find(path.fallback_tags.begin(), path.fallback_tags.end(), tag) !=
+            path.fallback_tags.end())
+      restore_full_size(t, path);
+}
+
+// The path is taken to carry full-size frames again. Counted and told when
+// the fallback was (a confirmed hole); a stall undone before any small
+// frame confirmed it is not news.
+void Engine::restore_full_size(Target& t, Path& path) {
+  if (!path.small) return;
+  path.small = false;
+  path.big_timeouts = 0;
+  path.small_timeouts = 0;
+  path.probing = false;
+  path.fallback_tags.clear();
+  update_frame_size(t);
+  if (!path.confirmed) return;
+  path.confirmed = false;
+  ++t.stats.frame_size_restores;
+  notify(t);
 }
 
 // Any answer on a path fallen back to small frames confirms the hole: told

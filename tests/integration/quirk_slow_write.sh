@@ -12,3 +12,8 @@ C=$(quirk_target_counters)
 fault_figure "after fio 16 MiB: target writes=$(quirk_counter writes "$C") carried out twice=$(quirk_counter same_range "$C"); daemon retransmits=$(fault_stat "$MP" aoefs_target_retransmits_total "$T")"
 quirk_io_synced
 quirk_daemon_figures
+# A slow target is not a jumbo black hole: frames that waited past the RTO
+# in its queue are answered late, which undoes any fallback at once.
+SPF=$(fault_stat "$MP" aoefs_target_sectors_per_frame "$T")
+[ "$SPF" = 17 ] || fs_fail "frames of $SPF sectors after the slow writes, expected 17 (a stall taken for a black hole)"
+fault_figure "frame size after: $SPF sectors; fallbacks $(fault_stat "$MP" aoefs_target_frame_size_fallbacks_total "$T"), restores $(fault_stat "$MP" aoefs_target_frame_size_restores_total "$T")"

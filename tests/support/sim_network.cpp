@@ -105,6 +105,11 @@ SimNetwork::Attached* SimNetwork::attached(FakeTarget* target) {
   return nullptr;
 }
 
+void SimNetwork::stall_target(FakeTarget& target, aoe::Duration d) {
+  Attached* a = attached(&target);
+  if (a) a->busy_until = std::max(a->busy_until, now_ + d);
+}
+
 // The target's answer leaves after its service time (queued behind the
 // requests it is still serving), unless it is held back for later answers.
 void SimNetwork::answer(Attached& a, std::size_t link, std::span<const std::uint8_t> request,

@@ -108,6 +108,9 @@ class SimNetwork {
     if (link_down_.size() <= link) link_down_.resize(link + 1, false);
     link_down_[link] = down;
   }
+  // A target that stops serving for `d` from now (a disk stall, a busy
+  // host): requests queue and are answered in order when it resumes.
+  void stall_target(FakeTarget& target, aoe::Duration d);
   const WireCounters& counters() const { return counters_; }
 
   // Called by SimLink::send.

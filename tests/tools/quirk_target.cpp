@@ -38,6 +38,10 @@
 //   --slow-write-ms N       every write frame reaches FILE with fdatasync and
 //                           is answered no sooner than N ms after it was
 //                           taken up, one at a time.
+//   --stall-ms N[:EVERY]    before every EVERY-th read or write frame
+//                           (default 256) the target stops for N ms, like a
+//                           disk that seeks or a busy host: requests queue
+//                           and are answered in order afterwards.
 //   --buffers N             Query Config buffer count (default 16).
 //   --sectors N             Query Config sectors per frame (default: what the
 //                           interface MTU carries, at most 255).
@@ -106,6 +110,7 @@ struct Options {
   bool flush_echo = false;
   bool write_cache_no_flush = false;
   unsigned slow_write_ms = 0;
+  unsigned stall_ms = 0, stall_every = 256;
   unsigned buffers = 16;
   unsigned sectors = 0;  // 0: from the MTU
   std::string firmware = "0x0001";
@@ -120,13 +125,14 @@ struct Options {
 struct Counters {
   unsigned long requests = 0, answers = 0, held = 0, reads = 0, writes = 0, flushes = 0,
                 flushes_aborted = 0, trims = 0, identifies = 0, configs = 0, errors = 0,
-                same_tag = 0, same_range = 0;
+                same_tag = 0, same_range = 0, stalls = 0;
   std::string text() const {
     std::ostringstream o;
     o << "requests=" << requests << " answers=" << answers << " held=" << held << " reads=" << reads
       << " writes=" << writes << " flushes=" << flushes << " flushes_aborted=" << flushes_aborted
       << " trims=" << trims << " identifies=" << identifies << " configs=" << configs
-      << " errors=" << errors << " same_tag=" << same_tag << " same_range=" << same_range << "\n";
+      << " errors=" << errors << " same_tag=" << same_tag << " same_range=" << same_range
+      << " stalls=" << stalls << "\n";
     return o.str();
   }
 };
@@ -311,6 +317,10 @@ class QuirkTarget {
         if (lba + count > capacity_) {
           abort_with(a, aoe::ata_error::idnf);
           break;
+        }
+        if (opt_.stall_ms && ++data_frames_ % opt_.stall_every == 0) {
+          ++counters_.stalls;
+          std::this_thread::sleep_for(std::chrono::milliseconds(opt_.stall_ms));
         }
         if (write) {
           ++counters_.writes;
@@ -533,6 +543,7 @@ class QuirkTarget {
   std::set<RangeKey> ranges_;
   std::deque<RangeKey> range_order_;
   Counters counters_;
+  unsigned long data_frames_ = 0;  // read and write frames taken up (--stall-ms)
 };
 
 [[noreturn]] void usage(const char* why) {
@@ -540,7 +551,8 @@ class QuirkTarget {
       stderr,
       "quirk_target: %s\n"
       "usage: quirk_target [--reorder P[:DEPTH]] [--seed N] [--no-write-cache] [--flush-echo]\n"
-      "         [--write-cache-no-flush] [--slow-write-ms N] [--buffers N] [--sectors N]\n"
+      "         [--write-cache-no-flush] [--slow-write-ms N] [--stall-ms N[:EVERY]]\n"
+      "         [--buffers N] [--sectors N]\n"
       "         [--firmware X] [--unswapped-strings] [--trim] [--config S] [--stats PATH]\n"
       "         SHELF SLOT IFACE FILE\n",
       why);
@@ -586,6 +598,14 @@ Options parse(int argc, char** argv) {
       o.write_cache_no_flush = true;
     } else if (a == "--slow-write-ms") {
       o.slow_write_ms = static_cast<unsigned>(number(value(), 60000, "--slow-write-ms"));
+    } else if (a == "--stall-ms") {
+      const std::string v = value();
+      const auto colon = v.find(':');
+      o.stall_ms = static_cast<unsigned>(number(v.substr(0, colon).c_str(), 60000, "--stall-ms"));
+      if (colon != std::string::npos)
+        o.stall_every = static_cast<unsigned>(
+            number(v.substr(colon + 1).c_str(), 1u << 30, "--stall-ms EVERY"));
+      if (o.stall_every == 0) usage("--stall-ms N:EVERY: EVERY must be at least 1");
     } else if (a == "--buffers") {
       o.buffers = static_cast<unsigned>(number(value(), 0xffff, "--buffers"));
     } else if (a == "--sectors") {

@@ -1,7 +1,8 @@
 // Jumbo black holes (engine.hpp, "Frame size"): a path that loses
 // full-size frames while small ones pass falls back to frames that fit a
 // 1500-byte MTU, re-splits what was in flight, and returns to full size
-// when a later probe is answered; no error reaches the caller.
+// when a later probe is answered; no error reaches the caller. A target
+// that only stalled is not left at small frames.
 #include <catch2/catch.hpp>
 
 #include "support/engine_rig.hpp"
@@ -38,6 +39,36 @@ void round_trip(EngineRig& rig, std::uint64_t lba, std::size_t bytes, std::uint3
   REQUIRE_FALSE(rig.read(lba, back));
   CHECK(back == data);
 }
+
+// A started engine on a jitter-free 9000-byte wire with one jumbo target,
+// and one write at LBA 0 that the test starts, disturbs and finishes.
+struct JumboRig : EngineRig {
+  JumboRig() : EngineRig(no_jitter(), 9000), disk(target(jumbo_target())) {
+    start();
+    REQUIRE(discovered());
+  }
+  static WireFaults no_jitter() {
+    WireFaults f;
+    f.jitter = 0us;
+    return f;
+  }
+  // Starts writing `data` at LBA 0 without running the network.
+  void start_write(const std::vector<std::uint8_t>& data) {
+    wrote.reset();
+    engine->write(
+        {1, 0}, 0, static_cast<std::uint32_t>(data.size() / 512), data,
+        [this](std::error_code ec) { wrote = ec; }, net.now());
+  }
+  // Runs until the write completed: it succeeded and the disk holds `data`.
+  void finish_write(const std::vector<std::uint8_t>& data, aoe::Duration limit) {
+    REQUIRE(net.run_until([&] { return wrote.has_value(); }, limit));
+    CHECK_FALSE(*wrote);
+    CHECK(std::equal(data.begin(), data.end(), disk.disk().begin()));
+  }
+
+  aoetest::FakeTarget& disk;
+  std::optional<std::error_code> wrote;
+};
 
 }  // namespace
 
@@ -80,23 +111,13 @@ TEST_CASE("frame size: a jumbo black hole falls back to small frames, and back u
 
 TEST_CASE("frame size: the path's MTU shrinking mid-transfer re-splits frames in flight",
           "[engine][frame_size]") {
-  WireFaults f;
-  f.jitter = 0us;
-  EngineRig rig(f, 9000);
-  auto& target = rig.target(jumbo_target());
-  rig.start();
-  REQUIRE(rig.discovered());
+  JumboRig rig;
   const auto data = aoetest::random_bytes(4 << 20, 4);
-  std::optional<std::error_code> wrote;
-  rig.engine->write(
-      {1, 0}, 0, static_cast<std::uint32_t>(data.size() / 512), data,
-      [&](std::error_code ec) { wrote = ec; }, rig.net.now());
+  rig.start_write(data);
   rig.net.run_for(2ms);  // some frames answered, a window in flight
-  REQUIRE_FALSE(wrote.has_value());
+  REQUIRE_FALSE(rig.wrote.has_value());
   rig.net.faults().max_frame = 1514;
-  REQUIRE(rig.net.run_until([&] { return wrote.has_value(); }, 60s));
-  CHECK_FALSE(*wrote);
-  CHECK(std::equal(data.begin(), data.end(), target.disk().begin()));
+  rig.finish_write(data, 60s);
   CHECK(rig.stats().frame_size_fallbacks == 1);
   CHECK(rig.info().sectors_per_frame == 2);
 }
@@ -118,25 +139,41 @@ TEST_CASE("frame size: isolated losses on a jumbo path do not make it fall back"
 
 TEST_CASE("frame size: a silent jumbo target is not taken for a black hole",
           "[engine][frame_size]") {
-  WireFaults f;
-  f.jitter = 0us;
-  EngineRig rig(f, 9000);
-  auto& target = rig.target(jumbo_target());
-  rig.start();
-  REQUIRE(rig.discovered());
-  target.silent = true;  // vblade killed
+  JumboRig rig;
+  rig.disk.silent = true;  // vblade killed
   const auto data = aoetest::random_bytes(1 << 20, 5);
-  std::optional<std::error_code> wrote;
-  rig.engine->write(
-      {1, 0}, 0, static_cast<std::uint32_t>(data.size() / 512), data,
-      [&](std::error_code ec) { wrote = ec; }, rig.net.now());
+  rig.start_write(data);
   rig.net.run_for(3s);
-  REQUIRE_FALSE(wrote.has_value());
-  target.silent = false;  // restarted
-  REQUIRE(rig.net.run_until([&] { return wrote.has_value(); }, 30s));
-  CHECK_FALSE(*wrote);
-  CHECK(std::equal(data.begin(), data.end(), target.disk().begin()));
+  REQUIRE_FALSE(rig.wrote.has_value());
+  rig.disk.silent = false;  // restarted
+  rig.finish_write(data, 30s);
   CHECK(rig.stats().frame_size_fallbacks == 0);
   round_trip(rig, 4096, 256 << 10, 6);
+  CHECK(rig.info().sectors_per_frame == 17);
+}
+
+TEST_CASE("frame size: a target that stalls past the RTO is back at full size once it answers",
+          "[engine][frame_size]") {
+  // Seen against vblade on a cold backing file: every frame in flight timed
+  // out at once, the path fell back, and stayed at 2 sectors per frame (a
+  // quarter of the throughput) until the probe 30 s later. A stall between
+  // one and two RTOs (min_rto 10 ms) did that: the target's first answers
+  // after it came before the re-split small frames timed out too, which
+  // "confirmed" the hole.
+  const auto stall = std::chrono::milliseconds(GENERATE(15, 20, 50));
+  JumboRig rig;
+  round_trip(rig, 0, 1 << 20, 7);  // RTT samples: the RTO is at its floor
+  const auto data = aoetest::random_bytes(4 << 20, 8);
+  rig.start_write(data);
+  rig.net.run_for(1ms);
+  REQUIRE_FALSE(rig.wrote.has_value());
+  rig.net.stall_target(rig.disk, stall);  // queued frames wait, none is lost
+  rig.finish_write(data, 10s);
+  CHECK(rig.stats().retransmits > 0);            // it did look like a hole at first
+  CHECK(rig.info().sectors_per_frame == 17);     // but the late answers undid that
+  CHECK(rig.stats().frame_size_fallbacks == 0);  // and nobody was told of a hole
+  CHECK(rig.stats().frame_size_restores == 0);
+  CHECK(rig.stats().errors == 0);
+  round_trip(rig, 4096, 1 << 20, 9);
   CHECK(rig.info().sectors_per_frame == 17);
 }
