@@ -88,7 +88,9 @@ void Engine::on_big_frame_answer(Target& t, const PendingFrame& f) {
   Path& path = t.paths[f.path % t.paths.size()];
   path.big_timeouts = 0;
   if (f.size_probe) path.probing = false;
-  if (f.sectors >= frame_sectors(t, path)) restore_full_size(t, path);
+  // Every answer at full size passes here: the size is looked up only for a
+  // path that fell back.
+  if (path.small && f.sectors >= frame_sectors(t, path)) restore_full_size(t, path);
 }
 
 // An answer to a frame no longer waited for, from one of the target's
