@@ -30,6 +30,7 @@ Engine::Engine(std::vector<Link*> links, EngineConfig config, Defer defer)
     : links_(std::move(links)),
       config_(config),
       defer_(std::move(defer)),
+      tags_(config.tag_seed),
       discovery_slot_(links_.size()) {
   std::size_t largest = 4096;
   for (Link* l : links_) largest = std::max<std::size_t>(largest, l->mtu() + kEthernetHeaderSize);
@@ -228,12 +229,15 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, s
       break;
     case OpKind::config:
       f.command = static_cast<std::uint8_t>(Command::query_config);
+      f.subcommand = static_cast<std::uint8_t>(std::get<ConfigOp>(op.body).command);
       break;
     case OpKind::mask:
       f.command = static_cast<std::uint8_t>(Command::mac_mask_list);
+      f.subcommand = std::get<MaskOp>(op.body).request.command;
       break;
     case OpKind::reserve:
       f.command = static_cast<std::uint8_t>(Command::reserve_release);
+      f.subcommand = std::get<ReserveOp>(op.body).request.command;
       break;
     case OpKind::trim:
       f.command = static_cast<std::uint8_t>(Command::ata);
@@ -293,7 +297,7 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
       ata.extended = f.ata_cmd == ata_cmd::read_sectors_ext ||
                      f.ata_cmd == ata_cmd::write_sectors_ext ||
                      f.ata_cmd == ata_cmd::flush_cache_ext;
-      ata.lba = f.lba;
+      ata.lba = op.kind() == OpKind::identify ? kIdentifyLbaMark : f.lba;
       ata.sector_count = op.kind() == OpKind::identify ? 1 : f.sectors;
       if (f.trim) {
         ata.extended = true;

@@ -147,6 +147,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/answer_check.hpp"
 #include "protocol/clock.hpp"
 #include "protocol/congestion_window.hpp"
 #include "protocol/codec/frame.hpp"
@@ -166,6 +167,10 @@ struct EngineConfig {
   bool stale_write_guard = true;
   // Off only in the test that shows what adapting to reordering prevents.
   bool adapt_reordering = true;
+  // Seeds this engine's tags (tag_table.hpp). Initiators sharing a segment
+  // must draw different seeds: the Initiator takes one from getrandom().
+  // 0 gives the fixed layout unit tests rely on.
+  std::uint64_t tag_seed = 0;
 };
 
 class Engine {
@@ -277,7 +282,8 @@ class Engine {
                                // ranges cover, from lba)
     std::uint8_t sectors = 0;
     std::uint8_t ata_cmd = 0;
-    std::uint8_t command = 0;  // AoE command
+    std::uint8_t command = 0;     // AoE command
+    std::uint8_t subcommand = 0;  // Query Config / MAC Mask / Reserve: the sub-command sent
     bool write = false;
     bool trim = false;  // sectors = payload blocks
     unsigned path = 0;
@@ -286,9 +292,13 @@ class Engine {
     unsigned later_answers = 0;   // answers to copies sent after this one
     std::uint64_t passed_at = 0;  // Target::answers when the first of those came
     std::uint32_t prev_tag = 0;   // the copy before the current one (0: none)
-    bool fast = false;            // the current copy is a fast retransmission
-    bool size_probe = false;      // full-size frame on a path fallen back to small ones
-    bool cut_window = false;      // ... and its sending cut the window
+    // Copies whose answers were refused for what the target was learned to
+    // return, and the last such copy's tag (AnswerEcho::kDoubtAfter).
+    std::uint32_t refused_tag = 0;
+    unsigned refused_copies = 0;
+    bool fast = false;        // the current copy is a fast retransmission
+    bool size_probe = false;  // full-size frame on a path fallen back to small ones
+    bool cut_window = false;  // ... and its sending cut the window
     TimePoint first_sent{}, prev_sent{}, last_sent{}, retransmit_at{};
     // Writes and trims change the media: ordered, quarantined, covered by flushes.
     bool changes_media() const { return write || trim; }
@@ -330,6 +340,13 @@ class Engine {
   void retire_frame(Target& t, std::uint16_t slot, bool answered);
   // decode(), counting a frame that fails it as malformed.
   std::optional<Frame> decode_counted(std::span<const std::uint8_t> bytes);
+  // Answers to I/O frames (not discovery, not probes): checked against what
+  // the tag was sent with (answer_check.hpp) before they complete anything.
+  void on_io_answer(std::uint16_t slot, std::span<const std::uint8_t> bytes, bool earlier_copy,
+                    TimePoint now);
+  bool from_path(const Target& t, std::size_t link, const MacAddress& src) const;
+  SentFrame sent_frame(const PendingFrame& f) const;
+  void refuse(RefusedAnswer reason);
   void handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy, TimePoint now);
   void on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now);
   void on_spurious(Target& t, const PendingFrame& f);

@@ -40,70 +40,56 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
     if (to_us) ++link_stats_.unmatched;
     return;
   }
-  if (!to_us && !h.dst.is_broadcast()) return;  // for another initiator
+  // For another initiator. (Daemons on one NIC share its MAC: this does not
+  // tell them apart; their tags and the answer check do.)
+  if (!to_us && !h.dst.is_broadcast()) return;
   const auto match = tags_.classify(h.tag);
+  const std::uint16_t slot = tags_.slot_of(h.tag);
   if (match == TagTable<PendingFrame>::Match::current) {
-    const std::uint16_t slot = TagTable<PendingFrame>::slot_of(h.tag);
     const PendingFrame& f = tags_.entry(slot);
     if (f.discovery) {
-      if (f.link != link || h.command != f.command) {
-        ++link_stats_.unmatched;
-        return;
-      }
+      if (f.link != link) return refuse(RefusedAnswer::port);
+      if (h.command != f.command) return refuse(RefusedAnswer::command);
       auto frame = decode_counted(bytes);
       if (!frame) return;
       handle_discovery(link, *frame, now);
       return;
     }
     if (f.probe) {
-      if (f.link != link || f.probe_mac != h.src || h.target != f.target->info.address ||
-          h.command != f.command) {
-        ++link_stats_.unmatched;
-        return;
-      }
+      if (f.link != link || f.probe_mac != h.src) return refuse(RefusedAnswer::port);
+      if (h.target != f.target->info.address) return refuse(RefusedAnswer::target);
+      if (h.command != f.command) return refuse(RefusedAnswer::command);
       auto frame = decode_counted(bytes);
       if (!frame) return;
       handle_probe(slot, *frame, now);
       return;
     }
-    Target& t = *f.target;
+    const Target& t = *f.target;
     const Path* path = t.paths.empty() ? nullptr : &t.paths[f.path % t.paths.size()];
-    if (h.target != t.info.address || h.command != f.command || !path || path->link != link ||
-        path->mac != h.src) {
-      ++link_stats_.unmatched;
-      return;
-    }
-    auto frame = decode_counted(bytes);
-    if (!frame) return;
-    handle_answer(slot, *frame, false, now);
-    return;
+    // From the port the copy went to, or another path of the target (a
+    // dual-ported target may answer on either).
+    if (!(path && path->link == link && path->mac == h.src) && !from_path(t, link, h.src))
+      return refuse(RefusedAnswer::port);
+    return on_io_answer(slot, bytes, false, now);
   }
   if (match == TagTable<PendingFrame>::Match::stale) {
     // A late answer to a copy we no longer wait for — if it comes from one
     // of the target's own ports; from any other MAC it is a stranger's.
     Target* t = find(h.target);
-    const bool from_target = t && std::any_of(t->paths.begin(), t->paths.end(), [&](const Path& p) {
-                               return p.link == link && p.mac == h.src;
-                             });
-    const std::uint16_t slot = TagTable<PendingFrame>::slot_of(h.tag);
-    if (from_target && tags_.live(slot)) {
+    if (!t || !from_path(*t, link, h.src)) {
+      ++link_stats_.unmatched;
+      return;
+    }
+    if (tags_.live(slot)) {
       // The answer to the copy before the one in flight: the frame was not
       // lost, its retransmission was spurious (engine.hpp).
       const PendingFrame& f = tags_.entry(slot);
-      if (!f.discovery && f.prev_tag == h.tag && f.target == t && f.command == h.command) {
-        auto frame = decode_counted(bytes);
-        if (!frame) return;
-        handle_answer(slot, *frame, true, now);
-        return;
-      }
+      if (!f.discovery && !f.probe && f.prev_tag == h.tag && f.target == t)
+        return on_io_answer(slot, bytes, true, now);
     }
-    if (from_target) {
-      ++t->stats.duplicates;
-      heard_from(*t, now);
-      on_late_answer(*t, link, h.src, h.tag);
-      return;
-    }
-    ++link_stats_.unmatched;
+    ++t->stats.duplicates;
+    heard_from(*t, now);
+    on_late_answer(*t, link, h.src, h.tag);
     return;
   }
   // Not our tag. An unsolicited Query Config answer (a target announcing
@@ -115,6 +101,56 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
     handle_discovery(link, *frame, now);
     return;
   }
+  ++link_stats_.foreign;
+  ++link_stats_.unmatched;
+}
+
+void Engine::on_io_answer(std::uint16_t slot, std::span<const std::uint8_t> bytes,
+                          bool earlier_copy, TimePoint now) {
+  auto frame = decode_counted(bytes);
+  if (!frame) return;
+  PendingFrame& f = tags_.entry(slot);
+  AnswerEcho& echo = f.target->echo;
+  const SentFrame sent = sent_frame(f);
+  auto reason = check_answer(sent, *frame, echo);
+  if (reason && !earlier_copy && learned_field(*reason) && f.refused_tag != frame->header.tag) {
+    // Another copy of this frame answered otherwise than learned
+    // (AnswerEcho::kDoubtAfter).
+    f.refused_tag = frame->header.tag;
+    if (++f.refused_copies >= AnswerEcho::kDoubtAfter) {
+      forget_echo(echo);
+      ++f.target->stats.answers_relearned;
+      reason = check_answer(sent, *frame, echo);
+    }
+  }
+  if (reason) return refuse(*reason);
+  learn_echo(echo, sent, *frame);
+  handle_answer(slot, *frame, earlier_copy, now);
+}
+
+bool Engine::from_path(const Target& t, std::size_t link, const MacAddress& src) const {
+  return std::any_of(t.paths.begin(), t.paths.end(),
+                     [&](const Path& p) { return p.link == link && p.mac == src; });
+}
+
+SentFrame Engine::sent_frame(const PendingFrame& f) const {
+  SentFrame sent;
+  sent.target = f.target->info.address;
+  sent.command = f.command;
+  sent.subcommand = f.subcommand;
+  if (f.op && f.op->is_data()) {
+    sent.data = f.write ? SentFrame::Data::write : SentFrame::Data::read;
+    sent.lba = f.lba;
+    sent.sectors = f.sectors;
+  } else if (f.ata_cmd == ata_cmd::identify_device) {
+    sent.data = SentFrame::Data::identify;
+    sent.lba = kIdentifyLbaMark;
+  }
+  return sent;
+}
+
+void Engine::refuse(RefusedAnswer reason) {
+  ++link_stats_.refused[static_cast<std::size_t>(reason)];
   ++link_stats_.unmatched;
 }
 

@@ -115,6 +115,7 @@ struct Engine::Target {
   std::uint64_t reorder_checked_at = 0;  // `answers` at the last raise or decay
   TimePoint last_answer{};
   Duration per_frame{0};  // the target's service time per frame
+  AnswerEcho echo;        // what its answers return of the request (answer_check.hpp)
 
   // Sectors addressable with the target's command set: its capacity, cut
   // to what LBA28 or LBA48 can name.

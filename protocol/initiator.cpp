@@ -10,12 +10,29 @@
 
 #include "protocol/asio.hpp"
 
+#include <sys/random.h>
+#include <unistd.h>
+
 #include <mutex>
 
 #include "protocol/engine.hpp"
 #include "protocol/codec/error.hpp"
 
 namespace aoe {
+namespace {
+
+// Every daemon on a segment (several may share a NIC) draws its own tags
+// (tag_table.hpp). getrandom() does not fail for 8 bytes once the pool is
+// initialised; should it, the clock and the pid still tell daemons apart.
+std::uint64_t random_tag_seed() {
+  std::uint64_t seed = 0;
+  if (getrandom(&seed, sizeof seed, 0) != static_cast<ssize_t>(sizeof seed))
+    seed = static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^
+           (static_cast<std::uint64_t>(getpid()) << 32);
+  return seed | 1;  // never 0: that is the unit tests' fixed layout
+}
+
+}  // namespace
 
 struct Initiator::Impl : std::enable_shared_from_this<Impl> {
   Impl(boost::asio::io_context& io, std::vector<std::unique_ptr<Link>> owned,
@@ -28,6 +45,7 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
     }
     EngineConfig config;
     config.options = options;
+    config.tag_seed = random_tag_seed();
     engine = std::make_unique<Engine>(std::move(raw), config, [&io](std::function<void()> fn) {
       boost::asio::post(io, std::move(fn));
     });

@@ -4,6 +4,7 @@
 // and the completion handler types. Plain values; no behaviour.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -131,7 +132,10 @@ struct TargetStats {
   std::uint64_t trims = 0;                  // TRIM operations started
   std::uint64_t sectors_trimmed = 0;        // sectors the target acknowledged as trimmed
   std::uint64_t duplicates = 0;             // answers to frames already answered/retransmitted
-  std::uint64_t errors = 0;                 // operations that failed
+  // Times answers refused in a row for what the target was seen to return
+  // (answer_check.hpp, kDoubtAfter) made the engine learn it anew.
+  std::uint64_t answers_relearned = 0;
+  std::uint64_t errors = 0;  // operations that failed
   std::chrono::microseconds srtt{0};
   std::chrono::microseconds rttvar{0};
   unsigned window = 0;              // current congestion window (frames)
@@ -146,16 +150,44 @@ struct TargetStats {
   TargetLatency latency;
 };
 
+// Why an answer carrying one of this initiator's tags was refused: it does
+// not answer what that tag was sent with (engine_answers.cpp, "Answers are
+// checked"). Another initiator on the same NIC hears every answer; a
+// refused answer never completes a request.
+enum class RefusedAnswer : std::uint8_t {
+  port,        // not from the port the frame was sent to (nor a path of the target)
+  target,      // another shelf.slot
+  command,     // another AoE command
+  subcommand,  // another Query Config / MAC Mask / Reserve sub-command
+  lba,         // another LBA than the target echoes for this one
+  count,       // another sector count than this target answers with
+  length,      // a read answer without the sectors asked for
+  write_flag,  // the ATA W flag of a read answered as a write, or the reverse
+};
+inline constexpr std::size_t kRefusedAnswerReasons = 8;
+constexpr std::string_view refused_answer_text(RefusedAnswer reason) {
+  constexpr std::string_view names[kRefusedAnswerReasons] = {
+      "port", "target", "command", "subcommand", "lba", "count", "length", "write_flag"};
+  return names[static_cast<std::size_t>(reason)];
+}
+
 // Counters for frames that matched no target or were malformed.
 struct LinkStats {
   std::uint64_t frames_received = 0;
   std::uint64_t malformed = 0;      // decode() failed
   std::uint64_t announcements = 0;  // a target's start-up broadcast (version 0, is_announcement)
-  std::uint64_t unmatched = 0;      // no outstanding request with that tag/MAC/address/command,
-                                // a late answer from a MAC not the target's, a request sent to us
+  // Every well-formed frame that completed nothing and told nothing: the sum
+  // of `foreign`, every `refused` reason, and the rest (a late answer from a
+  // MAC not the target's, a request sent to us).
+  std::uint64_t unmatched = 0;
+  // Answers to tags this initiator never issued: another initiator's (an
+  // aoefs on the same NIC, aoetools, the Linux driver), or forged.
+  std::uint64_t foreign = 0;
+  // Answers with one of this initiator's tags that do not answer what the
+  // tag was sent with, by reason (RefusedAnswer).
+  std::array<std::uint64_t, kRefusedAnswerReasons> refused{};
   std::uint64_t targets_refused = 0;  // Query Config answers of new targets past max_targets
 };
-
 struct ConfigReply {
   QueryConfigMessage info;  // info.config views reply.config_storage
   std::string config_storage;

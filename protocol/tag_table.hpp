@@ -1,14 +1,26 @@
 // Tags of frames in flight, without allocation on the hot path.
 //
-// A tag is 0x80000000 | generation << 12 | slot: bit 31 is always set (the
-// Linux aoe driver uses tags with bit 31 clear, so both can share a target),
-// the low 12 bits index a fixed table of kSlots entries, and the 19-bit
-// generation counts uses of that slot. Every transmission — also every
-// retransmission of the same frame — takes a fresh generation, so a tag is
-// unique among outstanding frames and an answer to an older copy is
-// recognisable: its slot is live or free, but its generation is behind. Such
-// answers (duplicates, late answers to retransmitted frames) are told apart
-// from tags we never issued (`classify`) and counted.
+// A tag is 0x80000000 | ((generation << 12 | slot) ^ salt): bit 31 is always
+// set (the Linux aoe driver uses tags with bit 31 clear and drops answers
+// with it set, so both can share a target), the low 12 bits of the unsalted
+// value index a fixed table of kSlots entries, and the 19-bit generation
+// counts uses of that slot. Every transmission — also every retransmission
+// of the same frame — takes a fresh generation, so a tag is unique among
+// outstanding frames and an answer to an older copy is recognisable: its
+// slot is live or free, but its generation is behind. Such answers
+// (duplicates, late answers to retransmitted frames) are told apart from
+// tags we never issued (`classify`) and counted.
+//
+// Other initiators hear our answers and we hear theirs (daemons on one NIC
+// share its MAC). So that two initiators do not draw the same tags in the
+// same order, each table is built from a seed the caller draws at random
+// (initiator.cpp: getrandom): the salt (31 bits) and every slot's first
+// generation come from it. Two tables with different seeds still collide
+// now and then — a tag of another initiator's equals one of our live tags
+// with probability about in_use() / 2^31 per answer — which is why answers
+// are also checked against what their tag was sent with (answer_check.hpp).
+// Seed 0 gives salt 0 and generation 0 everywhere: the fixed layout unit
+// tests rely on.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +40,13 @@ class TagTable {
 
   enum class Match { current, stale, unknown };
 
-  TagTable() : slots_(kSlots) {
+  explicit TagTable(std::uint64_t seed = 0) : slots_(kSlots) {
+    if (seed != 0) {
+      std::uint64_t state = seed;
+      salt_ = static_cast<std::uint32_t>(mix(state)) & 0x7fffffffu;
+      for (Slot& slot : slots_)
+        slot.generation = static_cast<std::uint32_t>(mix(state)) & kGenerationMask;
+    }
     free_.reserve(kSlots);
     for (unsigned i = kSlots; i-- > 0;) free_.push_back(static_cast<std::uint16_t>(i));
   }
@@ -36,7 +54,7 @@ class TagTable {
   bool full() const { return free_.empty(); }
   std::size_t in_use() const { return kSlots - free_.size(); }
 
-  // Takes a free slot and gives it a fresh tag. Precondition: !full().
+  // Takes a free slot and gives it a fresh tag. REQUIRES: !full().
   std::uint16_t acquire() {
     const std::uint16_t s = free_.back();
     free_.pop_back();
@@ -50,7 +68,7 @@ class TagTable {
   std::uint32_t retag(std::uint16_t s) {
     Slot& slot = slots_[s];
     slot.generation = (slot.generation + 1) & kGenerationMask;
-    slot.tag = 0x80000000u | (slot.generation << kSlotBits) | s;
+    slot.tag = make_tag(slot.generation, s);
     return slot.tag;
   }
   void release(std::uint16_t s) {
@@ -68,13 +86,16 @@ class TagTable {
   const Entry& entry(std::uint16_t s) const { return slots_[s].entry; }
   bool live(std::uint16_t s) const { return slots_[s].live; }
 
-  static std::uint16_t slot_of(std::uint32_t tag) { return tag & (kSlots - 1); }
+  // The slot a tag of this table names (meaningful when classify() is not unknown).
+  std::uint16_t slot_of(std::uint32_t tag) const {
+    return static_cast<std::uint16_t>(unsalted(tag) & (kSlots - 1));
+  }
 
   Match classify(std::uint32_t tag) const {
     if (!(tag & 0x80000000u)) return Match::unknown;
     const Slot& slot = slots_[slot_of(tag)];
     if (slot.live && slot.tag == tag) return Match::current;
-    const std::uint32_t gen = (tag >> kSlotBits) & kGenerationMask;
+    const std::uint32_t gen = (unsalted(tag) >> kSlotBits) & kGenerationMask;
     const std::uint32_t behind = (slot.generation - gen) & kGenerationMask;
     if (behind >= 1 && behind <= kRecentGenerations) return Match::stale;
     return Match::unknown;
@@ -87,8 +108,21 @@ class TagTable {
     std::uint32_t generation = 0;
     bool live = false;
   };
+  // splitmix64: spreads one seed over the salt and the first generations.
+  static std::uint64_t mix(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  std::uint32_t make_tag(std::uint32_t generation, std::uint16_t s) const {
+    return 0x80000000u | (((generation << kSlotBits) | s) ^ salt_);
+  }
+  std::uint32_t unsalted(std::uint32_t tag) const { return (tag & 0x7fffffffu) ^ salt_; }
+
   std::vector<Slot> slots_;
   std::vector<std::uint16_t> free_;
+  std::uint32_t salt_ = 0;
 };
 
 }  // namespace aoe

@@ -97,6 +97,11 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
     out.header.error = true;
     out.header.error_code = code;
     out.body = UnknownMessage{};
+    if (const auto* a = std::get_if<AtaMessage>(&in.body)) {
+      AtaMessage echo = *a;  // vblade returns the request's ATA header
+      echo.data = {};
+      out.body = echo;
+    }
     return encode(out).value();
   };
   std::vector<std::uint8_t> data;  // keeps read data alive until encoded
@@ -104,6 +109,7 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
   if (const auto* ata = std::get_if<AtaMessage>(&in.body)) {
     AtaMessage reply;
     reply.extended = ata->extended;
+    reply.write = ata->write;  // the AFlags come back as sent (vblade)
     reply.lba = ata->lba;
     reply.sector_count = ata->sector_count;
     reply.cmd_status = ata_status::drdy;
@@ -145,6 +151,8 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
           ++counters_.reads;
           counters_.last_read_command = cmd;
         }
+        if (options_.answer_remaining_count) reply.sector_count = 0;
+        if (options_.answer_advanced_lba) reply.lba = ata->lba + count;
         break;
       }
       case ata_cmd::identify_device:

@@ -43,6 +43,11 @@ struct FakeTargetOptions {
   // is aborted, as vblade does.
   bool trim = false;
   std::string config;
+  // What READ/WRITE answers return of the request (answer_check.hpp): the
+  // sector count left (0), as vblade does, instead of the count sent; the
+  // LBA after the last sector moved instead of the one sent.
+  bool answer_remaining_count = false;
+  bool answer_advanced_lba = false;
   // A sector whose reads fail with an ATA media error (status 0x51, UNC).
   std::optional<std::uint64_t> bad_sector;
   // Timing, applied by SimNetwork (handle() itself takes no time): the

@@ -154,7 +154,8 @@ bool SimNetwork::run_until(const std::function<bool()>& pred, aoe::Duration limi
   for (;;) {
     run_deferred();
     if (pred()) return true;
-    aoe::TimePoint next = engine_ ? engine_->next_wakeup() : aoe::TimePoint::max();
+    aoe::TimePoint next = aoe::TimePoint::max();
+    for (aoe::Engine* e : engines_) next = std::min(next, e->next_wakeup());
     const bool frame_first = !events_.empty() && events_.top().at <= next;
     if (frame_first) next = events_.top().at;
     if (next > end) {
@@ -174,10 +175,11 @@ bool SimNetwork::run_until(const std::function<bool()>& pred, aoe::Duration limi
           if (Attached* a = attached(e.target)) answer(*a, e.link, e.bytes, std::move(*reply));
       } else {
         ++counters_.to_initiator;
-        if (engine_) engine_->on_frame(e.link, e.bytes, now_);
+        for (aoe::Engine* engine : engines_) engine->on_frame(e.link, e.bytes, now_);
       }
-    } else if (engine_) {
-      engine_->on_timer(now_);
+    } else {
+      for (aoe::Engine* engine : engines_)
+        if (engine->next_wakeup() <= now_) engine->on_timer(now_);
     }
   }
 }

@@ -87,7 +87,10 @@ class SimNetwork {
 
   // Completions the engine defers are queued here and run between events.
   aoe::Engine::Defer deferrer();
-  void attach(aoe::Engine& engine) { engine_ = &engine; }
+  // Engines on the initiator side. Several attached engines share the
+  // links, as daemons sharing a NIC (and its MAC) do: each hears every
+  // frame that arrives on a link.
+  void attach(aoe::Engine& engine) { engines_.push_back(&engine); }
 
   // Runs events until pred() holds (true) or `limit` of virtual time passed
   // (pred()'s value then).
@@ -162,7 +165,7 @@ class SimNetwork {
   std::vector<Attached> targets_;
   std::priority_queue<Event, std::vector<Event>, Later> events_;
   std::deque<std::function<void()>> deferred_;
-  aoe::Engine* engine_ = nullptr;
+  std::vector<aoe::Engine*> engines_;
   WireCounters counters_;
   std::vector<bool> link_down_;
 };
