@@ -13,10 +13,12 @@ SegmentWatch::SegmentWatch(boost::asio::io_context& io, aoe::Initiator& initiato
                            std::chrono::milliseconds interval)
     : timer_(io), initiator_(initiator), interval_(interval) {}
 
-SegmentWatch::Totals SegmentWatch::totals() const {
-  Totals t;
+SegmentTotals SegmentWatch::totals() const {
+  SegmentTotals t;
   const auto link = initiator_.link_stats();
   t.unmatched = link.unmatched;
+  t.foreign = link.foreign;
+  t.refused = link.refused;
   t.malformed = link.malformed;
   t.targets_refused = link.targets_refused;
   for (const auto& info : initiator_.targets()) {
@@ -43,21 +45,9 @@ void SegmentWatch::arm() {
   timer_.expires_after(interval_);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped_) return;
-    const Totals now = totals();
-    if (now.unmatched != last_.unmatched || now.malformed != last_.malformed ||
-        now.targets_refused != last_.targets_refused || now.paths_refused != last_.paths_refused ||
-        now.paths_dropped != last_.paths_dropped) {
-      log_message(LogLevel::warning,
-                  "segment: in the last %lld s: %llu unmatched and %llu malformed frames, %llu "
-                  "answers of targets past max_targets, %llu ports past max_paths, %llu silent "
-                  "ports dropped",
-                  static_cast<long long>(interval_.count() / 1000),
-                  static_cast<unsigned long long>(now.unmatched - last_.unmatched),
-                  static_cast<unsigned long long>(now.malformed - last_.malformed),
-                  static_cast<unsigned long long>(now.targets_refused - last_.targets_refused),
-                  static_cast<unsigned long long>(now.paths_refused - last_.paths_refused),
-                  static_cast<unsigned long long>(now.paths_dropped - last_.paths_dropped));
-    }
+    const SegmentTotals now = totals();
+    if (auto note = summarize_segment(last_, now, interval_))
+      log_message(note->level, "%s", note->text.c_str());
     last_ = now;
     arm();
   });

@@ -1,22 +1,25 @@
-// Tells the log what a hostile or broken segment is doing, at a bounded
-// rate: every `interval` at most one line summing what grew since the last
-// one (unmatched and malformed frames, targets refused past max_targets,
-// ports refused past max_paths or dropped for silence). Conflicts (another
-// disk claiming a target's address) are logged by conflict_seen(), once per
-// target and MAC for the life of the daemon.
+// Tells the log what a hostile, broken or shared segment is doing, at a
+// bounded rate: every `interval` at most one line summing what grew since
+// the last one (segment_summary.hpp: unmatched frames with the answers for
+// other initiators' tags and the refused answers by reason, malformed
+// frames, targets refused past max_targets, ports refused past max_paths or
+// dropped for silence); info when only other initiators' answers grew, a
+// warning otherwise. Conflicts (another disk claiming a target's address)
+// are logged by conflict_seen(), once per target and MAC for the life of
+// the daemon.
 //
 // REQUIRES: runs on the initiator's io_context thread (the timer posts
 // there); stop() before the io_context stops.
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <memory>
 #include <set>
 #include <utility>
 
-#include "protocol/asio.hpp"
-#include "protocol/initiator.hpp"
+#include "aoefs/segment_summary.hpp"
+#include "protocol/io/asio.hpp"
+#include "protocol/io/initiator.hpp"
 
 namespace aoefs {
 
@@ -30,17 +33,13 @@ class SegmentWatch {
   void conflict_seen(const aoe::TargetInfo& info);
 
  private:
-  struct Totals {
-    std::uint64_t unmatched = 0, malformed = 0, targets_refused = 0, paths_refused = 0,
-                  paths_dropped = 0;
-  };
-  Totals totals() const;
+  SegmentTotals totals() const;
   void arm();
 
   boost::asio::steady_timer timer_;
   aoe::Initiator& initiator_;
   std::chrono::milliseconds interval_;
-  Totals last_;
+  SegmentTotals last_;
   std::set<std::pair<aoe::TargetAddress, aoe::MacAddress>> logged_;
   bool stopped_ = false;
 };

@@ -19,6 +19,7 @@
 #include <variant>
 
 #include "aoefs/cli/stat_watch.hpp"
+#include "aoefs/stats/refused_answers.hpp"
 #include "aoefs/util/human_size.hpp"
 #include "aoefs/util/wire_text.hpp"
 
@@ -43,6 +44,24 @@ std::string row(const std::vector<std::string>& cells, const std::vector<int>& w
     if (i + 1 < cells.size()) out += ' ';
   }
   return out + "\n";
+}
+
+// " (F from other initiators, R refused: lba 18, port 2)": what of the
+// unmatched frames were other initiators' answers (normal when another
+// initiator shares the segment or NIC) and what was refused; "" for the
+// .stats of a daemon that does not count them.
+std::string unmatched_detail(const std::vector<MetricSample>& samples) {
+  const auto foreign = find_sample(samples, "aoefs_link_answers_foreign_total");
+  if (!foreign) return "";
+  RefusedCounts refused{};
+  for (std::size_t i = 0; i < refused.size(); ++i)
+    refused[i] = static_cast<std::uint64_t>(
+        find_sample(samples, "aoefs_link_answers_refused_total", {{"reason", refused_reason(i)}})
+            .value_or(0));
+  std::string out = " (" + cell(*foreign) + " from other initiators, " +
+                    std::to_string(refused_total(refused)) + " refused";
+  if (refused_total(refused) > 0) out += ": " + refused_reasons_text(refused);
+  return out + ")";
 }
 
 }  // namespace
@@ -110,7 +129,8 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
   auto total = [&](const char* metric) { return cell(find_sample(samples, metric).value_or(0)); };
   out += "link: " + total("aoefs_link_frames_received_total") + " frames received, " +
          total("aoefs_link_frames_malformed_total") + " malformed, " +
-         total("aoefs_link_frames_unmatched_total") + " unmatched\n";
+         total("aoefs_link_frames_unmatched_total") + " unmatched" + unmatched_detail(samples) +
+         "\n";
   if (find_sample(samples, "aoefs_cache_hits_total")) {
     out += "cache: " + total("aoefs_cache_hits_total") + " hits, " +
            total("aoefs_cache_misses_total") + " misses, read-ahead " +

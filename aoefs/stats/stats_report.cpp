@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "aoefs/stats/refused_answers.hpp"
 #include "aoefs/util/wire_text.hpp"
 #include "cache/stats_text.hpp"
 
@@ -251,8 +252,22 @@ std::string render_stats(const std::vector<TargetReport>& targets, const aoe::Li
          "Targets announcing their start (version-0 Query Config answers, as vblade sends).")
       .sample("", link.announcements);
   Family(out, "aoefs_link_frames_unmatched_total", "counter",
-         "Well-formed answers that matched no request (tag, MAC, address, command).")
+         "Well-formed frames that completed no request and told nothing: answers to foreign "
+         "tags and refused answers included.")
       .sample("", link.unmatched);
+  Family(out, "aoefs_link_answers_foreign_total", "counter",
+         "Answers to tags this initiator never issued: another initiator on the segment or on "
+         "this NIC (another aoefs, aoetools, the Linux aoe driver), or forged.")
+      .sample("", link.foreign);
+  {
+    // Every reason gets a sample, 0 included, so a rate() over it exists
+    // before the first refusal.
+    Family f(out, "aoefs_link_answers_refused_total", "counter",
+             "Answers carrying one of this initiator's tags that do not answer what was sent, by "
+             "what differed; they never completed a request.");
+    for (std::size_t i = 0; i < aoe::kRefusedAnswerReasons; ++i)
+      f.sample("reason=\"" + refused_reason(i) + "\"", link.refused[i]);
+  }
   Family(out, "aoefs_link_targets_refused_total", "counter",
          "Query Config answers of new targets ignored: max_targets reached.")
       .sample("", link.targets_refused);

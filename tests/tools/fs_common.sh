@@ -29,6 +29,7 @@ FS_NETS=()
 FS_CLEANUP_HOOKS=()  # commands run first at cleanup (e.g. detach a loop device)
 FS_MOUNTS=()
 FS_PIDS=()
+FS_LOGS=()  # the daemons' logs (fs_mount_fg), shown when the test fails
 FS_TMP=$(mktemp -d /tmp/aoefs-test.XXXXXX)
 
 fs_cleanup() {
@@ -39,6 +40,11 @@ fs_cleanup() {
     echo "--- aoefs log (last 60 lines):" >&2
     tail -n 60 "$FS_TMP/aoefs.log" >&2
   fi
+  for log in "${FS_LOGS[@]}"; do
+    [ $rc -ne 0 ] && [ "$log" != "$FS_TMP/aoefs.log" ] && [ -s "$log" ] || continue
+    echo "--- $(basename "$log") (last 60 lines):" >&2
+    tail -n 60 "$log" >&2
+  done
   for hook in "${FS_CLEANUP_HOOKS[@]}"; do eval "$hook"; done
   for mp in "${FS_MOUNTS[@]}"; do
     # /proc/mounts, not mountpoint(1): a mount whose daemon died answers
@@ -82,18 +88,22 @@ fs_mkmount() {
 fs_run_aoefs() { nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" "$@"; }
 
 # fs_mount_fg MOUNTPOINT ARGS...: starts `aoefs -f ARGS MOUNTPOINT` in the
-# background (log in $FS_TMP/aoefs.log), waits until mounted; sets FS_PID.
+# background (log in $FS_TMP/aoefs.log, or in $FS_LOG if set: one log per
+# daemon when a test runs several), waits until mounted; sets FS_PID. Every
+# daemon started is stopped at cleanup; call it once per daemon (each its
+# own mount point) and keep each FS_PID.
 fs_mount_fg() {
-  local mp=$1; shift
-  nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" -f "$@" "$mp" >>"$FS_TMP/aoefs.log" 2>&1 &
+  local mp=$1 log=${FS_LOG:-$FS_TMP/aoefs.log}; shift
+  [[ " ${FS_LOGS[*]} " == *" $log "* ]] || FS_LOGS+=("$log")
+  nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" -f "$@" "$mp" >>"$log" 2>&1 &
   FS_PID=$!
   FS_PIDS+=("$FS_PID")
   for _ in $(seq 100); do
     mountpoint -q "$mp" && return 0
-    kill -0 "$FS_PID" 2>/dev/null || { cat "$FS_TMP/aoefs.log" >&2; fs_fail "aoefs exited before mounting"; }
+    kill -0 "$FS_PID" 2>/dev/null || { cat "$log" >&2; fs_fail "aoefs exited before mounting"; }
     sleep 0.1
   done
-  cat "$FS_TMP/aoefs.log" >&2
+  cat "$log" >&2
   fs_fail "aoefs did not mount $mp within 10 s"
 }
 

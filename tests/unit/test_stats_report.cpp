@@ -4,6 +4,7 @@
 
 #include "aoefs/stats/prometheus_parse.hpp"
 #include "aoefs/cli/stat_command.hpp"
+#include "aoefs/stats/refused_answers.hpp"
 #include "aoefs/stats/stats_report.hpp"
 #include "aoefs/util/wire_text.hpp"
 
@@ -81,6 +82,40 @@ TEST_CASE("stats text without a cache has no cache families; every family has HE
     CHECK(text.find("# TYPE " + family + " ") != std::string::npos);
     CHECK(text.find("# HELP " + family + " ") != std::string::npos);
   }
+}
+
+TEST_CASE("other initiators' answers and refused answers: .stats and aoefs stat's link line") {
+  aoe::LinkStats link;
+  link.frames_received = 1000;
+  link.unmatched = 125;
+  link.foreign = 100;
+  link.refused[static_cast<std::size_t>(aoe::RefusedAnswer::port)] = 2;
+  link.refused[static_cast<std::size_t>(aoe::RefusedAnswer::lba)] = 18;
+  const auto samples = parsed(render_stats({sample_target()}, link, std::nullopt));
+  CHECK(find_sample(samples, "aoefs_link_frames_unmatched_total") == 125);
+  CHECK(find_sample(samples, "aoefs_link_answers_foreign_total") == 100);
+  // A sample for every reason, 0 included.
+  std::size_t reasons = 0;
+  for (const auto& s : samples)
+    if (s.name == "aoefs_link_answers_refused_total") ++reasons;
+  CHECK(reasons == aoe::kRefusedAnswerReasons);
+  for (std::size_t i = 0; i < aoe::kRefusedAnswerReasons; ++i) {
+    const std::string reason = refused_reason(i);
+    INFO(reason);
+    CHECK(find_sample(samples, "aoefs_link_answers_refused_total", {{"reason", reason}}) ==
+          static_cast<double>(link.refused[i]));
+  }
+  CHECK(format_stat_table(samples).find(
+            "\nlink: 1000 frames received, 0 malformed, 125 unmatched (100 from other "
+            "initiators, 20 refused: lba 18, port 2)\n") != std::string::npos);
+  aoe::LinkStats quiet;
+  quiet.unmatched = quiet.foreign = 3;
+  CHECK(format_stat_table(parsed(render_stats({}, quiet, std::nullopt)))
+            .find("\nlink: 0 frames received, 0 malformed, 3 unmatched (3 from other "
+                  "initiators, 0 refused)\n") != std::string::npos);
+  // The .stats of a daemon that does not count them: the line as it was.
+  CHECK(format_stat_table(parsed("aoefs_link_frames_unmatched_total 4\n"))
+            .find("\nlink: 0 frames received, 0 malformed, 4 unmatched\n") != std::string::npos);
 }
 
 TEST_CASE("the parser names the bad line") {
