@@ -4,7 +4,7 @@
 #include <memory>
 #include <mutex>
 
-#include "protocol/initiator.hpp"
+#include "protocol/io/initiator.hpp"
 
 namespace aoefs {
 

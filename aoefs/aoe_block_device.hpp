@@ -12,7 +12,7 @@
 
 #include <atomic>
 
-#include "cache/blockdev/block_device.hpp"
+#include "blockdev/block_device.hpp"
 #include "protocol/codec/header.hpp"
 
 namespace aoe {
@@ -33,9 +33,9 @@ class AoeBlockDevice final : public blockdev::BlockDevice {
   void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
              Done done) override;
   void flush(Done done) override;
-  // TRIM when the target's IDENTIFY offers it (set_can_discard, from the
-  // target listener).
-  bool can_discard() const override { return can_discard_.load(); }
+  // Capabilities: discard (TRIM) when the target's IDENTIFY offers it
+  // (set_can_discard, from the target listener); no read-ahead of its own.
+  blockdev::Capabilities capabilities() const override { return {.discard = can_discard_.load()}; }
   void set_can_discard(bool on) { can_discard_.store(on); }
   void discard(std::uint64_t lba, std::uint64_t sectors, Done done) override;
 

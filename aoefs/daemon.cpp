@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 #include <chrono>
 #include <climits>
 #include <condition_variable>
@@ -33,10 +33,10 @@
 #include "aoefs/util/wire_text.hpp"
 #include "aoefs/locks/lock_service.hpp"
 #include "aoefs/settings/options.hpp"
-#include "aoefs/fs/read_ahead.hpp"
+#include "aoefs/fs/kernel_read_ahead.hpp"
 #include "cache/block_cache.hpp"
-#include "protocol/initiator.hpp"
-#include "protocol/interfaces.hpp"
+#include "protocol/io/initiator.hpp"
+#include "protocol/io/interfaces.hpp"
 
 namespace aoefs {
 namespace {
@@ -168,7 +168,7 @@ int serve(const CommandLine& line, const Settings& settings,
   auto& mount = *mounted;
   events.mount.store(mount.get());
   std::thread read_ahead_setter(
-      [mp = line.mountpoint, kb = settings.read_ahead_kb] { set_read_ahead_after_init(mp, kb); });
+      [mp = line.mountpoint, kb = settings.read_ahead_kb] { set_kernel_read_ahead(mp, kb); });
   read_ahead_setter.detach();
   const std::size_t count = table.present_files().size();
   log_message(LogLevel::info, "mounted on %s (%zu target%s, cache %s)", line.mountpoint.c_str(),

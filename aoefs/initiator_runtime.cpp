@@ -1,7 +1,7 @@
 #include "aoefs/initiator_runtime.hpp"
 
 #include "aoefs/segment_watch.hpp"
-#include "protocol/initiator.hpp"
+#include "protocol/io/initiator.hpp"
 
 namespace aoefs {
 

@@ -13,7 +13,7 @@
 
 #include <thread>
 
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 
 namespace aoe {
 class Initiator;

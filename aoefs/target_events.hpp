@@ -24,7 +24,7 @@
 #include "aoefs/fs/fuse_mount.hpp"
 #include "aoefs/fs/target_table.hpp"
 #include "cache/block_cache.hpp"
-#include "protocol/initiator.hpp"
+#include "protocol/io/initiator.hpp"
 
 namespace aoefs {
 

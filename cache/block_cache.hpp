@@ -31,7 +31,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "cache/blockdev/block_device.hpp"
+#include "blockdev/block_device.hpp"
 #include "cache/cache_config.hpp"
 
 namespace cache {

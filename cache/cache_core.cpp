@@ -13,7 +13,7 @@ using blockdev::kSectorSize;
 struct CacheCore::ReadRequest {
   explicit ReadRequest(blockdev::BlockDevice::Done d) : done(std::move(d)) {}
   blockdev::BlockDevice::Done done;
-  std::atomic<int> pending{1};  // 1 = the caller's own guard, released last by read()
+  std::atomic<int> pending{1};  // 1 = the caller's own guard, released last by lookup_or_fill()
   std::mutex mutex;
   std::error_code error;  // the first error of any part
 };
@@ -186,9 +186,10 @@ void CacheCore::finish_part(const std::shared_ptr<ReadRequest>& request, std::er
     request->done(result);
 }
 
-void CacheCore::read(TargetKey key, const Backing& backing, std::uint64_t device_sectors,
-                     std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
-                     blockdev::BlockDevice::Done done, bool fill_misses, blockdev::ReadView* view) {
+void CacheCore::lookup_or_fill(TargetKey key, const Backing& backing, std::uint64_t device_sectors,
+                               std::uint64_t lba, std::uint32_t sectors,
+                               std::span<std::uint8_t> buffer, blockdev::BlockDevice::Done done,
+                               bool fill_misses, blockdev::ReadView* view) {
   if (sectors == 0 || lba + sectors > device_sectors ||
       buffer.size() != std::size_t{sectors} * kSectorSize) {
     if (view) view->parts = {{buffer, nullptr}};

@@ -23,8 +23,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "blockdev/block_device.hpp"
 #include "cache/block_cache.hpp"
-#include "cache/blockdev/block_device.hpp"
 #include "cache/cache_config.hpp"
 #include "cache/completion_thread.hpp"
 
@@ -40,15 +40,19 @@ class CacheCore : public std::enable_shared_from_this<CacheCore> {
   void clear();
 
   using Backing = std::shared_ptr<blockdev::BlockDevice>;
+  // A read of `key`'s sectors through the cache: each block touched is
+  // answered from memory, by waiting on its fill in flight, or by a new fill
+  // from `backing` (the CachedDevice's reads; see cached_device.hpp).
   // fill_misses false: blocks neither cached nor in flight are read straight
   // from `backing` (just the requested bytes) and not cached.
   // view: null, the bytes are copied into `buffer`; else, when `done`
   // succeeds, view->parts holds one part per block touched, pointing into
   // the block (pinned: its buffer is not reused while the part lives) or,
   // for what was read straight from `backing`, into `buffer`.
-  void read(TargetKey key, const Backing& backing, std::uint64_t device_sectors, std::uint64_t lba,
-            std::uint32_t sectors, std::span<std::uint8_t> buffer, blockdev::BlockDevice::Done done,
-            bool fill_misses = true, blockdev::ReadView* view = nullptr);
+  void lookup_or_fill(TargetKey key, const Backing& backing, std::uint64_t device_sectors,
+                      std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
+                      blockdev::BlockDevice::Done done, bool fill_misses = true,
+                      blockdev::ReadView* view = nullptr);
   void write(TargetKey key, const Backing& backing, std::uint64_t lba, std::uint32_t sectors,
              std::span<const std::uint8_t> buffer, blockdev::BlockDevice::Done done);
   std::uint64_t prefetch(TargetKey key, const Backing& backing, std::uint64_t device_sectors,

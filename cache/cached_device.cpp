@@ -1,6 +1,7 @@
 #include "cache/cached_device.hpp"
 
 #include "cache/cache_core.hpp"
+#include "cache/read_stream.hpp"
 
 namespace cache {
 
@@ -13,25 +14,26 @@ CachedDevice::CachedDevice(std::shared_ptr<CacheCore> core, TargetKey key,
 
 void CachedDevice::read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
                         Done done) {
-  read(lba, sectors, buffer, std::move(done), true);
+  lookup_or_fill(lba, sectors, buffer, std::move(done), true);
 }
 
-void CachedDevice::read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
-                        Done done, bool fill_misses) {
-  core_->read(key_, backing_, backing_->size_sectors(), lba, sectors, buffer, std::move(done),
-              fill_misses);
+void CachedDevice::lookup_or_fill(std::uint64_t lba, std::uint32_t sectors,
+                                  std::span<std::uint8_t> buffer, Done done, bool fill_misses) {
+  core_->lookup_or_fill(key_, backing_, backing_->size_sectors(), lba, sectors, buffer,
+                        std::move(done), fill_misses);
 }
 
 void CachedDevice::read_view(std::uint64_t lba, std::uint32_t sectors,
                              std::span<std::uint8_t> buffer, ViewDone done) {
-  read_view(lba, sectors, buffer, std::move(done), true);
+  lookup_or_fill_view(lba, sectors, buffer, std::move(done), true);
 }
 
-void CachedDevice::read_view(std::uint64_t lba, std::uint32_t sectors,
-                             std::span<std::uint8_t> buffer, ViewDone done, bool fill_misses) {
+void CachedDevice::lookup_or_fill_view(std::uint64_t lba, std::uint32_t sectors,
+                                       std::span<std::uint8_t> buffer, ViewDone done,
+                                       bool fill_misses) {
   auto view = std::make_shared<blockdev::ReadView>();
   auto* parts = view.get();
-  core_->read(
+  core_->lookup_or_fill(
       key_, backing_, backing_->size_sectors(), lba, sectors, buffer,
       [view = std::move(view), done = std::move(done)](std::error_code ec) {
         done(ec, ec ? blockdev::ReadView{} : std::move(*view));
@@ -45,6 +47,15 @@ void CachedDevice::write(std::uint64_t lba, std::uint32_t sectors,
 }
 
 void CachedDevice::flush(Done done) { backing_->flush(std::move(done)); }
+
+blockdev::Capabilities CachedDevice::capabilities() const {
+  return {.discard = backing_->capabilities().discard, .read_ahead = true};
+}
+
+std::shared_ptr<blockdev::BlockDevice> CachedDevice::read_ahead_stream(
+    std::uint64_t max_read_ahead_bytes) {
+  return std::make_shared<ReadStream>(shared_from_this(), max_read_ahead_bytes);
+}
 
 // Discards are rare and often large (fstrim): every cached block of the
 // target is dropped when the backing device finished, fills in flight

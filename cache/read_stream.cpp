@@ -44,14 +44,14 @@ void ReadStream::prefetch_after(const Step& s) {
 void ReadStream::read(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
                       Done done) {
   const Step s = step(lba, sectors);
-  device_->read(lba, sectors, buffer, std::move(done), s.sequential);
+  device_->lookup_or_fill(lba, sectors, buffer, std::move(done), s.sequential);
   prefetch_after(s);
 }
 
 void ReadStream::read_view(std::uint64_t lba, std::uint32_t sectors, std::span<std::uint8_t> buffer,
                            ViewDone done) {
   const Step s = step(lba, sectors);
-  device_->read_view(lba, sectors, buffer, std::move(done), s.sequential);
+  device_->lookup_or_fill_view(lba, sectors, buffer, std::move(done), s.sequential);
   prefetch_after(s);
 }
 
@@ -65,13 +65,6 @@ void ReadStream::flush(Done done) { device_->flush(std::move(done)); }
 std::uint64_t ReadStream::window_blocks() const {
   std::lock_guard lock(mutex_);
   return window_;
-}
-
-std::shared_ptr<blockdev::BlockDevice> open_read_stream(
-    std::shared_ptr<blockdev::BlockDevice> device, std::uint64_t max_read_ahead_bytes) {
-  if (auto cached = std::dynamic_pointer_cast<CachedDevice>(device))
-    return std::make_shared<ReadStream>(std::move(cached), max_read_ahead_bytes);
-  return device;
 }
 
 }  // namespace cache

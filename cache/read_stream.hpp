@@ -1,6 +1,8 @@
 // ReadStream: the read-ahead state of one open file. A blockdev::BlockDevice
-// decorator over a CachedDevice: reads and writes go to the cached device;
-// reads also drive read-ahead.
+// decorator over a CachedDevice (made by its read_ahead_stream(), which
+// blockdev::open_read_stream calls): reads and writes go to the cached
+// device; reads also drive read-ahead. Its capabilities: the cached device's
+// discard, no read_ahead (a stream is opened once per file, over the cache).
 //
 // Contract: the read-ahead and "random access is not cached" rules of
 // cache/README.md (Policy: Read-ahead, Random access); that page is where the
@@ -13,7 +15,7 @@
 #include <memory>
 #include <mutex>
 
-#include "cache/blockdev/block_device.hpp"
+#include "blockdev/block_device.hpp"
 #include "cache/cached_device.hpp"
 
 namespace cache {
@@ -30,7 +32,9 @@ class ReadStream final : public blockdev::BlockDevice {
   void write(std::uint64_t lba, std::uint32_t sectors, std::span<const std::uint8_t> buffer,
              Done done) override;
   void flush(Done done) override;
-  bool can_discard() const override { return device_->can_discard(); }
+  blockdev::Capabilities capabilities() const override {
+    return {.discard = device_->capabilities().discard};
+  }
   void discard(std::uint64_t lba, std::uint64_t sectors, Done done) override {
     device_->discard(lba, sectors, std::move(done));
   }
@@ -57,10 +61,5 @@ class ReadStream final : public blockdev::BlockDevice {
   std::uint64_t window_ = 0;            // blocks
   std::uint64_t prefetched_until_ = 0;  // block index read-ahead has reached
 };
-
-// The device one open file should read through: a ReadStream when `device`
-// is a CachedDevice, else `device` itself (caching off).
-std::shared_ptr<blockdev::BlockDevice> open_read_stream(
-    std::shared_ptr<blockdev::BlockDevice> device, std::uint64_t max_read_ahead_bytes);
 
 }  // namespace cache

@@ -12,30 +12,12 @@
 #include "protocol/codec/identify.hpp"
 
 namespace aoe {
-namespace {
-
-// Short frames are zero-padded to the Ethernet minimum, as a NIC would:
-// veth does not, and some targets drop runts.
-std::size_t pad_frame(std::span<std::uint8_t> buffer, std::size_t n) {
-  if (n >= kMinEthernetFrame) return n;
-  std::fill(buffer.begin() + n, buffer.begin() + kMinEthernetFrame, 0);
-  return kMinEthernetFrame;
-}
-
-}  // namespace
-
-std::size_t Engine::padded(std::size_t n) { return pad_frame(scratch_, n); }
-
 Engine::Engine(std::vector<Link*> links, EngineConfig config, Defer defer)
     : links_(std::move(links)),
       config_(config),
       defer_(std::move(defer)),
       tags_(config.tag_seed),
-      discovery_slot_(links_.size()) {
-  std::size_t largest = 4096;
-  for (Link* l : links_) largest = std::max<std::size_t>(largest, l->mtu() + kEthernetHeaderSize);
-  scratch_.resize(largest);
-}
+      discovery_slot_(links_.size()) {}
 
 Engine::~Engine() = default;
 
@@ -262,7 +244,7 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, s
   t.in_flight.push_back(slot);
   if (!t.unanswered_since) t.unanswered_since = now;
   want_wakeup(f.retransmit_at);
-  transmit(slot, now);
+  transmit(slot);
 }
 
 TimePoint Engine::first_timeout(const Target& t, const Op& op, TimePoint now) const {
@@ -270,8 +252,7 @@ TimePoint Engine::first_timeout(const Target& t, const Op& op, TimePoint now) co
   return std::min(now + t.rtt.rto() + queued * t.per_frame, op.deadline);
 }
 
-void Engine::transmit(std::uint16_t slot, TimePoint now) {
-  (void)now;
+void Engine::transmit(std::uint16_t slot) {
   PendingFrame& f = tags_.entry(slot);
   Target& t = *f.target;
   Op& op = *f.op;
@@ -329,28 +310,22 @@ void Engine::transmit(std::uint16_t slot, TimePoint now) {
       frame.body = std::get<ReserveOp>(op.body).request;
       break;
   }
-  // Encoded where the link sends from when it offers that, else in
-  // scratch_. A write's data is not encoded at all: the link reads it from
-  // the caller's buffer (send_gathered), which outlives the send because
-  // completions are deferred (see engine.hpp). A frame carries at least one
-  // sector, so it needs no padding.
-  std::span<std::uint8_t> out = link.frame_buffer();
-  if (out.size() < std::max<std::size_t>(link.mtu() + kEthernetHeaderSize, kMinEthernetFrame))
-    out = scratch_;
-  auto n = payload.empty() ? encode(frame, out) : encode_head(frame, out);
-  if (!n) {
-    finish(t, op, InitiatorErrc::invalid_argument);
+  // A write's data is not encoded: the link reads it from the caller's
+  // buffer, which outlives the send because completions are deferred (see
+  // engine.hpp).
+  const std::error_code sent =
+      link.send_frame(frame, payload.empty() ? Link::Data::encoded : Link::Data::in_place);
+  if (sent == std::errc::invalid_argument || sent == std::errc::message_size) {
+    finish(t, op,
+           sent == std::errc::message_size ? InitiatorErrc::too_large
+                                           : InitiatorErrc::invalid_argument);
     return;
   }
+  // Any other refused send (link down) is taken like a lost frame: the
+  // retransmit timer tries again, another path if there is one.
   f.seq = ++t.send_seq;
   f.later_answers = 0;
   ++t.stats.frames_sent;
-  // A refused send (link down) is treated like a lost frame: the retransmit
-  // timer tries again, another path if there is one.
-  if (payload.empty())
-    link.send(out.first(pad_frame(out, *n)));
-  else
-    link.send_gathered(out.first(*n), payload);
 }
 
 void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
@@ -381,7 +356,7 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   ++t.stats.retransmits;
   ++(fast ? t.stats.retransmits_fast : t.stats.retransmits_timeout);
   want_wakeup(f.retransmit_at);
-  transmit(slot, now);
+  transmit(slot);
 }
 
 // Removes a frame from flight. A write frame quarantines its sectors for as

@@ -329,8 +329,7 @@ class Engine {
   void on_path_answer(Target& t, const PendingFrame& f);
   void resplit(std::uint16_t slot, TimePoint now);
   static bool big_frame(const PendingFrame& f);
-  void transmit(std::uint16_t slot, TimePoint now);
-  std::size_t padded(std::size_t encoded);
+  void transmit(std::uint16_t slot);
   void retransmit(std::uint16_t slot, bool fast, TimePoint now);
   // When a first transmission sent now times out: the RTO plus the service
   // time of the frames queued ahead of it at the target.
@@ -357,7 +356,7 @@ class Engine {
                         bool announced = false);
   void handle_announcement(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now);
   bool identify_due(const Target& t, TimePoint now, bool announced) const;
-  void heard_from(Target& t, TimePoint now);
+  void heard_from(Target& t);
   void mark_down(Target& t);
   void queue_identify(Target& t, TimePoint now);
   // Ports (engine_discovery.cpp): a new port of a known target is a
@@ -389,7 +388,6 @@ class Engine {
   TagTable<PendingFrame> tags_;
   std::map<TargetAddress, std::unique_ptr<Target>> targets_;
   std::vector<std::optional<std::uint16_t>> discovery_slot_;  // per link
-  std::vector<std::uint8_t> scratch_;                         // one encoded frame
   std::vector<std::uint8_t> trim_scratch_;                    // one frame's TRIM ranges
   unsigned startup_rounds_ = 0;
   LinkStats link_stats_;

@@ -88,7 +88,7 @@ void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, Tim
         return on_io_answer(slot, bytes, true, now);
     }
     ++t->stats.duplicates;
-    heard_from(*t, now);
+    heard_from(*t);
     on_late_answer(*t, link, h.src, h.tag);
     return;
   }
@@ -202,7 +202,7 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
   if (big_frame(f)) on_big_frame_answer(t, f);
   on_path_answer(t, f);
   retire_frame(t, slot, true);
-  heard_from(t, now);
+  heard_from(t);
   for (std::size_t i = 0; i < nlost; ++i)
     if (tags_.live(lost[i]) && tags_.entry(lost[i]).target == &t &&
         tags_.entry(lost[i]).later_answers >= threshold)

@@ -38,8 +38,7 @@ void Engine::discover_now(TimePoint now) {
     frame.header.command = f.command;
     frame.header.tag = tags_.tag(slot);
     frame.body = QueryConfigMessage{};
-    auto n = encode(frame, scratch_);
-    if (n) links_[i]->send(std::span(scratch_.data(), padded(*n)));
+    links_[i]->send_frame(frame);  // refused: the next round tries again
     for (auto& [address, t] : targets_) {
       for (const Path& p : t->paths)
         if (p.link == i && !t->unanswered_since) t->unanswered_since = now;
@@ -99,7 +98,7 @@ void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint no
   t.advertised_spf = qc->sector_count;
   refresh_limits(t);
   const bool was_down = t.down;
-  heard_from(t, now);
+  heard_from(t);
   if (!t.identified || was_down || identify_due(t, now, announced)) queue_identify(t, now);
   pump(t, now);
 }
@@ -114,8 +113,7 @@ void Engine::refresh_limits(Target& t) {
   if (fresh) t.window = CongestionWindow(limit);
 }
 
-void Engine::heard_from(Target& t, TimePoint now) {
-  (void)now;
+void Engine::heard_from(Target& t) {
   t.unanswered_since.reset();
   if (t.down) {
     t.down = false;
@@ -229,8 +227,7 @@ void Engine::send_probe(Target& t, std::size_t link, MacAddress mac, TimePoint n
   ata.cmd_status = ata_cmd::identify_device;
   ata.sector_count = 1;
   frame.body = ata;
-  auto n = encode(frame, scratch_);
-  if (n) links_[link]->send(std::span(scratch_.data(), padded(*n)));
+  links_[link]->send_frame(frame);  // refused: the probe times out
 }
 
 void Engine::release_probes(Target& t) {

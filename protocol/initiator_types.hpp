@@ -31,9 +31,6 @@ struct InitiatorOptions {
   std::chrono::milliseconds identify_interval{30'000};
   // Frames in flight per target: min(this, target buffer count); 0 = buffer count.
   unsigned max_window = 0;
-  // Busy polling of each link after a wakeup that delivered frames (Link::set_busy_poll); 0
-  // disables it.
-  std::chrono::microseconds busy_poll{50};
   // Bounds against a hostile or broken segment (anyone may answer): targets
   // kept, ports per target (paths, candidates and conflicts together), and
   // how long a candidate or a path may go without an answer before it is

@@ -1,7 +1,9 @@
 // A Link is one Ethernet port carrying AoE frames (EtherType 0x88A2).
 //
-// Implementations: RawSocketLink (AF_PACKET, production; can adopt an already
-// open socket handed over by the setuid helper) and MemoryLink (unit tests).
+// Implementations: RawSocketLink (protocol/io: AF_PACKET, production; can
+// adopt an already open socket handed over by the setuid helper),
+// MemoryLink (protocol/io, tests over an io_context) and the unit tests'
+// simulated links.
 //
 // Contract: frames are complete Ethernet frames (from the destination MAC on,
 // no FCS). send() never blocks; a frame the kernel cannot take right now
@@ -13,7 +15,6 @@
 // stay valid and unchanged until then, not longer.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -21,6 +22,7 @@
 #include <system_error>
 #include <vector>
 
+#include "protocol/codec/frame.hpp"
 #include "protocol/codec/mac_address.hpp"
 
 namespace aoe {
@@ -28,6 +30,10 @@ namespace aoe {
 class Link {
  public:
   using Receiver = std::function<void(std::span<const std::uint8_t> frame)>;
+  // How send_frame() sends an ATA message's data: encoded with the frame,
+  // or read from where it is (a write's data: no copy; it must then stay
+  // valid and unchanged until the handler that called send_frame returns).
+  enum class Data : std::uint8_t { encoded, in_place };
   virtual ~Link() = default;
 
   virtual const std::string& name() const = 0;  // interface name, e.g. "eth0"
@@ -37,6 +43,15 @@ class Link {
   // Begins delivering frames to `receiver` until stop().
   virtual void start(Receiver receiver) = 0;
   virtual void stop() = 0;
+
+  // Sends `frame`, encoded where the link sends from, short frames
+  // zero-padded to the Ethernet minimum as a NIC would (veth does not, and
+  // some targets drop runts). What the engine calls. Errors:
+  // invalid_argument when the codec cannot encode it (values the wire cannot
+  // carry), message_size when it is larger than the link carries, others
+  // as send().
+  std::error_code send_frame(const Frame& frame, Data data = Data::encoded);
+
   // Errors other than "frame lost" (e.g. ENETDOWN) are returned.
   virtual std::error_code send(std::span<const std::uint8_t> frame) = 0;
   // Sends one frame made of `head` followed by `payload` (a write's data),
@@ -51,14 +66,17 @@ class Link {
     frame.insert(frame.end(), payload.begin(), payload.end());
     return send(frame);
   }
-  // Where the next frame may be encoded, so that send() (or send_gathered()
-  // of a head) starting there need not copy it (the raw socket's send ring while a receive
-  // batch runs); empty when the link has no such place. Valid until the
-  // next send(), start() or stop() on the link's thread.
-  virtual std::span<std::uint8_t> frame_buffer() { return {}; }
-  // How long to keep polling for more frames after a wakeup that delivered
-  // some (see raw_socket_link.hpp). Links without a socket ignore it.
-  virtual void set_busy_poll(std::chrono::microseconds) {}
+
+ protected:
+  // Where send_frame() encodes: at least mtu() + the Ethernet header bytes,
+  // valid until the next send on this link's thread. A link that sends
+  // from buffers of its own (a send ring) gives the next one, so a frame
+  // encoded there is not copied again. This default is a buffer of the
+  // Link's own.
+  virtual std::span<std::uint8_t> encode_buffer();
+
+ private:
+  std::vector<std::uint8_t> encode_scratch_;
 };
 
 }  // namespace aoe

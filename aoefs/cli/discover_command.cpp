@@ -8,7 +8,7 @@
 // an error, never silently skipped: the user asked for it.
 #include "aoefs/cli/discover_command.hpp"
 
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -20,8 +20,8 @@
 #include "aoefs/util/human_size.hpp"
 #include "aoefs/util/wire_text.hpp"
 #include "aoefs/link/link_opening.hpp"
-#include "protocol/initiator.hpp"
-#include "protocol/interfaces.hpp"
+#include "protocol/io/initiator.hpp"
+#include "protocol/io/interfaces.hpp"
 
 namespace aoefs {
 namespace {
@@ -98,8 +98,7 @@ int run_discover_command(int argc, char** argv) {
   boost::asio::io_context io;
   std::vector<std::unique_ptr<aoe::Link>> links;
   for (const auto& name : interfaces) {
-    aoe::InterfaceFacts facts;
-    if (!aoe::interface_facts(name, facts) && !facts.up) {
+    if (auto facts = aoe::interface_facts(name); facts && !facts->up) {
       std::fprintf(stderr, "aoefs discover: interface '%s' is down\n", name.c_str());
       if (named) return 1;
       continue;

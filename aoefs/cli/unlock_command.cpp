@@ -1,6 +1,6 @@
 #include "aoefs/cli/unlock_command.hpp"
 
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -13,8 +13,8 @@
 #include "aoefs/locks/lock_string.hpp"
 #include "aoefs/util/target_name.hpp"
 #include "aoefs/util/wire_text.hpp"
-#include "protocol/initiator.hpp"
-#include "protocol/interfaces.hpp"
+#include "protocol/io/initiator.hpp"
+#include "protocol/io/interfaces.hpp"
 
 namespace aoefs {
 namespace {

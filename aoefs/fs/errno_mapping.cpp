@@ -51,6 +51,8 @@ int to_errno(const std::error_code& ec) {
         return EROFS;
       case aoe::InitiatorErrc::not_supported:
         return EOPNOTSUPP;
+      case aoe::InitiatorErrc::too_large:
+        return E2BIG;
     }
     return EIO;
   }

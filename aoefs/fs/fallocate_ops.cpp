@@ -135,7 +135,7 @@ void op_fallocate(fuse_req_t req, fuse_ino_t, int mode, off_t offset, off_t leng
       return (void)fuse_reply_err(req, keep_size ? ENOSPC : EFBIG);
     case FALLOC_FL_PUNCH_HOLE:
       if (!keep_size) return (void)fuse_reply_err(req, EINVAL);  // as the kernel demands
-      if (!of.device->can_discard()) return (void)fuse_reply_err(req, EOPNOTSUPP);
+      if (!of.device->capabilities().discard) return (void)fuse_reply_err(req, EOPNOTSUPP);
       if (begin >= size) return (void)fuse_reply_err(req, 0);
       job->trim = true;
       job->parts = split(begin, std::min(end, size));

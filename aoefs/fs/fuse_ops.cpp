@@ -20,7 +20,7 @@
 #include "aoefs/fs/stats_file.hpp"
 #include "aoefs/fs/unaligned_io.hpp"
 #include "aoefs/fs/xattr_ops.hpp"
-#include "cache/read_stream.hpp"
+#include "blockdev/block_device.hpp"
 
 namespace aoefs {
 namespace {
@@ -199,8 +199,9 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     auto f = ctx.table->by_inode(ino);
     if (!f || !f->device) return (void)fuse_reply_err(req, ENOENT);
     if (writable && ctx.options.read_only) return (void)fuse_reply_err(req, EROFS);
-    of = ctx.open_files.add(std::make_unique<OpenFile>(OpenFile{
-        cache::open_read_stream(f->device, ctx.max_read_ahead_bytes), f->lock, writable, nullptr}));
+    of = ctx.open_files.add(std::make_unique<OpenFile>(
+        OpenFile{blockdev::open_read_stream(f->device, ctx.max_read_ahead_bytes), f->lock, writable,
+                 nullptr}));
     fi->direct_io = ctx.options.direct_io ? 1 : 0;
     log_message(LogLevel::debug, "open %s flags 0x%x", f->name.c_str(), fi->flags);
   }

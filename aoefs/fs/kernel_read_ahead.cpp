@@ -1,4 +1,4 @@
-#include "aoefs/fs/read_ahead.hpp"
+#include "aoefs/fs/kernel_read_ahead.hpp"
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -7,7 +7,7 @@
 
 namespace aoefs {
 
-bool set_read_ahead_after_init(const std::string& mountpoint, unsigned read_ahead_kb) {
+bool set_kernel_read_ahead(const std::string& mountpoint, unsigned read_ahead_kb) {
   struct stat st {};
   if (::stat(mountpoint.c_str(), &st) != 0) return false;
   const std::string path = "/sys/class/bdi/" + std::to_string(major(st.st_dev)) + ":" +

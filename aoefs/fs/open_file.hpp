@@ -18,7 +18,7 @@
 #include <unordered_map>
 
 #include "aoefs/fs/range_lock.hpp"
-#include "cache/blockdev/block_device.hpp"
+#include "blockdev/block_device.hpp"
 
 namespace aoefs {
 

@@ -5,7 +5,7 @@
 #include "aoefs/locks/config_lock.hpp"
 #include "aoefs/stats/stats_report.hpp"
 #include "cache/block_cache.hpp"
-#include "protocol/initiator.hpp"
+#include "protocol/io/initiator.hpp"
 
 namespace aoefs {
 

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "aoefs/fs/range_lock.hpp"
-#include "cache/blockdev/block_device.hpp"
+#include "blockdev/block_device.hpp"
 #include "protocol/codec/header.hpp"
 
 namespace aoefs {

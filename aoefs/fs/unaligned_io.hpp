@@ -32,7 +32,7 @@
 
 #include "aoefs/fs/range_lock.hpp"
 #include "aoefs/util/buffer_pool.hpp"
-#include "cache/blockdev/block_device.hpp"
+#include "blockdev/block_device.hpp"
 
 namespace aoefs {
 

@@ -8,7 +8,7 @@
 #include "aoefs/fs/errno_mapping.hpp"
 #include "aoefs/fs/fs_context.hpp"
 #include "aoefs/fs/xattr_values.hpp"
-#include "protocol/initiator.hpp"
+#include "protocol/io/initiator.hpp"
 
 namespace aoefs {
 namespace {

@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 #include <cerrno>
 
 #include "aoefs/helper/helper_client.hpp"
-#include "protocol/raw_socket_link.hpp"
+#include "protocol/io/raw_socket_link.hpp"
 
 namespace aoefs {
 namespace {
@@ -33,11 +33,11 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> from_helper(
                  " refused: " + got.error().message};
   std::vector<std::unique_ptr<aoe::Link>> links;
   for (auto& passed : *got) {
-    std::error_code ec;
-    auto link = aoe::RawSocketLink::adopt(io, passed.fd, ec);
+    auto link = aoe::RawSocketLink::adopt(io, passed.fd);
     if (!link)
-      return Error{"interface " + passed.interface + ": socket from the helper: " + ec.message()};
-    links.push_back(std::move(link));
+      return Error{"interface " + passed.interface +
+                   ": socket from the helper: " + link.error().message()};
+    links.push_back(std::move(*link));
   }
   if (note)
     note("the helper handed over " + std::to_string(links.size()) +
@@ -51,18 +51,17 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> open_links(
     boost::asio::io_context& io, const std::vector<std::string>& interfaces, const LinkNote& note) {
   std::vector<std::unique_ptr<aoe::Link>> links;
   for (const auto& name : interfaces) {
-    std::error_code ec;
-    auto link = aoe::RawSocketLink::open(io, name, ec);
+    auto link = aoe::RawSocketLink::open(io, name);
     if (!link) {
+      const std::error_code ec = link.error();
       if (permission_denied(ec) && ::geteuid() != 0) return from_helper(io, interfaces, note);
       return Error{"interface " + name + ": " +
                    (ec == std::errc::no_such_device ? "no such interface" : ec.message())};
     }
-    links.push_back(std::move(link));
+    links.push_back(std::move(*link));
   }
   if (note)
-    note("the helper handed over " + std::to_string(links.size()) +
-         " filtered AoE socket(s); using them");
+    note("opened " + std::to_string(links.size()) + " raw AoE socket(s) on " + joined(interfaces));
   return links;
 }
 

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 #include <climits>
 #include <ctime>
 #include <future>
@@ -13,7 +13,7 @@
 #include "aoefs/util/log.hpp"
 #include "aoefs/util/target_name.hpp"
 #include "protocol/codec/error.hpp"
-#include "protocol/initiator.hpp"
+#include "protocol/io/initiator.hpp"
 
 namespace aoefs {
 namespace {

@@ -1,6 +1,6 @@
 #include "aoefs/metrics/metrics_server.hpp"
 
-// Boost 1.74's Asio needs <utility> first (see protocol/asio.hpp).
+// Boost 1.74's Asio needs <utility> first (see protocol/io/asio.hpp).
 #include <utility>
 
 #include <boost/asio/ip/tcp.hpp>

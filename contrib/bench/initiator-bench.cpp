@@ -4,7 +4,7 @@
 //   "<MB/s> <round trips/s> <bytes> <retransmits> <ops/s> <mean µs> <p99 µs>"
 //
 //   aoefs-bench-initiator IFACE SHELF SLOT OP WINDOW [MAX_BYTES [QD]]
-//   (env AOEFS_BENCH_BUSY_POLL_US overrides InitiatorOptions::busy_poll)
+//   (env AOEFS_BENCH_BUSY_POLL_US overrides RawSocketLink's busy polling)
 //
 // OP read|write: sequential operations of 256 sectors over the whole target
 // (or MAX_BYTES), 8 kept outstanding, so the engine's queue always holds
@@ -13,7 +13,7 @@
 // outstanding, until MAX_BYTES are done: the initiator-alone counterpart of
 // fio's random 4k jobs. Latency is per operation, issue to completion.
 #include <utility>
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -23,8 +23,8 @@
 #include <random>
 #include <vector>
 
-#include "protocol/initiator.hpp"
-#include "protocol/raw_socket_link.hpp"
+#include "protocol/io/initiator.hpp"
+#include "protocol/io/raw_socket_link.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 6) {
@@ -42,20 +42,20 @@ int main(int argc, char** argv) {
   const unsigned queue_depth = argc > 7 ? std::max(1, std::atoi(argv[7])) : 1;
 
   boost::asio::io_context io;
-  std::error_code ec;
-  auto link = aoe::RawSocketLink::open(io, argv[1], ec);
-  if (!link) {
-    std::fprintf(stderr, "cannot open %s: %s\n", argv[1], ec.message().c_str());
+  auto opened = aoe::RawSocketLink::open(io, argv[1]);
+  if (!opened) {
+    std::fprintf(stderr, "cannot open %s: %s\n", argv[1], opened.error().message().c_str());
     return 1;
   }
+  auto link = std::move(*opened);
+  // AOEFS_BENCH_BUSY_POLL_US: compare busy-polling settings (default: the
+  // link's own default).
+  if (const char* spin = std::getenv("AOEFS_BENCH_BUSY_POLL_US"))
+    link->set_busy_poll(std::chrono::microseconds(std::atol(spin)));
   std::vector<std::unique_ptr<aoe::Link>> links;
   links.push_back(std::move(link));
   aoe::InitiatorOptions options;
   options.max_window = window;
-  // AOEFS_BENCH_BUSY_POLL_US: compare busy-polling settings (default: the
-  // initiator's own default).
-  if (const char* spin = std::getenv("AOEFS_BENCH_BUSY_POLL_US"))
-    options.busy_poll = std::chrono::microseconds(std::atol(spin));
   aoe::Initiator ini(io, std::move(links), options);
   ini.start();
   bool found = false;

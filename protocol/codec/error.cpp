@@ -70,6 +70,8 @@ class InitiatorCategory final : public std::error_category {
         return "target is read-only";
       case InitiatorErrc::not_supported:
         return "the target does not support this command";
+      case InitiatorErrc::too_large:
+        return "the request does not fit one frame on this interface";
     }
     return "unknown initiator error " + std::to_string(code);
   }

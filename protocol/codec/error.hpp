@@ -44,6 +44,7 @@ enum class InitiatorErrc : int {
   cancelled,         // initiator shut down before completion
   read_only,         // target advertises or enforces read-only
   not_supported,     // the target does not offer the command (e.g. TRIM)
+  too_large,         // the request does not fit one frame on the link (e.g. a long mask edit)
 };
 
 const std::error_category& aoe_category() noexcept;

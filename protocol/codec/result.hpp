@@ -1,10 +1,8 @@
-// Result<T>: a value or a DecodeError. The codec's return type (std::expected
-// is C++23; g++ 12 lacks it).
+// Result<T>: a value or a DecodeError, the codec's return type (the
+// project's one Expected, expected.hpp).
 #pragma once
 
-#include <cassert>
-#include <utility>
-#include <variant>
+#include "protocol/codec/expected.hpp"
 
 namespace aoe {
 
@@ -25,32 +23,8 @@ struct DecodeError {
   const char* what;
 };
 
+// The codec's results: expected.hpp with the decoder's error.
 template <class T>
-class Result {
- public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(DecodeError error) : v_(error) {}   // NOLINT
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  const T& value() const {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() { return value(); }
-  const T& operator*() const { return value(); }
-  const DecodeError& error() const {
-    assert(!ok());
-    return std::get<1>(v_);
-  }
-
- private:
-  std::variant<T, DecodeError> v_;
-};
+using Result = Expected<T, DecodeError>;
 
 }  // namespace aoe

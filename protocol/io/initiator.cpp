@@ -6,9 +6,9 @@
 // destructor may run on any thread. The timer is armed for the engine's
 // next_wakeup() whenever that moves earlier than what is armed; a timer that
 // fires early (its deadline went away) is harmless.
-#include "protocol/initiator.hpp"
+#include "protocol/io/initiator.hpp"
 
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 
 #include <sys/random.h>
 #include <unistd.h>
@@ -39,10 +39,7 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
        InitiatorOptions options)
       : io(io), links(std::move(owned)), timer(io) {
     std::vector<Link*> raw;
-    for (auto& l : links) {
-      l->set_busy_poll(options.busy_poll);
-      raw.push_back(l.get());
-    }
+    for (auto& l : links) raw.push_back(l.get());
     EngineConfig config;
     config.options = options;
     config.tag_seed = random_tag_seed();

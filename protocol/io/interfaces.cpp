@@ -1,4 +1,4 @@
-#include "protocol/interfaces.hpp"
+#include "protocol/io/interfaces.hpp"
 
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -28,14 +28,14 @@ struct IoctlSocket {
 
 }  // namespace
 
-std::error_code interface_facts(const std::string& name, InterfaceFacts& out) {
+Expected<InterfaceFacts, std::error_code> interface_facts(const std::string& name) {
   if (name.empty() || name.size() >= IFNAMSIZ)
     return std::make_error_code(std::errc::no_such_device);
   IoctlSocket s;
   if (s.fd < 0) return last_error();
   ifreq req{};
   std::memcpy(req.ifr_name, name.c_str(), name.size() + 1);
-  out = {};
+  InterfaceFacts out;
   out.name = name;
   if (::ioctl(s.fd, SIOCGIFINDEX, &req) < 0) {
     if (errno == ENODEV) return std::make_error_code(std::errc::no_such_device);
@@ -50,7 +50,7 @@ std::error_code interface_facts(const std::string& name, InterfaceFacts& out) {
   if (::ioctl(s.fd, SIOCGIFHWADDR, &req) < 0) return last_error();
   out.ethernet = req.ifr_hwaddr.sa_family == ARPHRD_ETHER;
   std::memcpy(out.mac.bytes.data(), req.ifr_hwaddr.sa_data, 6);
-  return {};
+  return out;
 }
 
 std::vector<InterfaceFacts> list_interfaces() {
@@ -58,8 +58,7 @@ std::vector<InterfaceFacts> list_interfaces() {
   struct if_nameindex* names = ::if_nameindex();
   if (!names) return out;
   for (struct if_nameindex* n = names; n->if_index != 0 && n->if_name; ++n) {
-    InterfaceFacts facts;
-    if (!interface_facts(n->if_name, facts)) out.push_back(std::move(facts));
+    if (auto facts = interface_facts(n->if_name)) out.push_back(std::move(*facts));
   }
   ::if_freenameindex(names);
   return out;

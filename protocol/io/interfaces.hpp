@@ -7,6 +7,7 @@
 #include <system_error>
 #include <vector>
 
+#include "protocol/codec/expected.hpp"
 #include "protocol/codec/mac_address.hpp"
 
 namespace aoe {
@@ -21,9 +22,8 @@ struct InterfaceFacts {
   bool ethernet = false;  // ARPHRD_ETHER hardware type
 };
 
-// Facts of one interface; ENODEV-style error ("No such device") for an
-// unknown name.
-std::error_code interface_facts(const std::string& name, InterfaceFacts& out);
+// Facts of one interface; no_such_device for an unknown name.
+Expected<InterfaceFacts, std::error_code> interface_facts(const std::string& name);
 
 // Every interface of this network namespace, in index order.
 std::vector<InterfaceFacts> list_interfaces();

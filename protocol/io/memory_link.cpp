@@ -1,6 +1,6 @@
-#include "protocol/memory_link.hpp"
+#include "protocol/io/memory_link.hpp"
 
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 
 #include <mutex>
 #include <vector>

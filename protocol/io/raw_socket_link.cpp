@@ -1,6 +1,6 @@
-#include "protocol/raw_socket_link.hpp"
+#include "protocol/io/raw_socket_link.hpp"
 
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -16,7 +16,7 @@
 #include <cstring>
 
 #include "protocol/codec/header.hpp"
-#include "protocol/interfaces.hpp"
+#include "protocol/io/interfaces.hpp"
 
 namespace aoe {
 namespace {
@@ -51,7 +51,7 @@ struct RawSocketLink::State {
   std::vector<mmsghdr> tx_msgs;
   unsigned tx_count = 0;
   std::uint64_t send_drops = 0;
-  std::chrono::microseconds busy_poll{0};
+  std::chrono::microseconds busy_poll = RawSocketLink::kDefaultBusyPoll;
   // Frames sent minus frames received, floored at 0 at each receive (other
   // traffic on the port is received too): whether an answer may be on its
   // way. Polling for answers when none can come only burns the CPU.
@@ -213,56 +213,46 @@ RawSocketLink::~RawSocketLink() {
   state_->descriptor.close(ignored);  // closes fd; pending waits end with operation_aborted
 }
 
-std::unique_ptr<RawSocketLink> RawSocketLink::open(boost::asio::io_context& io,
-                                                   const std::string& interface,
-                                                   std::error_code& ec) {
-  InterfaceFacts facts;
-  ec = interface_facts(interface, facts);
-  if (ec) return nullptr;
-  if (!facts.ethernet) {
-    ec = std::make_error_code(std::errc::invalid_argument);
-    return nullptr;
-  }
+RawSocketLink::Opened RawSocketLink::open(boost::asio::io_context& io,
+                                          const std::string& interface) {
+  auto facts = interface_facts(interface);
+  if (!facts) return facts.error();
+  if (!facts->ethernet) return std::make_error_code(std::errc::invalid_argument);
   int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(kEtherType));
-  if (fd < 0) {
-    ec = errno_code();
-    return nullptr;
-  }
+  if (fd < 0) return errno_code();
   sockaddr_ll addr{};
   addr.sll_family = AF_PACKET;
   addr.sll_protocol = htons(kEtherType);
-  addr.sll_ifindex = facts.index;
+  addr.sll_ifindex = facts->index;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
-    ec = errno_code();
+    const std::error_code ec = errno_code();
     ::close(fd);
-    return nullptr;
+    return ec;
   }
-  return adopt(io, fd, ec);
+  return adopt(io, fd);
 }
 
-std::unique_ptr<RawSocketLink> RawSocketLink::adopt(boost::asio::io_context& io, int fd,
-                                                    std::error_code& ec) {
-  ec.clear();
+RawSocketLink::Opened RawSocketLink::adopt(boost::asio::io_context& io, int fd) {
   sockaddr_ll addr{};
   socklen_t len = sizeof addr;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0) {
-    ec = errno_code();
+    const std::error_code ec = errno_code();
     ::close(fd);
-    return nullptr;
+    return ec;
   }
   char name[IF_NAMESIZE] = {};
   if (addr.sll_family != AF_PACKET || addr.sll_ifindex == 0 ||
       !::if_indextoname(addr.sll_ifindex, name)) {
-    ec = std::make_error_code(std::errc::invalid_argument);  // not a bound packet socket
     ::close(fd);
-    return nullptr;
+    return std::make_error_code(std::errc::invalid_argument);  // not a bound packet socket
+  }
+  auto facts = interface_facts(name);
+  if (!facts) {
+    ::close(fd);
+    return facts.error();
   }
   auto state = std::make_shared<State>(io);
-  ec = interface_facts(name, state->facts);
-  if (ec) {
-    ::close(fd);
-    return nullptr;
-  }
+  state->facts = std::move(*facts);
   // Non-blocking, large buffers (bursts of a whole window of jumbo frames
   // from several targets), and no copies of our own outgoing frames.
   state->fd = fd;
@@ -271,17 +261,15 @@ std::unique_ptr<RawSocketLink> RawSocketLink::adopt(boost::asio::io_context& io,
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
   if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big) < 0)
     ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
-  const int one = 1;
 #ifdef PACKET_IGNORE_OUTGOING
+  const int one = 1;
   ::setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
 #endif
-  (void)one;
   boost::system::error_code bec;
   state->descriptor.assign(fd, bec);
   if (bec) {
-    ec = std::error_code(bec.value(), std::generic_category());
     ::close(fd);
-    return nullptr;
+    return std::error_code(bec.value(), std::generic_category());
   }
   state->descriptor.non_blocking(true, bec);
   state->allocate();
@@ -308,9 +296,9 @@ void RawSocketLink::stop() {
   state_->descriptor.cancel(ignored);
 }
 
-std::span<std::uint8_t> RawSocketLink::frame_buffer() {
+std::span<std::uint8_t> RawSocketLink::encode_buffer() {
   State& s = *state_;
-  if (!s.in_batch) return {};
+  if (!s.in_batch) return Link::encode_buffer();
   if (s.tx_count == kBatch) s.flush_sends();
   return {s.tx_slot(), s.frame_capacity};
 }

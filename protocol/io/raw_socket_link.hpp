@@ -6,7 +6,7 @@
 // the receiver. Send: while the receiver runs (inside a receive batch),
 // frames are copied into a preallocated send ring and leave together with
 // one sendmmsg() after the batch (a frame encoded in place, at
-// frame_buffer(), is not copied again; the payload of send_gathered() is
+// encode_buffer() by send_frame(), is not copied again; the payload of send_gathered() is
 // not copied at all: it is its message's second iovec, read by the kernel
 // when the batch is sent, before the drain returns); outside a batch, a
 // send is one sendmsg(2).
@@ -40,6 +40,7 @@
 #include <system_error>
 #include <vector>
 
+#include "protocol/codec/expected.hpp"
 #include "protocol/link.hpp"
 
 namespace boost::asio {
@@ -53,12 +54,11 @@ class RawSocketLink final : public Link {
   // Opens a socket on `interface`. Errors: no_such_device for an unknown
   // name (message names the interface via the caller), EPERM without
   // CAP_NET_RAW, invalid_argument for a non-Ethernet interface.
-  static std::unique_ptr<RawSocketLink> open(boost::asio::io_context& io,
-                                             const std::string& interface, std::error_code& ec);
+  using Opened = Expected<std::unique_ptr<RawSocketLink>, std::error_code>;
+  static Opened open(boost::asio::io_context& io, const std::string& interface);
   // Takes ownership of `fd`, an AF_PACKET socket already bound to one
   // interface (protocol 0x88A2 or ETH_P_ALL). Closed on failure too.
-  static std::unique_ptr<RawSocketLink> adopt(boost::asio::io_context& io, int fd,
-                                              std::error_code& ec);
+  static Opened adopt(boost::asio::io_context& io, int fd);
 
   ~RawSocketLink() override;
 
@@ -70,11 +70,18 @@ class RawSocketLink final : public Link {
   std::error_code send(std::span<const std::uint8_t> frame) override;
   std::error_code send_gathered(std::span<const std::uint8_t> head,
                                 std::span<const std::uint8_t> payload) override;
-  std::span<std::uint8_t> frame_buffer() override;
 
   // Frames the kernel refused with ENOBUFS/EAGAIN (counted as lost).
   std::uint64_t send_drops() const;
-  void set_busy_poll(std::chrono::microseconds spin) override;
+  // How long to keep polling after a wakeup that delivered frames (see
+  // above); 0 disables it.
+  void set_busy_poll(std::chrono::microseconds spin);
+  static constexpr std::chrono::microseconds kDefaultBusyPoll{50};
+
+ protected:
+  // Inside a receive batch: the next slot of the send ring (a frame encoded
+  // there is not copied again); outside, the Link's own buffer.
+  std::span<std::uint8_t> encode_buffer() override;
 
  private:
   struct State;

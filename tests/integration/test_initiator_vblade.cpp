@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <utility>
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -20,8 +20,8 @@
 #include <thread>
 
 #include "protocol/codec/error.hpp"
-#include "protocol/initiator.hpp"
-#include "protocol/raw_socket_link.hpp"
+#include "protocol/io/initiator.hpp"
+#include "protocol/io/raw_socket_link.hpp"
 #include "support/aoe_network.hpp"
 
 using namespace std::chrono_literals;
@@ -32,12 +32,10 @@ namespace {
 // by a thread of its own; operations are called from the test thread.
 struct LiveInitiator {
   explicit LiveInitiator(aoe::InitiatorOptions options = {}) {
-    std::error_code ec;
-    auto link = aoe::RawSocketLink::open(io, "aoe0", ec);
-    REQUIRE_FALSE(ec);
+    auto link = aoe::RawSocketLink::open(io, "aoe0");
     REQUIRE(link);
     std::vector<std::unique_ptr<aoe::Link>> links;
-    links.push_back(std::move(link));
+    links.push_back(std::move(*link));
     initiator = std::make_unique<aoe::Initiator>(io, std::move(links), options);
     runner = std::thread([this] { io.run(); });
     initiator->start();
@@ -200,9 +198,9 @@ TEST_CASE("initiator+vblade: an adopted socket and a bad interface name",
   aoetest::AoeNetwork net(AOETEST_NET_OPTIONS("in5", 1500u, "1.0:8M"));
   net.enter_initiator_namespace();
   boost::asio::io_context io;
-  std::error_code ec;
-  CHECK_FALSE(aoe::RawSocketLink::open(io, "nosuch0", ec));
-  CHECK(ec == std::errc::no_such_device);
+  auto unknown = aoe::RawSocketLink::open(io, "nosuch0");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error() == std::errc::no_such_device);
   // A socket opened elsewhere (as the setuid helper does) and handed over.
   const int fd = ::socket(AF_PACKET, SOCK_RAW, htons(0x88A2));
   REQUIRE(fd >= 0);
@@ -212,9 +210,9 @@ TEST_CASE("initiator+vblade: an adopted socket and a bad interface name",
   addr.sll_ifindex = static_cast<int>(if_nametoindex("aoe0"));
   REQUIRE(addr.sll_ifindex > 0);
   REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  auto link = aoe::RawSocketLink::adopt(io, fd, ec);
-  REQUIRE_FALSE(ec);
-  REQUIRE(link);
+  auto adopted = aoe::RawSocketLink::adopt(io, fd);
+  REQUIRE(adopted);
+  auto link = std::move(*adopted);
   CHECK(link->name() == "aoe0");
   CHECK(link->mtu() == 1500);
   std::vector<std::unique_ptr<aoe::Link>> links;

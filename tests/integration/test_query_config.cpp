@@ -37,7 +37,7 @@ Answers query_all(const aoetest::AoeNetwork& net, aoetest::RawAoeSocket& socket)
   read_config.command = static_cast<std::uint8_t>(aoe::ConfigCommand::read);
   query.body = read_config;
   auto bytes = aoe::encode(query);
-  REQUIRE(bytes.ok());
+  REQUIRE(bytes.has_value());
   socket.send(*bytes);
 
   Answers answers;
@@ -49,9 +49,9 @@ Answers query_all(const aoetest::AoeNetwork& net, aoetest::RawAoeSocket& socket)
     // vblade's start-up advertisement carries AoE version 0 and does not
     // decode (it went out before `aoenet up` returned; a late one is no
     // answer to us). Every other frame on this private wire must decode.
-    if (!decoded.ok() && decoded.error().code == aoe::DecodeErrc::wrong_version) continue;
-    INFO("decode error: " << (decoded.ok() ? "" : decoded.error().what));
-    REQUIRE(decoded.ok());
+    if (!decoded.has_value() && decoded.error().code == aoe::DecodeErrc::wrong_version) continue;
+    INFO("decode error: " << (decoded.has_value() ? "" : decoded.error().what));
+    REQUIRE(decoded.has_value());
     const aoe::Header& h = decoded->header;
     if (!h.response || h.tag != kTag) continue;
     CHECK(h.command == static_cast<std::uint8_t>(aoe::Command::query_config));

@@ -27,22 +27,15 @@
 // (and to stats=PATH as key=value lines) every second, on SIGUSR1 and at exit
 // (SIGTERM/SIGINT). Faults apply in both directions, where frames arrive at
 // the relay: the endpoints' own sends never fail because of it.
-#include <arpa/inet.h>
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
-#include <net/if.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <cstdint>
 #include <map>
 #include <optional>
 #include <queue>
@@ -51,13 +44,15 @@
 #include <vector>
 
 #include "protocol/codec/frame_layout.hpp"
+#include "support/raw_socket.hpp"
+#include "support/responder/counter_line.hpp"
+#include "support/responder/stop_signals.hpp"
+#include "support/responder/tool_arguments.hpp"
+#include "support/responder/whole_file.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-volatile sig_atomic_t g_stop = 0;
-volatile sig_atomic_t g_dump = 0;
 
 struct Options {
   double drop = 0, dup = 0, reorder = 0;
@@ -107,7 +102,7 @@ std::optional<WriteRequest> write_request(const unsigned char* f, std::size_t n)
 // A write copy held back by stale=P, waiting for a newer write to its sectors.
 struct StaleCopy {
   WriteRequest request;
-  int out;
+  aoetest::RawAoeSocket* out;
   std::vector<unsigned char> frame;
   Clock::time_point release_at;            // stale_hold_ms after it was taken
   std::optional<std::uint32_t> newer_tag;  // the newer write whose answer releases it
@@ -125,7 +120,7 @@ struct StaleCopy {
 struct Pending {
   Clock::time_point due;
   unsigned long long order;
-  int out;
+  aoetest::RawAoeSocket* out;
   std::vector<unsigned char> frame;
   bool operator>(const Pending& o) const { return due != o.due ? due > o.due : order > o.order; }
 };
@@ -147,10 +142,9 @@ Options parse(int argc, char** argv) {
                                          {"stale", &o.stale},
                                          {"stale_hold_ms", &o.stale_hold_ms}};
   for (int i = 3; i < argc; ++i) {
-    std::string kv = argv[i];
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos) die("expected KEY=VALUE, got '" + kv + "'");
-    const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+    const auto kv = aoetest::split_key_value(argv[i]);
+    if (!kv) die(std::string("expected KEY=VALUE, got '") + argv[i] + "'");
+    const auto& [key, value] = *kv;
     if (key == "pidfile") {
       o.pidfile = value;
       continue;
@@ -181,38 +175,33 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-int open_port(const char* name) {
-  const unsigned index = if_nametoindex(name);
-  if (!index) die(std::string(name) + ": no such interface");
-  const int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
-  if (fd < 0) die(std::string("socket: ") + std::strerror(errno));
-  sockaddr_ll a{};
-  a.sll_family = AF_PACKET;
-  a.sll_protocol = htons(ETH_P_ALL);
-  a.sll_ifindex = static_cast<int>(index);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
-    die(std::string("bind: ") + std::strerror(errno));
-  const int size = 8 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
-  setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size);
-  return fd;
+// A relay port: every EtherType, sends that fail at once on a full buffer
+// (a lost frame is counted, the relay never waits), 8 MiB buffers.
+aoetest::RawAoeSocket open_port(const char* name) {
+  try {
+    return aoetest::RawAoeSocket::open(
+        name, {.every_ethertype = true, .nonblocking = true, .buffer_bytes = 8 << 20});
+  } catch (const std::exception& e) {
+    die(e.what());
+  }
 }
 
 void report(const Counters& c, const Options& o) {
-  char line[384];
-  std::snprintf(
-      line, sizeof line,
-      "frames=%llu dropped=%llu duplicated=%llu reordered=%llu delayed=%llu send_errors=%llu "
-      "stale_held=%llu stale_after_newer=%llu stale_timeout=%llu\n",
-      c.frames, c.dropped, c.duplicated, c.reordered, c.delayed, c.send_errors, c.stale_held,
-      c.stale_after_newer, c.stale_timeout);
-  std::fputs(line, stdout);
+  const std::string line = aoetest::counter_line({{"frames", c.frames},
+                                                  {"dropped", c.dropped},
+                                                  {"duplicated", c.duplicated},
+                                                  {"reordered", c.reordered},
+                                                  {"delayed", c.delayed},
+                                                  {"send_errors", c.send_errors},
+                                                  {"stale_held", c.stale_held},
+                                                  {"stale_after_newer", c.stale_after_newer},
+                                                  {"stale_timeout", c.stale_timeout}});
+  std::fputs(line.c_str(), stdout);
   std::fflush(stdout);
   if (!o.stats.empty()) {
-    std::ofstream f(o.stats + ".tmp");
-    for (char* p = line; *p; ++p) f << (*p == ' ' ? '\n' : *p);
-    f.close();
-    std::rename((o.stats + ".tmp").c_str(), o.stats.c_str());
+    std::string lines = line;  // one key=value a line
+    std::replace(lines.begin(), lines.end(), ' ', '\n');
+    aoetest::replace_file(o.stats, lines);
   }
 }
 
@@ -227,19 +216,12 @@ int main(int argc, char** argv) {
     return argc < 3 ? 2 : 0;
   }
   const Options opt = parse(argc, argv);
-  const int ports[2] = {open_port(argv[1]), open_port(argv[2])};
+  aoetest::RawAoeSocket ports[2] = {open_port(argv[1]), open_port(argv[2])};
 
-  struct sigaction sa {};
-  sa.sa_handler = [](int) { g_stop = 1; };
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  sa.sa_handler = [](int) { g_dump = 1; };
-  sigaction(SIGUSR1, &sa, nullptr);
+  aoetest::catch_stop_signals();
+  aoetest::catch_counters_signal();
 
-  if (!opt.pidfile.empty()) {
-    std::ofstream(opt.pidfile + ".tmp") << getpid() << "\n";
-    std::rename((opt.pidfile + ".tmp").c_str(), opt.pidfile.c_str());
-  }
+  if (!opt.pidfile.empty()) aoetest::replace_file(opt.pidfile, std::to_string(getpid()) + "\n");
   std::printf("relaying %s <-> %s\n", argv[1], argv[2]);
   std::fflush(stdout);
 
@@ -254,10 +236,11 @@ int main(int argc, char** argv) {
   unsigned long long order = 0;
   Counters count;
 
-  auto send = [&](int out, const unsigned char* data, std::size_t len) {
-    if (::send(out, data, len, 0) < 0) ++count.send_errors;  // ENOBUFS etc.: a lost frame
+  auto send = [&](aoetest::RawAoeSocket* out, const unsigned char* data, std::size_t len) {
+    if (out->try_send({data, len})) ++count.send_errors;  // ENOBUFS etc.: a lost frame
   };
-  auto emit = [&](int out, const unsigned char* data, std::size_t len, double extra_ms) {
+  auto emit = [&](aoetest::RawAoeSocket* out, const unsigned char* data, std::size_t len,
+                  double extra_ms) {
     extra_ms += opt.delay_ms + (opt.jitter_ms > 0 ? uniform(rng) * opt.jitter_ms : 0.0);
     if (extra_ms <= 0) return send(out, data, len);
     timers.push({Clock::now() + ms(extra_ms), order++, out, {data, data + len}});
@@ -269,7 +252,7 @@ int main(int argc, char** argv) {
     stale.erase(stale.begin() + static_cast<std::ptrdiff_t>(i));
   };
   // stale=P on one arriving frame; true when the frame itself was taken (orig mode).
-  auto stale_attack = [&](const unsigned char* f, std::size_t n, int out) {
+  auto stale_attack = [&](const unsigned char* f, std::size_t n, aoetest::RawAoeSocket* out) {
     if (const auto w = write_request(f, n)) {
       bool overlapping = false;
       for (StaleCopy& c : stale) {
@@ -298,7 +281,7 @@ int main(int argc, char** argv) {
 
   std::vector<unsigned char> buf(65536);
   auto next_report = Clock::now() + std::chrono::seconds(1);
-  while (!g_stop) {
+  while (!aoetest::stop_requested()) {
     int timeout_ms = 100;
     if (!timers.empty()) {
       const auto wait =
@@ -310,7 +293,7 @@ int main(int argc, char** argv) {
           std::chrono::duration_cast<std::chrono::milliseconds>(c.release_at - Clock::now());
       timeout_ms = std::max<int>(0, std::min<int>(timeout_ms, static_cast<int>(wait.count())));
     }
-    pollfd fds[2] = {{ports[0], POLLIN, 0}, {ports[1], POLLIN, 0}};
+    pollfd fds[2] = {{ports[0].fd(), POLLIN, 0}, {ports[1].fd(), POLLIN, 0}};
     poll(fds, 2, timeout_ms);
     const auto now = Clock::now();
     while (!timers.empty() && timers.top().due <= now) {
@@ -326,15 +309,11 @@ int main(int argc, char** argv) {
     }
     for (int side = 0; side < 2; ++side) {
       for (int burst = 0; burst < 64; ++burst) {
-        sockaddr_ll from{};
-        socklen_t fromlen = sizeof from;
-        const ssize_t n = recvfrom(ports[side], buf.data(), buf.size(), 0,
-                                   reinterpret_cast<sockaddr*>(&from), &fromlen);
-        if (n <= 0) break;
-        if (from.sll_pkttype == PACKET_OUTGOING) continue;  // our own transmissions
+        const auto n = ports[side].receive_waiting(buf);  // our own sends passed over
+        if (!n) break;
         ++count.frames;
-        const int out = ports[1 - side];
-        const auto len = static_cast<std::size_t>(n);
+        aoetest::RawAoeSocket* out = &ports[1 - side];
+        const std::size_t len = *n;
         if (opt.stale > 0 && stale_attack(buf.data(), len, out)) continue;
         if (chance(opt.drop)) {
           ++count.dropped;
@@ -347,16 +326,15 @@ int main(int argc, char** argv) {
           extra = opt.hold_ms;
         }
         if (extra > 0 || opt.delay_ms > 0 || opt.jitter_ms > 0) ++count.delayed;
-        emit(out, buf.data(), static_cast<std::size_t>(n), extra);
+        emit(out, buf.data(), len, extra);
         if (chance(opt.dup)) {
           ++count.duplicated;
-          emit(out, buf.data(), static_cast<std::size_t>(n), extra + opt.dup_hold_ms);
+          emit(out, buf.data(), len, extra + opt.dup_hold_ms);
         }
         if (opt.stale > 0) stale_release_after(buf.data(), len);
       }
     }
-    if (g_dump || Clock::now() >= next_report) {
-      g_dump = 0;
+    if (aoetest::take_counters_request() || Clock::now() >= next_report) {
       report(count, opt);
       next_report = Clock::now() + std::chrono::seconds(1);
     }

@@ -19,7 +19,7 @@
 #include <system_error>
 #include <vector>
 
-#include "cache/blockdev/block_device.hpp"
+#include "blockdev/block_device.hpp"
 
 namespace aoetest {
 

@@ -5,43 +5,28 @@
 
 #include "protocol/codec/ata.hpp"
 #include "protocol/codec/frame.hpp"
+#include "support/responder/answer_header.hpp"
+#include "support/responder/ata_answer.hpp"
+#include "support/responder/ata_request.hpp"
+#include "support/responder/config_command.hpp"
+#include "support/responder/identify_page.hpp"
 
 namespace aoetest {
-namespace {
-
-void put_word(std::vector<std::uint8_t>& page, unsigned word, std::uint16_t v) {
-  page[2 * word] = v & 0xff;
-  page[2 * word + 1] = v >> 8;
-}
-
-// ATA strings: two characters per word, the first in the high byte.
-void put_string(std::vector<std::uint8_t>& page, unsigned word, unsigned words,
-                const std::string& s) {
-  for (unsigned i = 0; i < words * 2; ++i) {
-    const char c = i < s.size() ? s[i] : ' ';
-    page[2 * word + (i ^ 1)] = static_cast<std::uint8_t>(c);
-  }
-}
-
-}  // namespace
 
 std::vector<std::uint8_t> make_identify_page(const FakeTargetOptions& o) {
-  std::vector<std::uint8_t> page(512, 0);
-  put_string(page, 10, 10, o.serial);
-  put_string(page, 23, 4, o.firmware);
-  put_string(page, 27, 20, o.model);
-  put_word(page, 49, 0x0200);  // LBA supported
-  const std::uint64_t lba28 = std::min<std::uint64_t>(o.sectors, 0x0fffffff);
-  put_word(page, 60, lba28 & 0xffff);
-  put_word(page, 61, (lba28 >> 16) & 0xffff);
-  put_word(page, 82, o.word82.value_or(0));
-  put_word(page, 83, o.word83.value_or(o.lba48 ? 0x4000 | 0x0400 | 0x2000 : 0x4000));
-  put_word(page, 85, o.word85.value_or(0));
-  put_word(page, 86, o.word86.value_or(o.lba48 ? 0x0400 | 0x2000 : 0));
-  if (o.trim) put_word(page, 169, 0x0001);
-  if (o.lba48)
-    for (unsigned i = 0; i < 4; ++i) put_word(page, 100 + i, (o.sectors >> (16 * i)) & 0xffff);
-  return page;
+  IdentifyPage page;
+  page.text(10, 10, o.serial);
+  page.text(23, 4, o.firmware);
+  page.text(27, 20, o.model);
+  page.word(49, 0x0200);  // LBA supported
+  page.lba28_capacity(o.sectors);
+  page.word(82, o.word82.value_or(0));
+  page.word(83, o.word83.value_or(o.lba48 ? 0x4000 | 0x0400 | 0x2000 : 0x4000));
+  page.word(85, o.word85.value_or(0));
+  page.word(86, o.word86.value_or(o.lba48 ? 0x0400 | 0x2000 : 0));
+  if (o.trim) page.word(169, 0x0001);
+  if (o.lba48) page.lba48_capacity(o.sectors);
+  return page.bytes();
 }
 
 FakeTarget::FakeTarget(FakeTargetOptions options)
@@ -54,15 +39,11 @@ void FakeTarget::resize(std::uint64_t sectors) {
 
 std::vector<std::uint8_t> FakeTarget::announcement() const {
   aoe::Frame f;
+  f.header = broadcast_answer_header(options_.mac, options_.address, aoe::Command::query_config);
   f.header.version = 0;
-  f.header.response = true;
-  f.header.dst = aoe::MacAddress::broadcast();
-  f.header.src = options_.mac;
-  f.header.target = options_.address;
-  f.header.command = static_cast<std::uint8_t>(aoe::Command::query_config);
   aoe::QueryConfigMessage qc;
   qc.buffer_count = options_.buffer_count;
-  qc.firmware_version = 0x4019;
+  qc.firmware_version = kVblade25Firmware;
   qc.sector_count = options_.sector_count;
   f.body = qc;
   return aoe::encode(f).value();
@@ -88,10 +69,7 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
   ++counters_.requests;
 
   Frame out;
-  out.header = in.header;
-  out.header.dst = in.header.src;
-  out.header.src = options_.mac;
-  out.header.response = true;
+  out.header = turned_around(in.header, options_.mac);
   out.header.target = options_.address;
   auto error = [&](std::uint8_t code) {
     out.header.error = true;
@@ -104,156 +82,30 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
     }
     return encode(out).value();
   };
-  std::vector<std::uint8_t> data;  // keeps read data alive until encoded
 
   if (const auto* ata = std::get_if<AtaMessage>(&in.body)) {
-    AtaMessage reply;
-    reply.extended = ata->extended;
-    reply.write = ata->write;  // the AFlags come back as sent (vblade)
-    reply.lba = ata->lba;
-    reply.sector_count = ata->sector_count;
-    reply.cmd_status = ata_status::drdy;
-    const std::uint8_t cmd = ata->cmd_status;
-    auto io_range_ok = [&](std::uint64_t lba, unsigned count) {
-      return lba + count <= options_.sectors;
-    };
-    switch (cmd) {
-      case ata_cmd::read_sectors:
-      case ata_cmd::read_sectors_ext:
-      case ata_cmd::write_sectors:
-      case ata_cmd::write_sectors_ext: {
-        const unsigned count = ata->sector_count;
-        if (count > options_.sector_count) return error(2);
-        const std::uint64_t lba = cmd == ata_cmd::read_sectors || cmd == ata_cmd::write_sectors
-                                      ? (ata->lba & 0x0fffffff)
-                                      : ata->lba;
-        if (!io_range_ok(lba, count)) {
-          reply.cmd_status = ata_status::drdy | ata_status::err;
-          reply.feature_error = ata_error::idnf;
-          break;
-        }
-        if (options_.bad_sector && *options_.bad_sector >= lba &&
-            *options_.bad_sector < lba + count) {
-          reply.cmd_status = ata_status::drdy | 0x10 | ata_status::err;
-          reply.feature_error = ata_error::unc;
-          break;
-        }
-        const std::size_t bytes = std::size_t{count} * kSectorSize;
-        if (cmd == ata_cmd::write_sectors || cmd == ata_cmd::write_sectors_ext) {
-          if (ata->data.size() < bytes) return error(2);
-          std::memcpy(disk_.data() + lba * kSectorSize, ata->data.data(), bytes);
-          if (on_write) on_write(lba, ata->data.first(bytes));
-          ++counters_.writes;
-          counters_.last_write_command = cmd;
-        } else {
-          data.assign(disk_.begin() + lba * kSectorSize, disk_.begin() + lba * kSectorSize + bytes);
-          reply.data = data;
-          ++counters_.reads;
-          counters_.last_read_command = cmd;
-        }
-        if (options_.answer_remaining_count) reply.sector_count = 0;
-        if (options_.answer_advanced_lba) reply.lba = ata->lba + count;
-        break;
-      }
-      case ata_cmd::identify_device:
-        if (ata->sector_count != 1) return error(2);
-        data = make_identify_page(options_);
-        reply.data = data;
-        ++counters_.identifies;
-        break;
-      case ata_cmd::flush_cache_ext:
-        if (options_.abort_flush_ext) {
-          reply.cmd_status = ata_status::drdy | ata_status::err;
-          reply.feature_error = ata_error::abrt;
-          ++counters_.flush_ext_aborted;
-          break;
-        }
-        if (options_.flush_status) reply.cmd_status = *options_.flush_status;
-        reply.feature_error = options_.flush_error;
-        ++counters_.flushes;
-        break;
-      case ata_cmd::flush_cache:
-        if (options_.abort_flush) {
-          reply.cmd_status = ata_status::drdy | ata_status::err;
-          reply.feature_error = ata_error::abrt;
-          ++counters_.flush_aborted;
-          break;
-        }
-        reply.cmd_status = options_.flush_status.value_or(0);  // vblade: 0x00, no DRDY
-        reply.feature_error = options_.flush_error;
-        ++counters_.flushes;
-        break;
-      case ata_cmd::data_set_management: {
-        // LBA48 only; feature 1 = TRIM; sector count = 512-byte blocks of
-        // 8-byte entries (48-bit LBA, 16-bit length; length 0 = unused).
-        const unsigned blocks = ata->sector_count;
-        if (!options_.trim || !ata->extended || ata->feature_error != 1 || blocks == 0) {
-          reply.cmd_status = ata_status::drdy | ata_status::err;
-          reply.feature_error = ata_error::abrt;
-          break;
-        }
-        if (blocks > options_.sector_count) return error(2);
-        if (ata->data.size() < std::size_t{blocks} * kSectorSize) return error(2);
-        bool bad = false;
-        for (std::size_t e = 0; e < std::size_t{blocks} * 64 && !bad; ++e) {
-          std::uint64_t v = 0;
-          for (int i = 7; i >= 0; --i) v = v << 8 | ata->data[e * 8 + i];
-          const std::uint64_t lba = v & 0xffffffffffffull;
-          const unsigned len = static_cast<unsigned>(v >> 48);
-          if (len == 0) continue;
-          if (!io_range_ok(lba, len)) {
-            bad = true;
-            break;
-          }
-          const std::uint64_t ram = disk_.size() / kSectorSize;
-          if (lba < ram)
-            std::memset(disk_.data() + lba * kSectorSize, 0,
-                        std::min<std::uint64_t>(len, ram - lba) * kSectorSize);
-          counters_.trimmed_sectors += len;
-          ++counters_.trim_ranges;
-        }
-        if (bad) {
-          reply.cmd_status = ata_status::drdy | ata_status::err;
-          reply.feature_error = ata_error::idnf;
-          break;
-        }
-        ++counters_.trims;
-        counters_.largest_trim_payload = std::max(counters_.largest_trim_payload, blocks);
-        break;
-      }
-      default:
-        reply.cmd_status = ata_status::drdy | ata_status::err;
-        reply.feature_error = ata_error::abrt;
-        break;
-    }
+    AtaMessage reply = ata_answer_to(*ata);
+    std::vector<std::uint8_t> data;  // keeps read data alive until encoded
+    if (const auto code = run_ata(*ata, reply, data)) return error(*code);
     out.body = reply;
     return encode(out).value();
   }
   if (const auto* qc = std::get_if<QueryConfigMessage>(&in.body)) {
     ++counters_.configs;
-    const std::string_view requested = qc->config;
-    switch (static_cast<ConfigCommand>(qc->command)) {
-      case ConfigCommand::read:
+    switch (apply_config_command(static_cast<ConfigCommand>(qc->command), qc->config,
+                                 options_.config, PrefixTest::request_is_prefix)) {
+      case ConfigOutcome::answer:
         break;
-      case ConfigCommand::test_exact:
-        if (requested != options_.config) return std::nullopt;
-        break;
-      case ConfigCommand::test_prefix:
-        if (!std::string_view(options_.config).starts_with(requested)) return std::nullopt;
-        break;
-      case ConfigCommand::set_if_empty:
-        if (!options_.config.empty() && options_.config != requested) return error(4);
-        options_.config.assign(requested);
-        break;
-      case ConfigCommand::force_set:
-        options_.config.assign(requested);
-        break;
-      default:
+      case ConfigOutcome::silent:
+        return std::nullopt;
+      case ConfigOutcome::string_present:
+        return error(4);
+      case ConfigOutcome::bad_command:
         return error(2);
     }
     QueryConfigMessage reply;
     reply.buffer_count = options_.buffer_count;
-    reply.firmware_version = 0x4019;
+    reply.firmware_version = kVblade25Firmware;
     reply.sector_count = options_.sector_count;
     reply.aoe_version = 1;
     reply.command = qc->command;
@@ -269,6 +121,106 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
     return encode(out).value();
   }
   return error(1);
+}
+
+std::optional<std::uint8_t> FakeTarget::run_ata(const aoe::AtaMessage& ata, aoe::AtaMessage& reply,
+                                                std::vector<std::uint8_t>& data) {
+  using namespace aoe;
+  if (const auto io = data_transfer(ata)) return run_transfer(*io, ata, reply, data);
+  switch (ata.cmd_status) {
+    case ata_cmd::identify_device:
+      if (ata.sector_count != 1) return 2;
+      data = make_identify_page(options_);
+      reply.data = data;
+      ++counters_.identifies;
+      return std::nullopt;
+    case ata_cmd::flush_cache_ext:
+      run_flush(options_.abort_flush_ext, ata_status::drdy, reply, counters_.flush_ext_aborted);
+      return std::nullopt;
+    case ata_cmd::flush_cache:
+      run_flush(options_.abort_flush, 0, reply, counters_.flush_aborted);  // vblade: 0x00, no DRDY
+      return std::nullopt;
+    case ata_cmd::data_set_management:
+      return run_trim(ata, reply);
+    default:
+      fail_command(reply, ata_error::abrt);
+      return std::nullopt;
+  }
+}
+
+std::optional<std::uint8_t> FakeTarget::run_transfer(const DataTransfer& io,
+                                                     const aoe::AtaMessage& ata,
+                                                     aoe::AtaMessage& reply,
+                                                     std::vector<std::uint8_t>& data) {
+  using namespace aoe;
+  if (io.count > options_.sector_count) return 2;
+  if (io.lba + io.count > options_.sectors) {
+    fail_command(reply, ata_error::idnf);
+    return std::nullopt;
+  }
+  if (options_.bad_sector && *options_.bad_sector >= io.lba &&
+      *options_.bad_sector < io.lba + io.count) {
+    fail_command(reply, ata_error::unc);
+    reply.cmd_status |= 0x10;  // 51h (DRDY, DSC, ERR): a disk's media error
+    return std::nullopt;
+  }
+  const auto at = static_cast<std::ptrdiff_t>(io.lba * kSectorSize);
+  if (io.write) {
+    if (ata.data.size() < io.bytes()) return 2;
+    std::memcpy(disk_.data() + at, ata.data.data(), io.bytes());
+    if (on_write) on_write(io.lba, ata.data.first(io.bytes()));
+    ++counters_.writes;
+    counters_.last_write_command = ata.cmd_status;
+  } else {
+    data.assign(disk_.begin() + at, disk_.begin() + at + static_cast<std::ptrdiff_t>(io.bytes()));
+    reply.data = data;
+    ++counters_.reads;
+    counters_.last_read_command = ata.cmd_status;
+  }
+  if (options_.answer_remaining_count) reply.sector_count = 0;
+  if (options_.answer_advanced_lba) reply.lba = ata.lba + io.count;
+  return std::nullopt;
+}
+
+void FakeTarget::run_flush(bool abort, std::uint8_t vblade_status, aoe::AtaMessage& reply,
+                           std::uint64_t& aborted) {
+  if (abort) {
+    fail_command(reply, aoe::ata_error::abrt);
+    ++aborted;
+    return;
+  }
+  reply.cmd_status = options_.flush_status.value_or(vblade_status);
+  reply.feature_error = options_.flush_error;
+  ++counters_.flushes;
+}
+
+std::optional<std::uint8_t> FakeTarget::run_trim(const aoe::AtaMessage& ata,
+                                                 aoe::AtaMessage& reply) {
+  using namespace aoe;
+  // LBA48 only; the sector count is 512-byte blocks of range entries.
+  const unsigned blocks = ata.sector_count;
+  if (!options_.trim || !ata.extended || ata.feature_error != kTrimFeature || blocks == 0) {
+    fail_command(reply, ata_error::abrt);
+    return std::nullopt;
+  }
+  if (blocks > options_.sector_count) return 2;
+  const std::size_t payload = std::size_t{blocks} * kSectorSize;
+  if (ata.data.size() < payload) return 2;
+  const std::uint64_t ram = disk_.size() / kSectorSize;
+  for (const TrimRange& r : trim_ranges(ata.data.first(payload))) {
+    if (r.lba + r.count > options_.sectors) {
+      fail_command(reply, ata_error::idnf);
+      return std::nullopt;
+    }
+    if (r.lba < ram)
+      std::memset(disk_.data() + r.lba * kSectorSize, 0,
+                  std::min<std::uint64_t>(r.count, ram - r.lba) * kSectorSize);
+    counters_.trimmed_sectors += r.count;
+    ++counters_.trim_ranges;
+  }
+  ++counters_.trims;
+  counters_.largest_trim_payload = std::max(counters_.largest_trim_payload, blocks);
+  return std::nullopt;
 }
 
 }  // namespace aoetest

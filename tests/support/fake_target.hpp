@@ -18,10 +18,13 @@
 #include <vector>
 
 #include "protocol/clock.hpp"
+#include "protocol/codec/ata.hpp"
 #include "protocol/codec/header.hpp"
 #include "protocol/codec/mac_address.hpp"
 
 namespace aoetest {
+
+struct DataTransfer;
 
 struct FakeTargetOptions {
   aoe::TargetAddress address{1, 0};
@@ -113,6 +116,18 @@ class FakeTarget {
   std::function<void(std::uint64_t lba, std::span<const std::uint8_t> data)> on_write;
 
  private:
+  // The ATA command run: `reply` (and `data`, which it points into) filled
+  // in, or the AoE error code the request gets instead of an ATA answer.
+  std::optional<std::uint8_t> run_ata(const aoe::AtaMessage& request, aoe::AtaMessage& reply,
+                                      std::vector<std::uint8_t>& data);
+  std::optional<std::uint8_t> run_transfer(const DataTransfer& io, const aoe::AtaMessage& request,
+                                           aoe::AtaMessage& reply, std::vector<std::uint8_t>& data);
+  std::optional<std::uint8_t> run_trim(const aoe::AtaMessage& request, aoe::AtaMessage& reply);
+  // FLUSH CACHE (EXT): aborted, or answered with flush_status (else
+  // `vblade_status`) and flush_error.
+  void run_flush(bool abort, std::uint8_t vblade_status, aoe::AtaMessage& reply,
+                 std::uint64_t& aborted);
+
   FakeTargetOptions options_;
   std::vector<std::uint8_t> disk_;
   FakeTargetCounters counters_;

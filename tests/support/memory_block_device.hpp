@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "cache/blockdev/block_device.hpp"
+#include "blockdev/block_device.hpp"
 
 namespace aoetest {
 

@@ -1,6 +1,7 @@
 #include "support/raw_socket.hpp"
 
 #include <arpa/inet.h>
+#include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <poll.h>
@@ -23,8 +24,10 @@ namespace {
 
 }  // namespace
 
-RawAoeSocket RawAoeSocket::open(const std::string& interface) {
-  const int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(aoe::kEtherType));
+RawAoeSocket RawAoeSocket::open(const std::string& interface, RawSocketOptions options) {
+  const std::uint16_t protocol = htons(options.every_ethertype ? ETH_P_ALL : aoe::kEtherType);
+  const int fd = ::socket(
+      AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | (options.nonblocking ? SOCK_NONBLOCK : 0), protocol);
   if (fd < 0) fail("socket(AF_PACKET) (needs CAP_NET_RAW)", errno);
   // Interface facts by ioctl: /sys may show another namespace's interfaces.
   ifreq ifr{};
@@ -50,12 +53,17 @@ RawAoeSocket RawAoeSocket::open(const std::string& interface) {
 
   sockaddr_ll addr{};
   addr.sll_family = AF_PACKET;
-  addr.sll_protocol = htons(aoe::kEtherType);
+  addr.sll_protocol = protocol;
   addr.sll_ifindex = index;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     const int err = errno;
     ::close(fd);
     fail("bind to " + interface, err);
+  }
+  if (options.buffer_bytes > 0) {
+    // Refused without CAP_NET_ADMIN; the kernel's sizes then stay.
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &options.buffer_bytes, sizeof(int));
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &options.buffer_bytes, sizeof(int));
   }
   return RawAoeSocket(fd, mac, mtu);
 }
@@ -70,10 +78,31 @@ RawAoeSocket::~RawAoeSocket() {
 }
 
 void RawAoeSocket::send(std::span<const std::uint8_t> frame) {
+  if (const std::error_code ec = try_send(frame))
+    throw std::runtime_error("RawAoeSocket: send: " + ec.message());
+}
+
+std::error_code RawAoeSocket::try_send(std::span<const std::uint8_t> frame) noexcept {
   const ssize_t n = ::send(fd_, frame.data(), frame.size(), 0);
-  if (n < 0) fail("send", errno);
-  if (static_cast<std::size_t>(n) != frame.size())
-    throw std::runtime_error("RawAoeSocket: short send");
+  if (n < 0) return {errno, std::generic_category()};
+  if (static_cast<std::size_t>(n) != frame.size()) return std::make_error_code(std::errc::io_error);
+  return {};
+}
+
+ssize_t RawAoeSocket::read_queued(std::span<std::uint8_t> buffer) {
+  for (;;) {
+    sockaddr_ll from{};
+    socklen_t length = sizeof from;
+    const ssize_t n = ::recvfrom(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT,
+                                 reinterpret_cast<sockaddr*>(&from), &length);
+    if (n < 0 || from.sll_pkttype != PACKET_OUTGOING) return n;
+  }
+}
+
+std::optional<std::size_t> RawAoeSocket::receive_waiting(std::span<std::uint8_t> buffer) {
+  const ssize_t n = read_queued(buffer);
+  if (n <= 0) return std::nullopt;
+  return static_cast<std::size_t>(n);
 }
 
 std::optional<std::vector<std::uint8_t>> RawAoeSocket::receive(std::chrono::milliseconds timeout) {
@@ -88,7 +117,7 @@ std::optional<std::vector<std::uint8_t>> RawAoeSocket::receive(std::chrono::mill
     if (r < 0) fail("poll", errno);
     if (r == 0) return std::nullopt;
     std::vector<std::uint8_t> frame(65536);
-    const ssize_t n = ::recv(fd_, frame.data(), frame.size(), 0);
+    const ssize_t n = read_queued(frame);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) fail("recv", errno);
     frame.resize(static_cast<std::size_t>(n));

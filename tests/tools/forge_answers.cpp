@@ -18,15 +18,11 @@
 //
 // At exit (SECONDS, SIGTERM or SIGINT) it prints and writes to stats=PATH:
 //   sent=N claims=C shelves=S identify_answers=I
-#include <signal.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,22 +31,20 @@
 #include "protocol/codec/frame.hpp"
 #include "support/fake_target.hpp"
 #include "support/raw_socket.hpp"
+#include "support/responder/answer_header.hpp"
+#include "support/responder/config_command.hpp"
+#include "support/responder/counter_line.hpp"
+#include "support/responder/ethernet_padding.hpp"
+#include "support/responder/stop_signals.hpp"
+#include "support/responder/tool_arguments.hpp"
+#include "support/responder/whole_file.hpp"
 
 namespace {
 
-volatile sig_atomic_t g_stop = 0;
+using aoetest::stop_requested;
 
 // Title change, bell, red: what a raw print would do to a terminal.
 const std::string kEvilConfig = "\x1b]0;forged title\x07\x1b[31mFORGED\x1b[0m\r\n";
-
-std::optional<aoe::TargetAddress> parse_address(const std::string& s) {
-  unsigned shelf = 0, slot = 0;
-  char dot = 0;
-  std::istringstream in(s);
-  if (!(in >> shelf >> dot >> slot) || dot != '.' || !in.eof() || shelf >= 0xffff || slot >= 0xff)
-    return {};
-  return aoe::TargetAddress{static_cast<std::uint16_t>(shelf), static_cast<std::uint8_t>(slot)};
-}
 
 [[noreturn]] void usage() {
   std::fprintf(stderr,
@@ -80,12 +74,8 @@ struct Forger {
   bool send(const aoe::Frame& f) {
     auto bytes = aoe::encode(f);
     if (!bytes) return false;
-    if (bytes->size() < 60) bytes->resize(60, 0);
-    try {
-      socket.send(*bytes);
-    } catch (const std::exception&) {
-      return false;  // a full socket buffer loses it
-    }
+    aoetest::pad_to_ethernet_minimum(*bytes);
+    if (socket.try_send(*bytes)) return false;  // a full socket buffer loses it
     ++sent;
     throttle();
     return true;
@@ -93,15 +83,10 @@ struct Forger {
 
   aoe::Frame config_answer(aoe::MacAddress from, aoe::TargetAddress address, std::uint32_t tag) {
     aoe::Frame f;
-    f.header.dst = aoe::MacAddress::broadcast();
-    f.header.src = from;
-    f.header.response = true;
-    f.header.target = address;
-    f.header.command = static_cast<std::uint8_t>(aoe::Command::query_config);
-    f.header.tag = tag;
+    f.header = aoetest::broadcast_answer_header(from, address, aoe::Command::query_config, tag);
     aoe::QueryConfigMessage qc;
     qc.buffer_count = 1;
-    qc.firmware_version = 0x4019;
+    qc.firmware_version = aoetest::kVblade25Firmware;
     qc.sector_count = 2;
     qc.aoe_version = 1;
     qc.config = kEvilConfig;
@@ -111,8 +96,8 @@ struct Forger {
 
   void round(std::uint32_t tag) {
     for (const auto& mac : claim_macs)
-      if (!g_stop && send(config_answer(mac, claim, tag))) ++claims;
-    for (std::size_t i = 0; i < shelf_macs.size() && !g_stop; ++i) {
+      if (!stop_requested() && send(config_answer(mac, claim, tag))) ++claims;
+    for (std::size_t i = 0; i < shelf_macs.size() && !stop_requested(); ++i) {
       const aoe::TargetAddress a{static_cast<std::uint16_t>(1000 + i / 200),
                                  static_cast<std::uint8_t>(i % 200)};
       if (send(config_answer(shelf_macs[i], a, tag))) ++shelves;
@@ -131,10 +116,7 @@ struct Forger {
     o.sectors = 1 << 20;
     const auto page = aoetest::make_identify_page(o);
     aoe::Frame f;
-    f.header = req.header;
-    f.header.dst = req.header.src;
-    f.header.src = req.header.dst;
-    f.header.response = true;
+    f.header = aoetest::turned_around(req.header, req.header.dst);
     aoe::AtaMessage reply;
     reply.cmd_status = aoe::ata_status::drdy;
     reply.sector_count = 1;
@@ -148,24 +130,15 @@ struct Forger {
 
 int main(int argc, char** argv) {
   if (argc < 4) usage();
-  std::map<std::string, std::string> kv;
-  for (int i = 3; i < argc; ++i) {
-    const std::string a = argv[i];
-    const auto eq = a.find('=');
-    if (eq == std::string::npos) usage();
-    kv[a.substr(0, eq)] = a.substr(eq + 1);
-  }
-  auto num = [&](const char* key, unsigned long def) {
-    return kv.count(key) ? std::strtoul(kv[key].c_str(), nullptr, 10) : def;
-  };
-  const auto claim = parse_address(kv["claim"]);
+  const auto arguments = aoetest::key_value_arguments(argc, argv, 3);
+  if (!arguments) usage();
+  aoetest::KeyValues kv = *arguments;
+  auto num = [&](const char* key, unsigned long def) { return aoetest::number_or(kv, key, def); };
+  const auto claim = aoetest::parse_target_address(kv["claim"]);
   const long seconds = std::strtol(argv[2], nullptr, 10);
   if (!claim || seconds <= 0) usage();
 
-  struct sigaction sa {};
-  sa.sa_handler = [](int) { g_stop = 1; };
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
+  aoetest::catch_stop_signals();
 
   auto socket = aoetest::RawAoeSocket::open(argv[1]);
   std::mt19937_64 rng(num("seed", 1));
@@ -190,7 +163,7 @@ int main(int argc, char** argv) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   auto next_round = std::chrono::steady_clock::now();
   std::uint32_t tag = 0x80001234;
-  while (!g_stop && std::chrono::steady_clock::now() < end) {
+  while (!stop_requested() && std::chrono::steady_clock::now() < end) {
     if (std::chrono::steady_clock::now() >= next_round) {
       forger.round(tag++);
       next_round = std::chrono::steady_clock::now() + period;
@@ -205,10 +178,11 @@ int main(int argc, char** argv) {
     else if (frame->header.command == static_cast<std::uint8_t>(aoe::Command::ata))
       forger.maybe_identify(*frame);
   }
-  std::ostringstream s;
-  s << "sent=" << forger.sent << " claims=" << forger.claims << " shelves=" << forger.shelves
-    << " identify_answers=" << forger.identify_answers << "\n";
-  std::fputs(s.str().c_str(), stdout);
-  if (kv.count("stats")) std::ofstream(kv["stats"]) << s.str();
+  const std::string s = aoetest::counter_line({{"sent", forger.sent},
+                                               {"claims", forger.claims},
+                                               {"shelves", forger.shelves},
+                                               {"identify_answers", forger.identify_answers}});
+  std::fputs(s.c_str(), stdout);
+  if (kv.count("stats")) aoetest::replace_file(kv["stats"], s);
   return 0;
 }

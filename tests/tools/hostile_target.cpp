@@ -28,16 +28,10 @@
 // can match no request of its own); consumed: garbage answers to the
 // impersonated target's own requests, which the initiator takes as that
 // request's (failed) answer.
-#include <signal.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -45,10 +39,14 @@
 #include "protocol/codec/frame.hpp"
 #include "protocol/codec/frame_layout.hpp"
 #include "support/raw_socket.hpp"
+#include "support/responder/answer_header.hpp"
+#include "support/responder/config_command.hpp"
+#include "support/responder/counter_line.hpp"
+#include "support/responder/stop_signals.hpp"
+#include "support/responder/tool_arguments.hpp"
+#include "support/responder/whole_file.hpp"
 
 namespace {
-
-volatile sig_atomic_t g_stop = 0;
 
 // A source MAC that belongs to nobody on the test wire.
 const aoe::MacAddress kForeignMac{{0x02, 0xde, 0xad, 0xbe, 0xef, 0x01}};
@@ -80,15 +78,15 @@ class Hostile {
   }
 
   std::string summary() const {
-    std::ostringstream out;
+    std::string out;
     unsigned long sent = 0, counted = 0, consumed = 0;
     for (const Variant& v : variants_) {
-      out << v.name << "=" << v.sent << "\n";
+      out += aoetest::counter_line({{v.name, v.sent}});
       sent += v.sent;
       (v.counted ? counted : consumed) += v.sent;
     }
-    out << "sent=" << sent << " counted=" << counted << " consumed=" << consumed << "\n";
-    return out.str();
+    return out +
+           aoetest::counter_line({{"sent", sent}, {"counted", counted}, {"consumed", consumed}});
   }
 
  private:
@@ -126,26 +124,15 @@ class Hostile {
 
   // The answer frame skeleton for `req`: to its sender, from our port.
   aoe::Frame reply_to(const aoe::Frame& req) const {
-    aoe::Frame f;
-    f.header = req.header;
-    f.header.dst = req.header.src;
-    f.header.src = socket_.mac();
-    f.header.response = true;
-    f.header.error = false;
-    f.header.error_code = 0;
-    return f;
+    return {aoetest::answer_header(req.header, socket_.mac()), {}};
   }
 
   void send(Id id, std::vector<std::uint8_t> bytes) {
     if (!only_.empty() &&
         only_.find("," + std::string(variants_[id].name) + ",") == std::string::npos)
       return;
-    try {
-      socket_.send(bytes);
-      ++variants_[id].sent;
-    } catch (const std::exception&) {
-      // A full socket buffer loses the frame; it was not sent, not counted.
-    }
+    // A full socket buffer loses the frame; it was not sent, not counted.
+    if (!socket_.try_send(bytes)) ++variants_[id].sent;
   }
   void send(Id id, const aoe::Frame& f) {
     auto bytes = aoe::encode(f);
@@ -159,7 +146,7 @@ class Hostile {
   static aoe::QueryConfigMessage config_body(std::string_view text) {
     aoe::QueryConfigMessage qc;
     qc.buffer_count = 4;
-    qc.firmware_version = 0x4019;
+    qc.firmware_version = aoetest::kVblade25Firmware;
     qc.sector_count = 2;
     qc.aoe_version = 1;
     qc.config = text;
@@ -297,15 +284,6 @@ class Hostile {
   unsigned long real_requests_ = 0, own_answers_ = 0;
 };
 
-std::optional<aoe::TargetAddress> parse_address(const std::string& s) {
-  unsigned shelf = 0, slot = 0;
-  char dot = 0;
-  std::istringstream in(s);
-  if (!(in >> shelf >> dot >> slot) || dot != '.' || !in.eof() || shelf >= 0xffff || slot >= 0xff)
-    return {};
-  return aoe::TargetAddress{static_cast<std::uint16_t>(shelf), static_cast<std::uint8_t>(slot)};
-}
-
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: hostile_target IFACE SECONDS own=S.L real=S.L [every=N] [only=NAME,...] "
@@ -317,23 +295,16 @@ std::optional<aoe::TargetAddress> parse_address(const std::string& s) {
 
 int main(int argc, char** argv) {
   if (argc < 5) usage();
-  std::map<std::string, std::string> kv;
-  for (int i = 3; i < argc; ++i) {
-    const std::string a = argv[i];
-    const auto eq = a.find('=');
-    if (eq == std::string::npos) usage();
-    kv[a.substr(0, eq)] = a.substr(eq + 1);
-  }
-  const auto own = parse_address(kv["own"]), real = parse_address(kv["real"]);
+  const auto arguments = aoetest::key_value_arguments(argc, argv, 3);
+  if (!arguments) usage();
+  aoetest::KeyValues kv = *arguments;
+  const auto own = aoetest::parse_target_address(kv["own"]);
+  const auto real = aoetest::parse_target_address(kv["real"]);
   const long seconds = std::strtol(argv[2], nullptr, 10);
-  const unsigned every =
-      kv.count("every") ? static_cast<unsigned>(std::strtoul(kv["every"].c_str(), nullptr, 10)) : 8;
+  const auto every = static_cast<unsigned>(aoetest::number_or(kv, "every", 8));
   if (!own || !real || seconds <= 0 || every == 0) usage();
 
-  struct sigaction sa {};
-  sa.sa_handler = [](int) { g_stop = 1; };
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
+  aoetest::catch_stop_signals();
 
   auto socket = aoetest::RawAoeSocket::open(argv[1]);
   Hostile hostile(socket, *own, *real, every);
@@ -341,13 +312,12 @@ int main(int argc, char** argv) {
   std::printf("hostile_target on %s: own %s, real %s\n", argv[1], kv["own"].c_str(),
               kv["real"].c_str());
   std::fflush(stdout);
+  const auto stats = kv.count("stats") ? std::optional(kv["stats"]) : std::nullopt;
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   auto next_stats = std::chrono::steady_clock::now();
-  while (!g_stop && std::chrono::steady_clock::now() < end) {
-    if (kv.count("stats") && std::chrono::steady_clock::now() >= next_stats) {
-      const std::string tmp = kv["stats"] + ".tmp";
-      std::ofstream(tmp) << hostile.summary();
-      std::rename(tmp.c_str(), kv["stats"].c_str());
+  while (!aoetest::stop_requested() && std::chrono::steady_clock::now() < end) {
+    if (stats && std::chrono::steady_clock::now() >= next_stats) {
+      aoetest::replace_file(*stats, hostile.summary());
       next_stats = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
     }
     auto bytes = socket.receive(std::chrono::milliseconds(100));
@@ -359,6 +329,6 @@ int main(int argc, char** argv) {
   }
   const std::string s = hostile.summary();
   std::fputs(s.c_str(), stdout);
-  if (kv.count("stats")) std::ofstream(kv["stats"]) << s;
+  if (stats) aoetest::replace_file(*stats, s);
   return 0;
 }

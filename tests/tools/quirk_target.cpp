@@ -64,7 +64,6 @@
 // the last 256 — both are retransmissions that reached the target (an
 // initiator may give a retransmission a new tag).
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,12 +75,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <fstream>
 #include <optional>
 #include <tuple>
 #include <random>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -91,16 +88,19 @@
 #include "protocol/codec/error.hpp"
 #include "protocol/codec/frame.hpp"
 #include "support/raw_socket.hpp"
+#include "support/responder/answer_header.hpp"
+#include "support/responder/ata_answer.hpp"
+#include "support/responder/ata_request.hpp"
+#include "support/responder/config_command.hpp"
+#include "support/responder/counter_line.hpp"
+#include "support/responder/ethernet_padding.hpp"
+#include "support/responder/identify_page.hpp"
+#include "support/responder/stop_signals.hpp"
+#include "support/responder/whole_file.hpp"
 
 namespace {
 
-volatile sig_atomic_t g_stop = 0;
-volatile sig_atomic_t g_dump = 0;
-
-constexpr std::uint8_t kDsm = 0x06;  // DATA SET MANAGEMENT
-constexpr std::uint8_t kDsmTrimFeature = 0x01;
-constexpr std::uint8_t kStatusOk = aoe::ata_status::drdy;
-constexpr std::uint8_t kStatusErr = aoe::ata_status::drdy | aoe::ata_status::err;
+using aoetest::fail_command;
 
 struct Options {
   double reorder = 0;
@@ -127,33 +127,22 @@ struct Counters {
                 flushes_aborted = 0, trims = 0, identifies = 0, configs = 0, errors = 0,
                 same_tag = 0, same_range = 0, stalls = 0;
   std::string text() const {
-    std::ostringstream o;
-    o << "requests=" << requests << " answers=" << answers << " held=" << held << " reads=" << reads
-      << " writes=" << writes << " flushes=" << flushes << " flushes_aborted=" << flushes_aborted
-      << " trims=" << trims << " identifies=" << identifies << " configs=" << configs
-      << " errors=" << errors << " same_tag=" << same_tag << " same_range=" << same_range
-      << " stalls=" << stalls << "\n";
-    return o.str();
+    return aoetest::counter_line({{"requests", requests},
+                                  {"answers", answers},
+                                  {"held", held},
+                                  {"reads", reads},
+                                  {"writes", writes},
+                                  {"flushes", flushes},
+                                  {"flushes_aborted", flushes_aborted},
+                                  {"trims", trims},
+                                  {"identifies", identifies},
+                                  {"configs", configs},
+                                  {"errors", errors},
+                                  {"same_tag", same_tag},
+                                  {"same_range", same_range},
+                                  {"stalls", stalls}});
   }
 };
-
-// An ATA string into `count` words from `first`: space padded; two
-// characters per word, the first in the high byte unless `unswapped`.
-void put_string(std::uint8_t* page, unsigned first, unsigned count, const std::string& s,
-                bool unswapped) {
-  std::string padded = s.substr(0, 2 * count);
-  padded.resize(2 * count, ' ');
-  for (unsigned i = 0; i < count; ++i) {
-    std::uint8_t* w = page + 2 * (first + i);
-    w[unswapped ? 0 : 1] = static_cast<std::uint8_t>(padded[2 * i]);
-    w[unswapped ? 1 : 0] = static_cast<std::uint8_t>(padded[2 * i + 1]);
-  }
-}
-
-void put_word(std::uint8_t* page, unsigned w, std::uint16_t v) {
-  page[2 * w] = static_cast<std::uint8_t>(v);
-  page[2 * w + 1] = static_cast<std::uint8_t>(v >> 8);
-}
 
 class QuirkTarget {
  public:
@@ -172,11 +161,8 @@ class QuirkTarget {
   // The start-up announcement: a Query Config answer to everyone.
   void announce() {
     aoe::Frame f;
-    f.header.dst = aoe::MacAddress{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
-    f.header.src = socket_.mac();
-    f.header.response = true;
-    f.header.target = opt_.address;
-    f.header.command = static_cast<std::uint8_t>(aoe::Command::query_config);
+    f.header =
+        aoetest::broadcast_answer_header(socket_.mac(), opt_.address, aoe::Command::query_config);
     f.body = config_body(aoe::ConfigCommand::read);
     send_now(f);
   }
@@ -217,12 +203,7 @@ class QuirkTarget {
 
   aoe::Frame reply_to(const aoe::Frame& req) const {
     aoe::Frame f;
-    f.header = req.header;
-    f.header.dst = req.header.src;
-    f.header.src = socket_.mac();
-    f.header.response = true;
-    f.header.error = false;
-    f.header.error_code = 0;
+    f.header = aoetest::answer_header(req.header, socket_.mac());
     f.header.target = opt_.address;
     return f;
   }
@@ -242,32 +223,23 @@ class QuirkTarget {
     ++counters_.configs;
     const auto* qc = std::get_if<aoe::QueryConfigMessage>(&req.body);
     if (!qc) return error_answer(req, aoe::AoeErrc::bad_argument);
-    const std::string_view asked = qc->config;
+    const auto command = static_cast<aoe::ConfigCommand>(qc->command);
     aoe::Frame f = reply_to(req);
-    switch (static_cast<aoe::ConfigCommand>(qc->command)) {
-      case aoe::ConfigCommand::read:
+    switch (aoetest::apply_config_command(command, qc->config, config_,
+                                          aoetest::PrefixTest::config_is_prefix)) {
+      case aoetest::ConfigOutcome::answer:
         break;
-      case aoe::ConfigCommand::test_exact:
-        if (asked != config_) return;
+      case aoetest::ConfigOutcome::silent:
+        return;
+      case aoetest::ConfigOutcome::string_present:
+        // Refused, with the string that is set (as vblade answers it).
+        f.header.error = true;
+        f.header.error_code = static_cast<std::uint8_t>(aoe::AoeErrc::config_string_present);
         break;
-      case aoe::ConfigCommand::test_prefix:
-        if (asked.substr(0, config_.size()) != config_) return;
-        break;
-      case aoe::ConfigCommand::set_if_empty:
-        if (config_.empty()) {
-          config_ = asked;
-        } else if (asked != config_) {
-          f.header.error = true;
-          f.header.error_code = static_cast<std::uint8_t>(aoe::AoeErrc::config_string_present);
-        }
-        break;
-      case aoe::ConfigCommand::force_set:
-        config_ = asked;
-        break;
-      default:
+      case aoetest::ConfigOutcome::bad_command:
         return error_answer(req, aoe::AoeErrc::bad_argument);
     }
-    f.body = config_body(static_cast<aoe::ConfigCommand>(qc->command));
+    f.body = config_body(command);
     answer(f);
   }
 
@@ -277,93 +249,53 @@ class QuirkTarget {
     aoe::Frame f = reply_to(req);
     f.header.error = true;
     f.header.error_code = static_cast<std::uint8_t>(code);
-    std::vector<std::uint8_t> bytes(aoe::kHeaderSize);
-    auto n = aoe::encode(aoe::Frame{f.header, aoe::UnknownMessage{}}, bytes);
-    if (!n) return;
-    answer_bytes(std::move(bytes));
+    f.body = aoe::UnknownMessage{};
+    answer(f);
   }
 
   void on_ata(const aoe::Frame& req, const aoe::AtaMessage& ata) {
-    aoe::AtaMessage a;
-    a.extended = ata.extended;
-    a.device = ata.device;
+    aoe::AtaMessage a = aoetest::ata_answer_to(ata);
+    a.device = ata.device;  // every AFlag comes back as sent
     a.async = ata.async;
-    a.write = ata.write;
-    a.sector_count = ata.sector_count;
-    a.lba = ata.lba;
-    a.cmd_status = kStatusOk;
     std::vector<std::uint8_t> data;
     const std::uint8_t cmd = ata.cmd_status;
-    switch (cmd) {
-      case aoe::ata_cmd::identify_device:
-        ++counters_.identifies;
-        data = identify();
-        break;
-      case aoe::ata_cmd::read_sectors:
-      case aoe::ata_cmd::read_sectors_ext:
-      case aoe::ata_cmd::write_sectors:
-      case aoe::ata_cmd::write_sectors_ext: {
-        const bool ext =
-            cmd == aoe::ata_cmd::read_sectors_ext || cmd == aoe::ata_cmd::write_sectors_ext;
-        const bool write =
-            cmd == aoe::ata_cmd::write_sectors || cmd == aoe::ata_cmd::write_sectors_ext;
-        const std::uint64_t lba = ext ? ata.lba : (ata.lba & aoe::kMaxLba28);
-        const unsigned count = ata.sector_count;
-        if (count > sectors_per_frame_ ||
-            (write && ata.data.size() < std::size_t{count} * aoe::kSectorSize)) {
-          abort_with(a, aoe::ata_error::abrt);
+    if (const auto io = aoetest::data_transfer(ata)) {
+      transfer(*io, ata, a, data);
+    } else {
+      switch (cmd) {
+        case aoe::ata_cmd::identify_device:
+          ++counters_.identifies;
+          data = identify();
           break;
-        }
-        if (lba + count > capacity_) {
-          abort_with(a, aoe::ata_error::idnf);
-          break;
-        }
-        if (opt_.stall_ms && ++data_frames_ % opt_.stall_every == 0) {
-          ++counters_.stalls;
-          std::this_thread::sleep_for(std::chrono::milliseconds(opt_.stall_ms));
-        }
-        if (write) {
-          ++counters_.writes;
-          if (!do_write(lba, ata.data.first(std::size_t{count} * aoe::kSectorSize)))
-            abort_with(a, aoe::ata_error::unc);
-        } else {
-          ++counters_.reads;
-          data.resize(std::size_t{count} * aoe::kSectorSize);
-          if (!do_read(lba, data)) {
-            data.clear();
-            abort_with(a, aoe::ata_error::unc);
+        case aoe::ata_cmd::flush_cache:
+        case aoe::ata_cmd::flush_cache_ext:
+          ++counters_.flushes;
+          if (opt_.no_write_cache || opt_.write_cache_no_flush) {
+            ++counters_.flushes_aborted;
+            fail_command(a, aoe::ata_error::abrt);
+          } else if (opt_.flush_echo) {
+            a.cmd_status = cmd;  // the no-op flush of the issue: status = command byte
+          } else if (::fdatasync(fd_) != 0) {
+            fail_command(a, aoe::ata_error::unc);
           }
-        }
-        break;
-      }
-      case aoe::ata_cmd::flush_cache:
-      case aoe::ata_cmd::flush_cache_ext:
-        ++counters_.flushes;
-        if (opt_.no_write_cache || opt_.write_cache_no_flush) {
-          ++counters_.flushes_aborted;
-          abort_with(a, aoe::ata_error::abrt);
-        } else if (opt_.flush_echo) {
-          a.cmd_status = cmd;  // the no-op flush of the issue: status = command byte
-        } else if (::fdatasync(fd_) != 0) {
-          abort_with(a, aoe::ata_error::unc);
-        }
-        break;
-      case aoe::ata_cmd::check_power_mode:
-        a.sector_count = 0xff;  // active or idle
-        break;
-      case kDsm:
-        if (!opt_.trim || ata.feature_error != kDsmTrimFeature) {
-          abort_with(a, aoe::ata_error::abrt);
           break;
-        }
-        ++counters_.trims;
-        if (!do_trim(ata.data.first(
-                std::min(ata.data.size(), std::size_t{ata.sector_count} * aoe::kSectorSize))))
-          abort_with(a, aoe::ata_error::idnf);
-        break;
-      default:
-        abort_with(a, aoe::ata_error::abrt);
-        break;
+        case aoe::ata_cmd::check_power_mode:
+          a.sector_count = 0xff;  // active or idle
+          break;
+        case aoe::ata_cmd::data_set_management:
+          if (!opt_.trim || ata.feature_error != aoetest::kTrimFeature) {
+            fail_command(a, aoe::ata_error::abrt);
+            break;
+          }
+          ++counters_.trims;
+          if (!do_trim(ata.data.first(
+                  std::min(ata.data.size(), std::size_t{ata.sector_count} * aoe::kSectorSize))))
+            fail_command(a, aoe::ata_error::idnf);
+          break;
+        default:
+          fail_command(a, aoe::ata_error::abrt);
+          break;
+      }
     }
     a.data = data;
     aoe::Frame f = reply_to(req);
@@ -371,9 +303,32 @@ class QuirkTarget {
     answer(f);
   }
 
-  static void abort_with(aoe::AtaMessage& a, std::uint8_t error) {
-    a.cmd_status = kStatusErr;
-    a.feature_error = error;
+  // READ/WRITE SECTORS (EXT): `data` receives what is read.
+  void transfer(const aoetest::DataTransfer& io, const aoe::AtaMessage& ata, aoe::AtaMessage& a,
+                std::vector<std::uint8_t>& data) {
+    if (io.count > sectors_per_frame_ || (io.write && ata.data.size() < io.bytes())) {
+      fail_command(a, aoe::ata_error::abrt);
+      return;
+    }
+    if (io.lba + io.count > capacity_) {
+      fail_command(a, aoe::ata_error::idnf);
+      return;
+    }
+    if (opt_.stall_ms && ++data_frames_ % opt_.stall_every == 0) {
+      ++counters_.stalls;
+      std::this_thread::sleep_for(std::chrono::milliseconds(opt_.stall_ms));
+    }
+    if (io.write) {
+      ++counters_.writes;
+      if (!do_write(io.lba, ata.data.first(io.bytes()))) fail_command(a, aoe::ata_error::unc);
+    } else {
+      ++counters_.reads;
+      data.resize(io.bytes());
+      if (!do_read(io.lba, data)) {
+        data.clear();
+        fail_command(a, aoe::ata_error::unc);
+      }
+    }
   }
 
   bool do_read(std::uint64_t lba, std::vector<std::uint8_t>& out) {
@@ -394,67 +349,57 @@ class QuirkTarget {
     return true;
   }
 
-  // TRIM ranges (ACS-2 DSM): 8 bytes each, LBA in bits 0-47, count in 48-63.
+  // TRIM ranges become holes in FILE; one past the end fails the rest.
   bool do_trim(std::span<const std::uint8_t> ranges) {
-    for (std::size_t off = 0; off + 8 <= ranges.size(); off += 8) {
-      std::uint64_t e = 0;
-      for (int i = 7; i >= 0; --i) e = (e << 8) | ranges[off + static_cast<std::size_t>(i)];
-      const std::uint64_t lba = e & aoe::kMaxLba48, count = e >> 48;
-      if (count == 0) continue;
-      if (lba + count > capacity_) return false;
+    for (const aoetest::TrimRange& r : aoetest::trim_ranges(ranges)) {
+      if (r.lba + r.count > capacity_) return false;
       if (::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                      static_cast<off_t>(lba * aoe::kSectorSize),
-                      static_cast<off_t>(count * aoe::kSectorSize)) != 0)
+                      static_cast<off_t>(r.lba * aoe::kSectorSize),
+                      static_cast<off_t>(std::uint64_t{r.count} * aoe::kSectorSize)) != 0)
         return false;
     }
     return true;
   }
 
   std::vector<std::uint8_t> identify() const {
-    std::vector<std::uint8_t> page(512, 0);  // one sector
-    std::uint8_t* p = page.data();
+    using Order = aoetest::IdentifyPage::StringOrder;
+    const Order order = opt_.unswapped_strings ? Order::unswapped : Order::ata;
     const bool cache = !opt_.no_write_cache;
     const bool flush = !opt_.no_write_cache && !opt_.write_cache_no_flush;
-    put_word(p, 0, 0x0040);  // fixed device
-    put_word(p, 1, 16383);   // legacy geometry
-    put_word(p, 3, 16);
-    put_word(p, 6, 63);
+    aoetest::IdentifyPage page;
+    page.word(0, 0x0040);  // fixed device
+    page.word(1, 16383);   // legacy geometry
+    page.word(3, 16);
+    page.word(6, 63);
     char serial[24];
     std::snprintf(serial, sizeof serial, "QT%u.%u", opt_.address.shelf, opt_.address.slot);
-    put_string(p, 10, 10, serial, opt_.unswapped_strings);
-    put_string(p, 23, 4, opt_.firmware, opt_.unswapped_strings);
-    put_string(p, 27, 20, "aoefs quirk_target", opt_.unswapped_strings);
-    put_word(p, 47, 0x8001);
-    put_word(p, 49, 0x0200);  // LBA supported
-    put_word(p, 53, 0x0006);
-    const std::uint64_t lba28 = std::min<std::uint64_t>(capacity_, aoe::kMaxLba28);
-    put_word(p, 60, static_cast<std::uint16_t>(lba28));
-    put_word(p, 61, static_cast<std::uint16_t>(lba28 >> 16));
-    put_word(p, 80, 0x00f0);  // ATA-4 .. ATA-7
+    page.text(10, 10, serial, order);
+    page.text(23, 4, opt_.firmware, order);
+    page.text(27, 20, "aoefs quirk_target", order);
+    page.word(47, 0x8001);
+    page.word(49, 0x0200);  // LBA supported
+    page.word(53, 0x0006);
+    page.lba28_capacity(capacity_);
+    page.word(80, 0x00f0);  // ATA-4 .. ATA-7
     // 82-87: command sets supported (82-84) and enabled (85-87).
     //   82/85 bit 5 write cache; 83/86 bit 10 LBA48, 12 FLUSH CACHE,
     //   13 FLUSH CACHE EXT; 83/84/87 bit 14 "word valid".
     std::uint16_t w83 = 0x4400;
     if (flush) w83 |= 0x3000;
     if (opt_.no_write_cache) w83 = 0x0400;  // as the target of the issue says it
-    put_word(p, 82, cache ? 0x0020 : 0);
-    put_word(p, 83, w83);
-    put_word(p, 84, 0x4000);
-    put_word(p, 85, cache ? 0x0020 : 0);
-    put_word(p, 86, static_cast<std::uint16_t>(w83 & 0x3c00));
-    put_word(p, 87, 0x4000);
-    for (unsigned i = 0; i < 4; ++i)
-      put_word(p, 100 + i, static_cast<std::uint16_t>(capacity_ >> (16 * i)));
+    page.word(82, cache ? 0x0020 : 0);
+    page.word(83, w83);
+    page.word(84, 0x4000);
+    page.word(85, cache ? 0x0020 : 0);
+    page.word(86, static_cast<std::uint16_t>(w83 & 0x3c00));
+    page.word(87, 0x4000);
+    page.lba48_capacity(capacity_);
     if (opt_.trim) {
-      put_word(p, 105, 1);       // one 512-byte block of ranges per command
-      put_word(p, 169, 0x0001);  // DSM TRIM
+      page.word(105, 1);       // one 512-byte block of ranges per command
+      page.word(169, 0x0001);  // DSM TRIM
     }
-    // Word 255: integrity (0xA5 signature; the checksum makes all 512 bytes sum to 0).
-    p[510] = 0xa5;
-    unsigned sum = 0;
-    for (std::size_t i = 0; i < 511; ++i) sum += p[i];
-    p[511] = static_cast<std::uint8_t>(-sum);
-    return page;
+    page.seal();
+    return page.bytes();
   }
 
   // Remembers `key` among the last `keep`; true when it was there already.
@@ -473,13 +418,10 @@ class QuirkTarget {
 
   void note_repeats(const aoe::Header& h, const aoe::AtaMessage& ata) {
     if (seen_before(tags_, tag_order_, TagKey{h.src.bytes, h.tag}, 4096)) ++counters_.same_tag;
-    const std::uint8_t c = ata.cmd_status;
-    if (c == aoe::ata_cmd::read_sectors || c == aoe::ata_cmd::read_sectors_ext ||
-        c == aoe::ata_cmd::write_sectors || c == aoe::ata_cmd::write_sectors_ext) {
-      if (seen_before(ranges_, range_order_, RangeKey{h.src.bytes, c, ata.lba, ata.sector_count},
-                      256))
-        ++counters_.same_range;
-    }
+    if (aoetest::data_transfer(ata) &&
+        seen_before(ranges_, range_order_,
+                    RangeKey{h.src.bytes, ata.cmd_status, ata.lba, ata.sector_count}, 256))
+      ++counters_.same_range;
   }
 
   void answer(const aoe::Frame& f) {
@@ -515,14 +457,12 @@ class QuirkTarget {
   }
 
   void send_bytes(std::vector<std::uint8_t>& bytes) {
-    if (bytes.size() < aoe::kMinEthernetFrame) bytes.resize(aoe::kMinEthernetFrame, 0);
-    try {
-      socket_.send(bytes);
+    aoetest::pad_to_ethernet_minimum(bytes);
+    // A full socket buffer loses the answer; the initiator retransmits.
+    if (const std::error_code ec = socket_.try_send(bytes))
+      std::fprintf(stderr, "quirk_target: send: %s\n", ec.message().c_str());
+    else
       ++counters_.answers;
-    } catch (const std::exception& e) {
-      // A full socket buffer loses the answer; the initiator retransmits.
-      std::fprintf(stderr, "quirk_target: %s\n", e.what());
-    }
   }
 
   using TagKey = std::tuple<std::array<std::uint8_t, 6>, std::uint32_t>;
@@ -654,13 +594,8 @@ int main(int argc, char** argv) {
   }
   const std::uint64_t capacity = static_cast<std::uint64_t>(st.st_size) / aoe::kSectorSize;
 
-  struct sigaction sa {};
-  sa.sa_handler = [](int) { g_stop = 1; };
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  struct sigaction usr {};
-  usr.sa_handler = [](int) { g_dump = 1; };
-  sigaction(SIGUSR1, &usr, nullptr);
+  aoetest::catch_stop_signals();
+  aoetest::catch_counters_signal();
 
   std::optional<aoetest::RawAoeSocket> socket;
   try {
@@ -680,18 +615,10 @@ int main(int argc, char** argv) {
     const std::string s = target.counters().text();
     std::fputs(s.c_str(), stdout);
     std::fflush(stdout);
-    if (!opt.stats_path.empty()) {
-      // Whole or absent: readers poll for the file.
-      const std::string tmp = opt.stats_path + ".tmp";
-      std::ofstream(tmp) << s;
-      std::rename(tmp.c_str(), opt.stats_path.c_str());
-    }
+    if (!opt.stats_path.empty()) aoetest::replace_file(opt.stats_path, s);
   };
-  while (!g_stop) {
-    if (g_dump) {
-      g_dump = 0;
-      dump();
-    }
+  while (!aoetest::stop_requested()) {
+    if (aoetest::take_counters_request()) dump();
     std::optional<std::vector<std::uint8_t>> bytes;
     try {
       bytes = socket->receive(std::chrono::milliseconds(target.holding() ? 1 : 100));

@@ -17,7 +17,7 @@ namespace codec_test {
 inline aoe::Frame decoded(const std::vector<std::uint8_t>& bytes) {
   auto frame = aoe::decode(bytes);
   INFO("decode error: " << (frame ? "" : frame.error().what));
-  REQUIRE(frame.ok());
+  REQUIRE(frame.has_value());
   return *frame;
 }
 
@@ -37,7 +37,7 @@ Message body_as(aoe::Frame&& frame) {
 inline std::vector<std::uint8_t> encoded(const aoe::Frame& frame) {
   auto bytes = aoe::encode(frame);
   INFO("encode error: " << (bytes ? "" : bytes.error().what));
-  REQUIRE(bytes.ok());
+  REQUIRE(bytes.has_value());
   CHECK(bytes->size() == aoe::encoded_size(frame));
   return *bytes;
 }
@@ -47,7 +47,7 @@ inline std::vector<std::uint8_t> encoded(const aoe::Frame& frame) {
 inline void check_reencode_stable(const aoe::Frame& frame) {
   const auto once = encoded(frame);
   auto again = aoe::decode(once);
-  REQUIRE(again.ok());
+  REQUIRE(again.has_value());
   CHECK(aoe::same_content(*again, frame));
   CHECK(encoded(*again) == once);
 }
@@ -68,12 +68,12 @@ inline void check_every_prefix(const std::vector<std::uint8_t>& bytes, std::size
     auto frame = aoe::decode(prefix);
     INFO("prefix length " << n << " of " << bytes.size());
     if (n < needed) {
-      REQUIRE_FALSE(frame.ok());
+      REQUIRE_FALSE(frame.has_value());
       const auto code = frame.error().code;
       CHECK((code == aoe::DecodeErrc::truncated || code == aoe::DecodeErrc::length_mismatch));
       continue;
     }
-    REQUIRE(frame.ok());
+    REQUIRE(frame.has_value());
     CHECK(aoe::same_content(frame->header, whole.header));
     if (const auto* ata = std::get_if<aoe::AtaMessage>(&frame->body)) {
       auto expected = std::get<aoe::AtaMessage>(whole.body);

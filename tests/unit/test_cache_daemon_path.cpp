@@ -8,8 +8,8 @@
 #include <random>
 
 #include "aoefs/fs/unaligned_io.hpp"
+#include "blockdev/block_device.hpp"
 #include "cache/block_cache.hpp"
-#include "cache/read_stream.hpp"
 #include "support/memory_block_device.hpp"
 
 namespace {
@@ -45,7 +45,7 @@ TEST_CASE("cache daemon path: sequential 128 KiB reads are served by read-ahead"
   config.capacity_bytes = 16 * 1024 * 1024;
   cache::BlockCache cache(config);
   auto device = cache.wrap(0x0100, backing);
-  auto file = cache::open_read_stream(device, config.max_read_ahead_bytes);
+  auto file = blockdev::open_read_stream(device, config.max_read_ahead_bytes);
 
   for (std::uint64_t off = 0; off < kBytes; off += 128 * 1024) {
     const auto want = std::min<std::uint64_t>(128 * 1024, kBytes - off);
@@ -72,8 +72,8 @@ TEST_CASE("cache daemon path: unaligned writes through one open file are read ba
   cache::BlockCache cache(config);
   auto device = cache.wrap(1, backing);
   auto lock = std::make_shared<aoefs::RangeLock>();
-  auto reader = cache::open_read_stream(device, config.max_read_ahead_bytes);
-  auto writer = cache::open_read_stream(device, config.max_read_ahead_bytes);
+  auto reader = blockdev::open_read_stream(device, config.max_read_ahead_bytes);
+  auto writer = blockdev::open_read_stream(device, config.max_read_ahead_bytes);
   std::vector<std::uint8_t> model(2048 * 512, 0);
 
   std::mt19937 rng(9);

@@ -31,7 +31,7 @@ class TrimmingDevice final : public blockdev::BlockDevice {
     mem_->write(lba, n, b, std::move(d));
   }
   void flush(Done d) override { mem_->flush(std::move(d)); }
-  bool can_discard() const override { return true; }
+  blockdev::Capabilities capabilities() const override { return {.discard = true}; }
   void discard(std::uint64_t lba, std::uint64_t n, Done d) override {
     ++discards;
     auto zeros = std::make_shared<std::vector<std::uint8_t>>(n * 512, 0);
@@ -60,7 +60,7 @@ TEST_CASE("cache: a discard drops what was cached; trimmed sectors read as the d
   std::fill(backing->mem().bytes().begin(), backing->mem().bytes().end(), 0x5a);
   cache::BlockCache cache;
   auto dev = cache.wrap(1, backing);
-  REQUIRE(dev->can_discard());
+  REQUIRE(dev->capabilities().discard);
   std::vector<std::uint8_t> buf(8 * 512);
   REQUIRE_FALSE(wait([&](auto d) { dev->read(0, 8, buf, std::move(d)); }));
   CHECK(buf[0] == 0x5a);

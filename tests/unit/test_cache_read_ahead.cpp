@@ -36,7 +36,7 @@ TEST_CASE("read-ahead: a sequential stream grows its window from 2 blocks up to 
   auto fake = pattern_device(1024);
   cache::BlockCache cache(ra_config());
   auto stream_dev =
-      cache::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
+      blockdev::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
   auto* stream = dynamic_cast<cache::ReadStream*>(stream_dev.get());
   REQUIRE(stream);
 
@@ -67,7 +67,8 @@ TEST_CASE("read-ahead: a sequential stream grows its window from 2 blocks up to 
 TEST_CASE("read-ahead: the next reads of a stream hit blocks fetched ahead asynchronously") {
   auto fake = pattern_device(1024);
   cache::BlockCache cache(ra_config());
-  auto stream = cache::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
+  auto stream =
+      blockdev::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
   read_settled(*stream, *fake, 0, 16);
   // The second read starts read-ahead before its own data arrives.
   std::vector<std::uint8_t> buf(16 * 512);
@@ -85,7 +86,8 @@ TEST_CASE("read-ahead: the next reads of a stream hit blocks fetched ahead async
 TEST_CASE("read-ahead: random access does not trigger it") {
   auto fake = pattern_device(4096);
   cache::BlockCache cache(ra_config());
-  auto stream = cache::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
+  auto stream =
+      blockdev::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
   const std::uint64_t offsets[] = {800, 24, 3000, 1600, 400, 2400, 96, 3500};
   for (auto lba : offsets) read_settled(*stream, *fake, lba, 8);
   auto s = cache.stats();
@@ -100,7 +102,8 @@ TEST_CASE("read-ahead: random access does not trigger it") {
 TEST_CASE("read-ahead: a random read is answered from blocks already cached") {
   auto fake = pattern_device(4096);
   cache::BlockCache cache(ra_config());
-  auto stream = cache::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
+  auto stream =
+      blockdev::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
   for (std::uint64_t lba = 0; lba < 64; lba += 8) read_settled(*stream, *fake, lba, 8);
   const auto before = cache.stats();
   REQUIRE(before.bytes_held > 0);
@@ -113,7 +116,7 @@ TEST_CASE("read-ahead: a random read is answered from blocks already cached") {
 TEST_CASE("read-ahead: a seek resets the window; reads overtaking each other stay sequential") {
   auto fake = pattern_device(4096);
   cache::BlockCache cache(ra_config());
-  auto dev = cache::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
+  auto dev = blockdev::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
   auto* stream = dynamic_cast<cache::ReadStream*>(dev.get());
   for (std::uint64_t lba = 0; lba < 64; lba += 16) read_settled(*stream, *fake, lba, 16);
   CHECK(stream->window_blocks() == 8);
@@ -133,7 +136,7 @@ TEST_CASE("read-ahead: blocks fetched ahead and never read count as wasted when 
   config.capacity_bytes = 8 * kBlock;
   config.max_read_ahead_bytes = 4 * kBlock;
   cache::BlockCache cache(config);
-  auto stream = cache::open_read_stream(cache.wrap(1, fake), config.max_read_ahead_bytes);
+  auto stream = blockdev::open_read_stream(cache.wrap(1, fake), config.max_read_ahead_bytes);
   read_settled(*stream, *fake, 0, 8);
   read_settled(*stream, *fake, 8, 8);  // ahead: blocks 2, 3
   CHECK(cache.stats().read_ahead_issued == 2);
@@ -152,7 +155,7 @@ TEST_CASE("read-ahead: off when the cache is disabled (pure pass-through)") {
   cache::CacheConfig c = ra_config();
   c.capacity_bytes = 0;
   cache::BlockCache cache(c);
-  auto dev = cache::open_read_stream(cache.wrap(1, fake), c.max_read_ahead_bytes);
+  auto dev = blockdev::open_read_stream(cache.wrap(1, fake), c.max_read_ahead_bytes);
   CHECK(dev == fake);
   read_settled(*dev, *fake, 0, 8);
   read_settled(*dev, *fake, 8, 8);
@@ -163,7 +166,8 @@ TEST_CASE("read-ahead: off when the cache is disabled (pure pass-through)") {
 TEST_CASE("read-ahead: stops at the end of the device") {
   auto fake = pattern_device(45);  // 5 full blocks and one of 5 sectors
   cache::BlockCache cache(ra_config());
-  auto stream = cache::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
+  auto stream =
+      blockdev::open_read_stream(cache.wrap(1, fake), cache.config().max_read_ahead_bytes);
   read_settled(*stream, *fake, 0, 8);
   read_settled(*stream, *fake, 8, 8);
   read_settled(*stream, *fake, 16, 8);

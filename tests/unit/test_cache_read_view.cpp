@@ -93,7 +93,7 @@ TEST_CASE("cache view: bytes the cache does not hold land in the caller's buffer
   REQUIRE(dev);
   std::vector<std::uint8_t> buffer(8 * 512, 0xEE);
   std::promise<ViewResult> p;
-  dev->read_view(
+  dev->lookup_or_fill_view(
       8, 8, buffer,
       [&](std::error_code ec, blockdev::ReadView v) {
         p.set_value({ec, std::move(v)});

@@ -11,8 +11,8 @@
 #include <random>
 #include <thread>
 
+#include "blockdev/block_device.hpp"
 #include "cache/block_cache.hpp"
-#include "cache/read_stream.hpp"
 #include "test_cache_support.hpp"
 
 using namespace cachetest;
@@ -85,7 +85,7 @@ TEST_CASE("cache stress: many threads, random completion order, data checked aga
     workers.emplace_back([&, t] {
       std::mt19937 rng(1000 + t);
       std::vector<std::uint32_t> mine(kSectors, 0);  // versions of my sectors
-      auto stream = cache::open_read_stream(device, config.max_read_ahead_bytes);
+      auto stream = blockdev::open_read_stream(device, config.max_read_ahead_bytes);
       std::uint64_t next = (kSectors / kThreads) * t;
       auto wait = [&](Outcome& o) {
         auto ec = o.wait();

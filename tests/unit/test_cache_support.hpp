@@ -11,7 +11,7 @@
 #include <system_error>
 #include <vector>
 
-#include "cache/blockdev/block_device.hpp"
+#include "blockdev/block_device.hpp"
 #include "cache/cache_config.hpp"
 #include "support/fake_block_device.hpp"
 

@@ -3,8 +3,8 @@
 // were in flight; failed writes invalidate; nothing dirty stays in memory.
 #include <catch2/catch.hpp>
 
+#include "blockdev/block_device.hpp"
 #include "cache/block_cache.hpp"
-#include "cache/read_stream.hpp"
 #include "test_cache_support.hpp"
 
 using namespace cachetest;
@@ -38,7 +38,7 @@ std::vector<std::uint8_t> read_settled(blockdev::BlockDevice& dev, FakeBlockDevi
 TEST_CASE("write order: a read-ahead of old contents racing a write never answers later reads") {
   auto fake = pattern_device(1024);
   cache::BlockCache cache(config());
-  auto stream = cache::open_read_stream(cache.wrap(1, fake), config().max_read_ahead_bytes);
+  auto stream = blockdev::open_read_stream(cache.wrap(1, fake), config().max_read_ahead_bytes);
   read_settled(*stream, *fake, 0, 8);
   // Second sequential read: read-ahead of blocks 2, 3 is issued (old data
   // snapshotted by the device now) and stays in flight.
@@ -186,8 +186,8 @@ TEST_CASE("write order: writes through one device are seen by another of the sam
   auto fake = pattern_device(64);
   cache::BlockCache cache(config());
   auto dev = cache.wrap(1, fake);
-  auto s1 = cache::open_read_stream(dev, config().max_read_ahead_bytes);
-  auto s2 = cache::open_read_stream(dev, config().max_read_ahead_bytes);
+  auto s1 = blockdev::open_read_stream(dev, config().max_read_ahead_bytes);
+  auto s2 = blockdev::open_read_stream(dev, config().max_read_ahead_bytes);
   read_settled(*s1, *fake, 0, 8);
   const std::vector<std::uint8_t> fresh(512, 0x44);
   Outcome w;

@@ -220,7 +220,7 @@ TEST_CASE("codec ata: LBA is six little-endian bytes; more than 48 bits is refus
   CHECK(body_as<aoe::AtaMessage>(decoded(encoded(f))).lba == aoe::kMaxLba48);
   std::get<aoe::AtaMessage>(f.body).lba = aoe::kMaxLba48 + 1;
   auto r = aoe::encode(f);
-  REQUIRE_FALSE(r.ok());
+  REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == DecodeErrc::field_out_of_range);
   std::vector<std::uint8_t> out(100);
   CHECK(aoe::encode(f, out).error().code == DecodeErrc::field_out_of_range);
@@ -241,7 +241,7 @@ TEST_CASE("codec ata: a non-error frame cut inside the argument is truncated", "
     const std::vector<std::uint8_t> cut(kReadPastEndAnswer.begin(),
                                         kReadPastEndAnswer.begin() + static_cast<long>(n));
     auto r = aoe::decode(cut);
-    REQUIRE_FALSE(r.ok());
+    REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == DecodeErrc::truncated);
   }
   check_every_prefix(kReadPastEndAnswer, 36);

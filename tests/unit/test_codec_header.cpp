@@ -25,7 +25,7 @@ std::vector<std::uint8_t> header_with(std::uint8_t ver_flags, std::uint8_t error
 
 TEST_CASE("codec header: vblade's broadcast config request decodes field by field", "[codec]") {
   auto h = aoe::decode_header(kConfigReadBroadcastRequest);
-  REQUIRE(h.ok());
+  REQUIRE(h.has_value());
   CHECK(h->dst == aoe::MacAddress::broadcast());
   CHECK(h->src == kIni);
   CHECK(h->version == 1);
@@ -72,26 +72,26 @@ TEST_CASE("codec header: shelf is big endian, slot, tag big endian", "[codec]") 
 TEST_CASE("codec header: response and error flags", "[codec]") {
   SECTION("request") {
     auto h = aoe::decode_header(header_with(0x10, 0));
-    REQUIRE(h.ok());
+    REQUIRE(h.has_value());
     CHECK_FALSE(h->response);
     CHECK_FALSE(h->error);
   }
   SECTION("response") {
     auto h = aoe::decode_header(header_with(0x18, 0));
-    REQUIRE(h.ok());
+    REQUIRE(h.has_value());
     CHECK(h->response);
     CHECK_FALSE(h->error);
   }
   SECTION("error response") {
     auto h = aoe::decode_header(header_with(0x1c, 3));
-    REQUIRE(h.ok());
+    REQUIRE(h.has_value());
     CHECK(h->response);
     CHECK(h->error);
     CHECK(h->error_code == 3);
   }
   SECTION("reserved flag bits are ignored") {
     auto h = aoe::decode_header(header_with(0x13, 0));
-    REQUIRE(h.ok());
+    REQUIRE(h.has_value());
     CHECK_FALSE(h->response);
     CHECK_FALSE(h->error);
   }
@@ -116,14 +116,14 @@ TEST_CASE("codec header: AoE error codes 1-6 and unknown ones survive decoding",
                {5, aoe::AoeErrc::unsupported_version},  {6, aoe::AoeErrc::target_reserved}};
   for (const auto& k : known) {
     auto h = aoe::decode_header(header_with(0x1c, k.code));
-    REQUIRE(h.ok());
+    REQUIRE(h.has_value());
     CHECK(h->error);
     CHECK(aoe::make_aoe_error(h->error_code) == aoe::make_error_code(k.errc));
   }
   for (std::uint8_t unknown :
        {std::uint8_t{0}, std::uint8_t{7}, std::uint8_t{0x2a}, std::uint8_t{0xff}}) {
     auto h = aoe::decode_header(header_with(0x1c, unknown));
-    REQUIRE(h.ok());
+    REQUIRE(h.has_value());
     CHECK(h->error_code == unknown);
   }
   CHECK(aoe::make_aoe_error(42).message() == "unknown AoE error 42");
@@ -139,11 +139,11 @@ TEST_CASE(
   // vblade 25 broadcasts a config answer at start with version 0 in its
   // header: the "target (re)started" signal, the one version-0 frame accepted.
   auto h = aoe::decode_header(kVbladeAdvertisement);
-  REQUIRE(h.ok());
+  REQUIRE(h.has_value());
   CHECK(h->version == 0);
   CHECK(aoe::is_announcement(*h));
   auto f = aoe::decode(kVbladeAdvertisement);
-  REQUIRE(f.ok());
+  REQUIRE(f.has_value());
   const auto* qc = std::get_if<aoe::QueryConfigMessage>(&f->body);
   REQUIRE(qc);
   CHECK(qc->buffer_count == 16);
@@ -154,14 +154,14 @@ TEST_CASE(
     bytes[14] = flags;
     bytes[19] = flags ? 0 : 1;  // an ATA answer, or a Query Config request
     auto r = aoe::decode_header(bytes);
-    REQUIRE_FALSE(r.ok());
+    REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == DecodeErrc::wrong_version);
   }
   // Other versions too.
   for (std::uint8_t version : {2, 3, 15}) {
     auto bytes = header_with(static_cast<std::uint8_t>(version << 4 | 0x8), 0);
     auto r = aoe::decode(bytes);
-    REQUIRE_FALSE(r.ok());
+    REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == DecodeErrc::wrong_version);
   }
 }
@@ -171,7 +171,7 @@ TEST_CASE("codec header: wrong EtherType and short frames", "[codec]") {
   ipv4[12] = 0x08;
   ipv4[13] = 0x00;
   auto r = aoe::decode(ipv4);
-  REQUIRE_FALSE(r.ok());
+  REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == DecodeErrc::wrong_ethertype);
   CHECK(aoe::decode_header(ipv4).error().code == DecodeErrc::wrong_ethertype);
 
@@ -228,15 +228,15 @@ TEST_CASE("codec header: encode checks the output buffer and the version", "[cod
   std::vector<std::uint8_t> out(aoe::encoded_size(f));
   REQUIRE(out.size() == 37);
   auto small = aoe::encode(f, std::span(out).first(36));
-  REQUIRE_FALSE(small.ok());
+  REQUIRE_FALSE(small.has_value());
   CHECK(small.error().code == DecodeErrc::buffer_too_small);
   auto exact = aoe::encode(f, out);
-  REQUIRE(exact.ok());
+  REQUIRE(exact.has_value());
   CHECK(*exact == 37);
   CHECK(out == kConfigReadHelloAnswerUnpadded);
   // A bigger buffer: only the frame is written, nothing padded.
   std::vector<std::uint8_t> big(100, 0xee);
-  REQUIRE(aoe::encode(f, big).ok());
+  REQUIRE(aoe::encode(f, big).has_value());
   CHECK(big[37] == 0xee);
 
   // Version: 4 bits. Version 0 encodes (tests imitate vblade's advertisement).
@@ -244,7 +244,7 @@ TEST_CASE("codec header: encode checks the output buffer and the version", "[cod
   CHECK(encoded(f)[14] == 0x08);
   f.header.version = 16;
   auto bad = aoe::encode(f);
-  REQUIRE_FALSE(bad.ok());
+  REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().code == DecodeErrc::field_out_of_range);
 }
 

@@ -77,7 +77,7 @@ TEST_CASE("codec mask: a directive count beyond the frame is refused", "[codec]"
       hex("9e4d39054e24 3a5d0a46ef20 88a2 18 00 0001 00 02 11223344 | 00 00 00 02"
           "| 00 01 02000000000a | 00 01 02000000");  // second directive 2 bytes short
   auto r = aoe::decode(bytes);
-  REQUIRE_FALSE(r.ok());
+  REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == DecodeErrc::length_mismatch);
   bytes[27] = 0xff;
   CHECK(aoe::decode(bytes).error().code == DecodeErrc::length_mismatch);
@@ -101,7 +101,7 @@ TEST_CASE("codec mask: 255 directives round trip, 256 are refused", "[codec]") {
   CHECK(aoe::same_content(decoded(bytes), f));
   std::get<aoe::MacMaskMessage>(f.body).directives.push_back({1, kA});
   auto r = aoe::encode(f);
-  REQUIRE_FALSE(r.ok());
+  REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == DecodeErrc::field_out_of_range);
 }
 

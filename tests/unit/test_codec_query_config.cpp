@@ -142,14 +142,14 @@ TEST_CASE("codec config: string length limits", "[codec]") {
     for (std::uint16_t length : {std::uint16_t{1025}, std::uint16_t{0xffff}}) {
       const auto bytes = answer_with_string(length, length);
       auto r = aoe::decode(bytes);
-      REQUIRE_FALSE(r.ok());
+      REQUIRE_FALSE(r.has_value());
       CHECK(r.error().code == DecodeErrc::field_out_of_range);
     }
   }
   SECTION("a length field past the frame end disagrees with the frame") {
     const auto bytes = answer_with_string(5, 6);
     auto r = aoe::decode(bytes);
-    REQUIRE_FALSE(r.ok());
+    REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == DecodeErrc::length_mismatch);
   }
   SECTION("a short length field: the rest is padding") {
@@ -166,7 +166,7 @@ TEST_CASE("codec config: string length limits", "[codec]") {
     CHECK(aoe::same_content(decoded(bytes), f));
     const std::string too_long(1025, 'y');
     auto r = aoe::encode(config_request(7, aoe::ConfigCommand::force_set, too_long));
-    REQUIRE_FALSE(r.ok());
+    REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == DecodeErrc::field_out_of_range);
   }
   SECTION("encode: nibbles that do not fit") {
@@ -184,7 +184,7 @@ TEST_CASE("codec config: a non-error answer cut inside the argument is truncated
     const std::vector<std::uint8_t> cut(kConfigAnswerEmptyUnpadded.begin(),
                                         kConfigAnswerEmptyUnpadded.begin() + static_cast<long>(n));
     auto r = aoe::decode(cut);
-    REQUIRE_FALSE(r.ok());
+    REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == DecodeErrc::truncated);
   }
 }

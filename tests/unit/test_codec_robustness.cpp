@@ -51,13 +51,13 @@ void check_total(const std::vector<std::uint8_t>& input) {
   exact.shrink_to_fit();
   auto frame = aoe::decode(exact);
   auto header = aoe::decode_header(exact);
-  if (frame.ok()) {
-    REQUIRE(header.ok());
+  if (frame.has_value()) {
+    REQUIRE(header.has_value());
     CHECK(aoe::same_content(frame->header, *header));
     check_reencode_stable(*frame);
   } else {
     CHECK(frame.error().what != nullptr);
-    if (!header.ok()) CHECK(header.error().code == frame.error().code);
+    if (!header.has_value()) CHECK(header.error().code == frame.error().code);
   }
   (void)aoe::parse_identify(exact);
 }

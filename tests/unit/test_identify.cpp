@@ -60,7 +60,7 @@ void put_ata_string(Page& page, int first, int words, std::string_view text) {
 TEST_CASE("identify: vblade's page", "[identify]") {
   const auto page = vblade_page();
   auto info = aoe::parse_identify(page);
-  REQUIRE(info.ok());
+  REQUIRE(info.has_value());
   CHECK(info->model == "Coraid EtherDrive vblade");
   CHECK(info->firmware == "V25");
   CHECK(info->serial == "1.0:vm");
@@ -79,7 +79,7 @@ TEST_CASE("identify: the page inside vblade's ATA answer", "[identify]") {
   CHECK(ata.cmd_status == aoe::ata_status::drdy);
   REQUIRE(ata.data.size() == 512);
   auto info = aoe::parse_identify(ata.data);
-  REQUIRE(info.ok());
+  REQUIRE(info.has_value());
   CHECK(info->model == "Coraid EtherDrive vblade");
   CHECK(info->capacity_sectors() == 131072);
 }
@@ -93,7 +93,7 @@ TEST_CASE("identify: LBA28 and LBA48 capacities", "[identify]") {
     for (int i = 0; i < 4; ++i)
       put_word(page, 100 + i, static_cast<std::uint16_t>(sectors >> (16 * i)));
     auto info = aoe::parse_identify(page);
-    REQUIRE(info.ok());
+    REQUIRE(info.has_value());
     CHECK(info->lba28_sectors == 0x0fffffff);
     CHECK(info->lba48_sectors == sectors);
     CHECK(info->capacity_sectors() == sectors);
@@ -105,7 +105,7 @@ TEST_CASE("identify: LBA28 and LBA48 capacities", "[identify]") {
     put_word(page, 61, 0x0123);
     put_word(page, 100, 0xffff);  // ignored without LBA48
     auto info = aoe::parse_identify(page);
-    REQUIRE(info.ok());
+    REQUIRE(info.has_value());
     CHECK_FALSE(info->lba48);
     CHECK(info->lba28_sectors == 0x01235678);
     CHECK(info->capacity_sectors() == 0x01235678);
@@ -114,18 +114,18 @@ TEST_CASE("identify: LBA28 and LBA48 capacities", "[identify]") {
     auto page = vblade_page();
     for (int i = 0; i < 4; ++i) put_word(page, 100 + i, 0xffff);
     auto bad = aoe::parse_identify(page);
-    REQUIRE_FALSE(bad.ok());
+    REQUIRE_FALSE(bad.has_value());
     CHECK(bad.error().code == aoe::DecodeErrc::field_out_of_range);
     for (int i = 0; i < 4; ++i) put_word(page, 100 + i, i == 3 ? 1 : 0);  // exactly 2^48
     auto max = aoe::parse_identify(page);
-    REQUIRE(max.ok());
+    REQUIRE(max.has_value());
     CHECK(max->capacity_sectors() == std::uint64_t{1} << 48);
   }
   SECTION("FLUSH CACHE EXT advertised: word 83 bit 13") {
     auto page = vblade_page();
     put_word(page, 83, 0x7400);
     auto info = aoe::parse_identify(page);
-    REQUIRE(info.ok());
+    REQUIRE(info.has_value());
     CHECK(info->flush_cache_ext);
     CHECK(info->lba48);
   }
@@ -167,12 +167,12 @@ TEST_CASE("identify: fewer than 512 bytes are truncated; more are fine", "[ident
     std::vector<std::uint8_t> cut(page.begin(), page.begin() + static_cast<long>(n));
     cut.shrink_to_fit();
     auto r = aoe::parse_identify(cut);
-    REQUIRE_FALSE(r.ok());
+    REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == aoe::DecodeErrc::truncated);
   }
   auto longer = page;
   longer.resize(1024, 0xee);
   auto info = aoe::parse_identify(longer);
-  REQUIRE(info.ok());
+  REQUIRE(info.has_value());
   CHECK(info->capacity_sectors() == 131072);
 }

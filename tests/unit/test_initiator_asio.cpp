@@ -3,15 +3,15 @@
 #include <catch2/catch.hpp>
 
 #include <utility>
-#include "protocol/asio.hpp"
+#include "protocol/io/asio.hpp"
 
 #include <atomic>
 #include <future>
 #include <thread>
 
 #include "protocol/codec/error.hpp"
-#include "protocol/initiator.hpp"
-#include "protocol/memory_link.hpp"
+#include "protocol/io/initiator.hpp"
+#include "protocol/io/memory_link.hpp"
 #include "support/fake_target.hpp"
 
 using namespace std::chrono_literals;

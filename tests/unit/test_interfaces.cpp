@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "protocol/interfaces.hpp"
+#include "protocol/io/interfaces.hpp"
 
 TEST_CASE("interfaces: loopback is listed and never a default AoE interface", "[interfaces]") {
   auto all = aoe::list_interfaces();
@@ -14,8 +14,9 @@ TEST_CASE("interfaces: loopback is listed and never a default AoE interface", "[
 }
 
 TEST_CASE("interfaces: an unknown name is a clear error", "[interfaces]") {
-  aoe::InterfaceFacts f;
-  CHECK(aoe::interface_facts("nosuch-if0", f) == std::errc::no_such_device);
-  CHECK(aoe::interface_facts("", f) == std::errc::no_such_device);
-  CHECK(aoe::interface_facts(std::string(40, 'x'), f) == std::errc::no_such_device);
+  for (const std::string name : {std::string("nosuch-if0"), std::string(), std::string(40, 'x')}) {
+    auto f = aoe::interface_facts(name);
+    REQUIRE_FALSE(f);
+    CHECK(f.error() == std::errc::no_such_device);
+  }
 }

@@ -3,7 +3,7 @@
 // errors when it cannot listen.
 #include <catch2/catch.hpp>
 
-#include <utility>  // before Asio (protocol/asio.hpp says why)
+#include <utility>  // before Asio (protocol/io/asio.hpp says why)
 
 #include <atomic>
 #include <boost/asio/connect.hpp>
