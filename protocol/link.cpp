@@ -8,8 +8,16 @@
 
 namespace aoe {
 
+namespace {
+// The largest frame `link` sends: its MTU plus the Ethernet header, never
+// below the Ethernet minimum a short frame is padded to.
+std::size_t largest_frame(const Link& link) {
+  return std::max<std::size_t>(link.mtu() + kEthernetHeaderSize, kMinEthernetFrame);
+}
+}  // namespace
+
 std::span<std::uint8_t> Link::encode_buffer() {
-  const std::size_t size = std::max<std::size_t>(mtu() + kEthernetHeaderSize, kMinEthernetFrame);
+  const std::size_t size = largest_frame(*this);
   if (encode_scratch_.size() < size) encode_scratch_.resize(size);
   return encode_scratch_;
 }
@@ -19,8 +27,7 @@ std::error_code Link::send_frame(const Frame& frame, Data data) {
   const bool in_place = data == Data::in_place && ata && !ata->data.empty();
   const std::span<std::uint8_t> out = encode_buffer();
   const std::size_t needed = encoded_size(frame);
-  if (needed > std::max<std::size_t>(mtu() + kEthernetHeaderSize, kMinEthernetFrame))
-    return std::make_error_code(std::errc::message_size);
+  if (needed > largest_frame(*this)) return std::make_error_code(std::errc::message_size);
   auto n = in_place ? encode_head(frame, out) : encode(frame, out);
   if (!n) return std::make_error_code(std::errc::invalid_argument);
   // A frame that carries data carries at least one sector: it needs no
