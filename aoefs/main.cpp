@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string_view>
 
-#include "aoefs/daemon.hpp"
+#include "aoefs/daemon/daemon.hpp"
 #include "aoefs/cli/discover_command.hpp"
 #include "aoefs/cli/stat_command.hpp"
 #include "aoefs/cli/unlock_command.hpp"

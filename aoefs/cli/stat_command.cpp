@@ -18,6 +18,7 @@
 #include <string_view>
 #include <variant>
 
+#include "aoefs/cli/arguments.hpp"
 #include "aoefs/cli/stat_watch.hpp"
 #include "aoefs/stats/refused_answers.hpp"
 #include "aoefs/util/human_size.hpp"
@@ -148,8 +149,6 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
 
 namespace {
 
-constexpr const char* kUsage = "usage: aoefs stat [--watch [SECONDS]] MOUNTPOINT\n";
-
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
 
@@ -226,40 +225,42 @@ int watch(const std::string& mountpoint, double seconds) {
 }
 
 // SECONDS: a decimal number from 0.1 to 86400.
-std::optional<double> parse_interval(const char* text) {
+std::optional<double> parse_interval(const std::string& text) {
   char* end = nullptr;
-  const double v = std::strtod(text, &end);
-  if (end == text || *end != '\0' || !std::isfinite(v) || v < 0.1 || v > 86400) return std::nullopt;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < 0.1 || v > 86400)
+    return std::nullopt;
   return v;
 }
 
 }  // namespace
 
 int run_stat_command(int argc, char** argv) {
-  std::vector<std::string_view> args(argv + 1, argv + argc);
-  if (args.size() == 1 && (args[0] == "-h" || args[0] == "--help")) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
   std::optional<double> interval;
-  if (!args.empty() && args[0] == "--watch") {
-    interval = 1.0;
-    args.erase(args.begin());
-    if (args.size() == 2) {
-      interval = parse_interval(std::string(args[0]).c_str());
-      if (!interval) {
-        std::fprintf(stderr, "aoefs stat: --watch wants SECONDS from 0.1 to 86400, not '%s'\n",
-                     printable(args[0]).c_str());
-        return 2;
-      }
-      args.erase(args.begin());
-    }
-  }
-  if (args.size() != 1 || args[0].starts_with("-")) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  const std::string mountpoint(args[0]);
+  std::optional<std::string> mountpoint_operand;
+  const CliCommand command{"stat",
+                           "[--watch [SECONDS]] MOUNTPOINT",
+                           "  prints the mount's statistics (MOUNTPOINT/.stats) as a table; with\n"
+                           "  --watch, what happened every SECONDS (default 1) until Ctrl-C",
+                           {{0, "watch", "SECONDS", true,
+                             "per target every SECONDS (0.1 to 86400, default 1):\n"
+                             "IOPS, MB/s, p50/p99 latency, retransmits, window",
+                             [&interval](std::optional<std::string_view> value) {
+                               interval = value ? parse_interval(std::string(*value)) : 1.0;
+                               if (!interval)
+                                 return "--watch wants SECONDS from 0.1 to 86400, not '" +
+                                        printable(*value) + "'";
+                               return std::string();
+                             }}},
+                           [&mountpoint_operand](std::string_view operand) {
+                             if (mountpoint_operand)
+                               return "unknown argument '" + printable(operand) + "'";
+                             mountpoint_operand = std::string(operand);
+                             return std::string();
+                           }};
+  if (auto done = parse_cli(command, argc, argv)) return *done;
+  if (!mountpoint_operand) return cli_usage_error(command, "which mount point?");
+  const std::string& mountpoint = *mountpoint_operand;
   if (interval) return watch(mountpoint, *interval);
   auto parsed = read_stats(mountpoint);
   if (!parsed) {

@@ -2,7 +2,7 @@
 // of up to the maximum I/O size), so the daemon's steady state neither maps
 // nor faults in memory.
 //
-// Why: the heap policy (aoefs/memory_policy.hpp) gives every allocation above
+// Why: the heap policy (aoefs/daemon/memory_policy.hpp) gives every allocation above
 // 128 KiB its own mapping, returned at free. A fresh 1 MiB buffer per request
 // then costs 256 page faults that the kernel answers by zeroing a page each
 // (a third of the daemon's CPU on jumbo-frame sequential reads). A buffer

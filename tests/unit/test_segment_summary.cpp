@@ -2,7 +2,7 @@
 // that answers for other initiators' tags alone are info, not a warning.
 #include <catch2/catch.hpp>
 
-#include "aoefs/segment_summary.hpp"
+#include "aoefs/daemon/segment_summary.hpp"
 
 using namespace aoefs;
 using namespace std::chrono_literals;

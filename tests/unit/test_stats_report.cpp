@@ -2,8 +2,11 @@
 // (prometheus_parse) and table (stat_command).
 #include <catch2/catch.hpp>
 
-#include "aoefs/stats/prometheus_parse.hpp"
+#include <sstream>
+
 #include "aoefs/cli/stat_command.hpp"
+#include "aoefs/stats/metric_families.hpp"
+#include "aoefs/stats/prometheus_parse.hpp"
 #include "aoefs/stats/refused_answers.hpp"
 #include "aoefs/stats/stats_report.hpp"
 #include "aoefs/util/wire_text.hpp"
@@ -192,4 +195,40 @@ TEST_CASE("wire text: printable, quoted, sanitized") {
   CHECK(printable("a\\b\x1b[0m\xff") == "a\\\\b\\x1b[0m\\xff");
   CHECK(quoted("say \"hi\"\n") == "\"say \\\"hi\\\"\\x0a\"");
   CHECK(sanitized("already \\x1b escaped\x1b") == "already \\x1b escaped\\x1b");
+}
+
+TEST_CASE("stats text: the families of the one table, in its order; the cache's while it is on") {
+  cache::CacheStats cs;
+  cs.hits = 12;
+  cs.read_ahead_wasted = 3;
+  cs.bytes_held = 65536;
+  const std::string text = render_stats({sample_target()}, {}, cs);
+  CHECK(text.find("# TYPE aoefs_cache_hits_total counter\naoefs_cache_hits_total 12\n") !=
+        std::string::npos);
+  CHECK(text.find("aoefs_cache_read_ahead_wasted_total 3\n") != std::string::npos);
+  CHECK(text.find("# TYPE aoefs_cache_held_bytes gauge\naoefs_cache_held_bytes 65536\n") !=
+        std::string::npos);
+  CHECK(text.find("aoefs_cache_misses_total 0\n") != std::string::npos);
+  CHECK(text.back() == '\n');
+  // Every HELP line names the next family of the table, and none is missing.
+  std::vector<std::string> helped;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("# HELP ", 0) == 0) helped.push_back(line.substr(7, line.find(' ', 7) - 7));
+  std::vector<std::string> table;
+  for (const MetricFamily& f : metric_families()) {
+    table.emplace_back(f.name);
+    INFO(f.name);
+    CHECK(text.find("# HELP " + std::string(f.name) + " " + std::string(f.help) + "\n# TYPE " +
+                    std::string(f.name) + " " + std::string(metric_type_text(f.type)) + "\n") !=
+          std::string::npos);
+  }
+  CHECK(helped == table);
+  // Without the cache, exactly the others.
+  const std::string off = render_stats({sample_target()}, {}, std::nullopt);
+  for (const MetricFamily& f : metric_families()) {
+    INFO(f.name);
+    CHECK((off.find("# HELP " + std::string(f.name) + " ") != std::string::npos) ==
+          (f.scope != MetricScope::cache));
+  }
 }

@@ -1,4 +1,4 @@
-#include "aoefs/target_events.hpp"
+#include "aoefs/daemon/target_events.hpp"
 
 #include <algorithm>
 #include <string>

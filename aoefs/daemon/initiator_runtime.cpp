@@ -1,6 +1,6 @@
-#include "aoefs/initiator_runtime.hpp"
+#include "aoefs/daemon/initiator_runtime.hpp"
 
-#include "aoefs/segment_watch.hpp"
+#include "aoefs/daemon/segment_watch.hpp"
 #include "protocol/io/initiator.hpp"
 
 namespace aoefs {

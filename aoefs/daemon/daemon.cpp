@@ -1,4 +1,4 @@
-#include "aoefs/daemon.hpp"
+#include "aoefs/daemon/daemon.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <future>
 #include <map>
 #include <atomic>
 #include <memory>
@@ -17,26 +16,25 @@
 #include <thread>
 #include <utility>
 
-#include "aoefs/aoe_block_device.hpp"
-#include "aoefs/background.hpp"
-#include "aoefs/initiator_runtime.hpp"
+#include "aoefs/daemon/aoe_block_device.hpp"
+#include "aoefs/daemon/background.hpp"
+#include "aoefs/daemon/initiator_runtime.hpp"
 #include "aoefs/fs/fuse_mount.hpp"
 #include "aoefs/fs/stats_file.hpp"
 #include "aoefs/metrics/metrics_server.hpp"
 #include "aoefs/util/human_size.hpp"
-#include "aoefs/link/link_opening.hpp"
+#include "aoefs/link/initiator_bootstrap.hpp"
 #include "aoefs/util/log.hpp"
 #include "aoefs/util/target_name.hpp"
-#include "aoefs/memory_policy.hpp"
-#include "aoefs/segment_watch.hpp"
-#include "aoefs/target_events.hpp"
+#include "aoefs/daemon/memory_policy.hpp"
+#include "aoefs/daemon/segment_watch.hpp"
+#include "aoefs/daemon/target_events.hpp"
 #include "aoefs/util/wire_text.hpp"
 #include "aoefs/locks/lock_service.hpp"
 #include "aoefs/settings/options.hpp"
 #include "aoefs/fs/kernel_read_ahead.hpp"
 #include "cache/block_cache.hpp"
 #include "protocol/io/initiator.hpp"
-#include "protocol/io/interfaces.hpp"
 
 namespace aoefs {
 namespace {
@@ -85,18 +83,18 @@ int serve(const CommandLine& line, const Settings& settings,
           const std::vector<std::string>& fuse_options, Background& background) {
   apply_memory_policy();
   boost::asio::io_context io;
-  std::vector<std::string> interfaces = settings.interfaces;
-  if (interfaces.empty()) {
-    interfaces = aoe::default_aoe_interfaces();
-    if (interfaces.empty()) {
-      log_message(LogLevel::error,
-                  "no up, non-loopback Ethernet interface found (set interfaces=IF1:IF2)");
-      return kExitFailure;
-    }
+  auto choice = choose_interfaces(settings.interfaces, "set interfaces=IF1:IF2");
+  if (!choice) {
+    log_message(LogLevel::error, "%s", choice.error().message.c_str());
+    return kExitFailure;
   }
-  auto opened = open_links(io, interfaces, [](const std::string& note) {
-    log_message(LogLevel::debug, "%s", note.c_str());
-  });
+  LinkReports reports;
+  reports.refuse_down = false;  // a named interface may come up while mounted
+  reports.note = [](const std::string& note) { log_message(LogLevel::debug, "%s", note.c_str()); };
+  reports.warn = [](const std::string& warning) {
+    log_message(LogLevel::warning, "%s", warning.c_str());
+  };
+  auto opened = open_chosen_links(io, *choice, reports);
   if (!opened) {
     log_message(LogLevel::error, "%s", opened.error().message.c_str());
     return kExitFailure;
@@ -125,12 +123,7 @@ int serve(const CommandLine& line, const Settings& settings,
 
   // Mount with the targets that answer right away already listed, so the
   // files are there when `aoefs` returns; later ones appear as found.
-  {
-    std::promise<void> discovered;
-    initiator->wait_discovery(std::chrono::milliseconds(500),
-                              [&discovered](std::error_code) { discovered.set_value(); });
-    discovered.get_future().wait_for(std::chrono::seconds(5));
-  }
+  await_discovery_round(*initiator, std::chrono::milliseconds(500));
 
   FsContext context;
   context.table = &table;

@@ -1,4 +1,4 @@
-#include "aoefs/background.hpp"
+#include "aoefs/daemon/background.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>

@@ -1,4 +1,4 @@
-#include "aoefs/memory_policy.hpp"
+#include "aoefs/daemon/memory_policy.hpp"
 
 #include <malloc.h>
 

@@ -17,7 +17,7 @@
 #include <set>
 #include <utility>
 
-#include "aoefs/segment_summary.hpp"
+#include "aoefs/daemon/segment_summary.hpp"
 #include "protocol/io/asio.hpp"
 #include "protocol/io/initiator.hpp"
 

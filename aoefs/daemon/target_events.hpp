@@ -20,7 +20,7 @@
 #include <memory>
 #include <optional>
 
-#include "aoefs/aoe_block_device.hpp"
+#include "aoefs/daemon/aoe_block_device.hpp"
 #include "aoefs/fs/fuse_mount.hpp"
 #include "aoefs/fs/target_table.hpp"
 #include "cache/block_cache.hpp"

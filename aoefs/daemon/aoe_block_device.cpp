@@ -1,4 +1,4 @@
-#include "aoefs/aoe_block_device.hpp"
+#include "aoefs/daemon/aoe_block_device.hpp"
 
 #include <algorithm>
 #include <memory>

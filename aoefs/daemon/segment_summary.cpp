@@ -1,4 +1,4 @@
-#include "aoefs/segment_summary.hpp"
+#include "aoefs/daemon/segment_summary.hpp"
 
 #include <algorithm>
 #include <cstdio>

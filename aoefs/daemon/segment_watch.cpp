@@ -1,4 +1,4 @@
-#include "aoefs/segment_watch.hpp"
+#include "aoefs/daemon/segment_watch.hpp"
 
 #include <string>
 
