@@ -124,62 +124,61 @@ void Engine::pump(Target& t, TimePoint now) {
   while (!t.queue.empty()) {
     if (t.in_flight.size() >= t.window.size() || tags_.full()) return;
     Op& op = *t.queue.front();
-    if (op.kind() == OpKind::trim) {
-      if (!pump_trim(t, op, now)) return;
-    } else if (op.is_data()) {
-      if (!t.identified) return;  // IDENTIFY (queued first) tells size and LBA48
-      if (!op.started) {
-        if (!t.in_range(op.lba, op.sectors)) {
-          finish(t, op, InitiatorErrc::out_of_range);
-          continue;
-        }
-        op.started = true;
-      }
-      // One frame at a time may try the full size again on a path fallen
-      // back to small frames (engine_frame_size.cpp).
-      const std::optional<unsigned> probe = probe_due(t, now);
-      const std::uint32_t spf =
-          probe ? frame_sectors(t, t.paths[*probe]) : t.info.sectors_per_frame;
-      const std::uint32_t n = std::min<std::uint32_t>(spf, op.sectors - op.issued);
-      const std::uint64_t lba = op.lba + op.issued;
-      if (op.kind() == OpKind::write && config_.stale_write_guard) {
-        // Head of line waits: keeps the order of writes. An overlapping frame
-        // in flight wakes us when it ends; a quarantine when it expires.
-        if (overlaps_write_in_flight(t, lba, n)) return;
-        if (auto until = t.guard.blocked_until(lba, n, now)) {
-          want_wakeup(*until);
-          return;
-        }
-      }
-      const std::uint32_t offset = op.issued;
-      op.issued += n;
-      if (op.issued == op.sectors) {
-        t.queue.pop_front();
-        op.queued = false;
-      }
-      issue(t, op, lba, offset, static_cast<std::uint8_t>(n), now, probe);
-    } else {
-      if (auto* flush = std::get_if<FlushOp>(&op.body)) {
-        // A flush covers every write before it: those still in flight are
-        // acknowledged first. The mode needs IDENTIFY.
-        if (!t.identified || write_in_flight(t)) return;
-        if (t.info.flush_mode == FlushMode::none_no_cache ||
-            t.info.flush_mode == FlushMode::none_at_risk) {
-          ++t.stats.flushes_without_frame;
-          t.queue.pop_front();
-          op.queued = false;
-          finish(t, op, {});
-          continue;
-        }
-        flush->ata_cmd =
-            t.info.flush_mode == FlushMode::ext ? ata_cmd::flush_cache_ext : ata_cmd::flush_cache;
-      }
-      t.queue.pop_front();
-      op.queued = false;
-      op.started = true;
-      issue(t, op, 0, 0, 0, now);
+    const bool sent = op.kind() == OpKind::trim ? pump_trim(t, op, now)
+                      : op.is_data()            ? pump_data(t, op, now)
+                                                : pump_control(t, op, now);
+    if (!sent) return;
+  }
+}
+
+// Carves the head read or write into one frame; false when it must wait.
+bool Engine::pump_data(Target& t, Op& op, TimePoint now) {
+  if (!t.identified) return false;  // IDENTIFY (queued first) tells size and LBA48
+  if (!op.started) {
+    if (!t.in_range(op.lba, op.sectors)) {
+      finish(t, op, InitiatorErrc::out_of_range);
+      return true;
+    }
+    op.started = true;
+  }
+  // One frame at a time may try the full size again on a path fallen back
+  // to small frames (engine_frame_size.cpp).
+  const std::optional<unsigned> probe = probe_due(t, now);
+  const std::uint32_t spf =
+      probe ? frame_sectors(t, t.ports.paths[*probe]) : t.info.sectors_per_frame;
+  const std::uint32_t n = std::min<std::uint32_t>(spf, op.sectors - op.issued);
+  const std::uint64_t lba = op.lba + op.issued;
+  if (op.kind() == OpKind::write && config_.stale_write_guard) {
+    // Head of line waits: keeps the order of writes. An overlapping frame
+    // in flight wakes us when it ends; a quarantine when it expires.
+    if (overlaps_write_in_flight(t, lba, n)) return false;
+    if (auto until = t.guard.blocked_until(lba, n, now)) {
+      want_wakeup(*until);
+      return false;
     }
   }
+  const std::uint32_t offset = op.issued;
+  op.issued += n;
+  if (op.issued == op.sectors) {
+    t.queue.pop_front();
+    op.queued = false;
+  }
+  issue(t, op, lba, offset, static_cast<std::uint8_t>(n), now, probe);
+  return true;
+}
+
+// Sends the head flush, IDENTIFY or control command as its one frame;
+// false when it must wait.
+bool Engine::pump_control(Target& t, Op& op, TimePoint now) {
+  if (auto* flush = std::get_if<FlushOp>(&op.body)) {
+    const FlushStart start = start_flush(t, op, *flush);
+    if (start != FlushStart::send) return start == FlushStart::done;
+  }
+  t.queue.pop_front();
+  op.queued = false;
+  op.started = true;
+  issue(t, op, 0, 0, 0, now);
+  return true;
 }
 
 void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, std::uint8_t sectors,
@@ -191,51 +190,16 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, s
   f.lba = lba;
   f.offset = offset;
   f.sectors = sectors;
-  switch (op.kind()) {
-    case OpKind::read:
-      f.command = static_cast<std::uint8_t>(Command::ata);
-      f.ata_cmd = t.info.lba48 ? ata_cmd::read_sectors_ext : ata_cmd::read_sectors;
-      break;
-    case OpKind::write:
-      f.command = static_cast<std::uint8_t>(Command::ata);
-      f.ata_cmd = t.info.lba48 ? ata_cmd::write_sectors_ext : ata_cmd::write_sectors;
-      f.write = true;
-      break;
-    case OpKind::flush:
-      f.command = static_cast<std::uint8_t>(Command::ata);
-      f.ata_cmd = std::get<FlushOp>(op.body).ata_cmd;
-      break;
-    case OpKind::identify:
-      f.command = static_cast<std::uint8_t>(Command::ata);
-      f.ata_cmd = ata_cmd::identify_device;
-      break;
-    case OpKind::config:
-      f.command = static_cast<std::uint8_t>(Command::query_config);
-      f.subcommand = static_cast<std::uint8_t>(std::get<ConfigOp>(op.body).command);
-      break;
-    case OpKind::mask:
-      f.command = static_cast<std::uint8_t>(Command::mac_mask_list);
-      f.subcommand = std::get<MaskOp>(op.body).request.command;
-      break;
-    case OpKind::reserve:
-      f.command = static_cast<std::uint8_t>(Command::reserve_release);
-      f.subcommand = std::get<ReserveOp>(op.body).request.command;
-      break;
-    case OpKind::trim:
-      f.command = static_cast<std::uint8_t>(Command::ata);
-      f.ata_cmd = ata_cmd::data_set_management;
-      f.trim = true;
-      break;
-  }
-  f.path = 0;
-  for (std::size_t i = 0; i < t.paths.size(); ++i) {
-    f.path = t.next_path++ % t.paths.size();
-    if (t.paths[f.path].misses < kPathMisses) break;
-  }
-  if (probe_path && *probe_path < t.paths.size() && big_frame(f)) {
+  f.kind = op.kind();
+  const FrameFields fields = op.fields(t);
+  f.command = static_cast<std::uint8_t>(fields.command);
+  f.ata_cmd = fields.ata_cmd;
+  f.subcommand = fields.subcommand;
+  f.path = t.ports.choose();
+  if (probe_path && *probe_path < t.ports.paths.size() && big_frame(f)) {
     f.path = *probe_path;
     f.size_probe = true;
-    t.paths[f.path].probing = true;
+    t.ports.paths[f.path].probing = true;
   }
   f.sends = 1;
   f.first_sent = f.last_sent = now;
@@ -256,8 +220,9 @@ void Engine::transmit(std::uint16_t slot) {
   PendingFrame& f = tags_.entry(slot);
   Target& t = *f.target;
   Op& op = *f.op;
-  if (t.paths.empty()) return;
-  Path& path = t.paths[f.path % t.paths.size()];
+  Path* at = t.ports.at(f.path);
+  if (!at) return;
+  Path& path = *at;
   ++path.frames_sent;
   Link& link = *links_[path.link];
   Frame frame;
@@ -266,53 +231,7 @@ void Engine::transmit(std::uint16_t slot) {
   frame.header.target = t.info.address;
   frame.header.command = f.command;
   frame.header.tag = tags_.tag(slot);
-  std::span<const std::uint8_t> payload;  // a write's data: sent from where it is
-  switch (op.kind()) {
-    case OpKind::read:
-    case OpKind::write:
-    case OpKind::flush:
-    case OpKind::identify:
-    case OpKind::trim: {
-      AtaMessage ata;
-      ata.cmd_status = f.ata_cmd;
-      ata.extended = f.ata_cmd == ata_cmd::read_sectors_ext ||
-                     f.ata_cmd == ata_cmd::write_sectors_ext ||
-                     f.ata_cmd == ata_cmd::flush_cache_ext;
-      ata.lba = op.kind() == OpKind::identify ? kIdentifyLbaMark : f.lba;
-      ata.sector_count = op.kind() == OpKind::identify ? 1 : f.sectors;
-      if (f.trim) {
-        ata.extended = true;
-        ata.write = true;
-        ata.feature_error = 1;  // TRIM
-        ata.lba = 0;
-        ata.data = trim_payload(f);
-      } else if (f.write) {
-        ata.write = true;
-        ata.data = payload =
-            std::span(std::get<WriteOp>(op.body).buffer + std::size_t{f.offset} * kSectorSize,
-                      std::size_t{f.sectors} * kSectorSize);
-      }
-      frame.body = ata;
-      break;
-    }
-    case OpKind::config: {
-      const auto& config = std::get<ConfigOp>(op.body);
-      QueryConfigMessage qc;
-      qc.command = static_cast<std::uint8_t>(config.command);
-      qc.config = config.config;
-      frame.body = qc;
-      break;
-    }
-    case OpKind::mask:
-      frame.body = std::get<MaskOp>(op.body).request;
-      break;
-    case OpKind::reserve:
-      frame.body = std::get<ReserveOp>(op.body).request;
-      break;
-  }
-  // A write's data is not encoded: the link reads it from the caller's
-  // buffer, which outlives the send because completions are deferred (see
-  // engine.hpp).
+  const std::span<const std::uint8_t> payload = op.encode(*this, f, frame);
   const std::error_code sent =
       link.send_frame(frame, payload.empty() ? Link::Data::encoded : Link::Data::in_place);
   if (sent == std::errc::invalid_argument || sent == std::errc::message_size) {
@@ -334,7 +253,7 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   // A black hole found: every big frame in flight, this one too, was re-split.
   if (!fast && big_frame(f) && on_big_frame_timeout(t, f, now)) return;
   if (!fast && !big_frame(f)) on_small_frame_timeout(t, f);
-  if (f.sectors > t.info.sectors_per_frame && (f.op->is_data())) {
+  if (f.sectors > t.info.sectors_per_frame && f.carries_data()) {
     // Too big for what the paths carry now (black hole, MTU shrunk).
     resplit(slot, now);
     return;
@@ -345,9 +264,9 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   f.prev_sent = f.last_sent;
   tags_.retag(slot);
   ++f.sends;
-  if (!t.paths.empty()) {
-    ++t.paths[f.path % t.paths.size()].misses;
-    f.path = next_healthy_path(t, f.path);
+  if (Path* path = t.ports.at(f.path)) {
+    ++path->misses;
+    f.path = t.ports.next_healthy(f.path);
   }
   f.last_sent = now;
   const auto queued = static_cast<unsigned>(t.in_flight.size()) - 1;
@@ -370,7 +289,7 @@ void Engine::retire_frame(Target& t, std::uint16_t slot, bool answered) {
                                             : WriteGuard::hold_for(t.rtt.rto())));
   }
   if (f.op) --f.op->in_flight;
-  if (f.size_probe && !t.paths.empty()) t.paths[f.path % t.paths.size()].probing = false;
+  if (Path* path = t.ports.at(f.path); path && f.size_probe) path->probing = false;
   auto it = std::find(t.in_flight.begin(), t.in_flight.end(), slot);
   if (it != t.in_flight.end()) {
     *it = t.in_flight.back();
@@ -407,22 +326,7 @@ void Engine::finish(Target& t, Op& op, std::error_code ec) {
 // answer that carries a reply takes the handler out first and calls it itself.
 void Engine::complete(std::unique_ptr<Op> op, std::error_code ec) {
   std::shared_ptr<Op> o(std::move(op));  // std::function needs a copyable closure
-  defer_([o, ec] {
-    std::visit(
-        [ec](auto& body) {
-          using Body = std::decay_t<decltype(body)>;
-          if constexpr (std::is_same_v<Body, ConfigOp>) {
-            if (body.done) body.done(ec, ConfigReply{});
-          } else if constexpr (std::is_same_v<Body, MaskOp>) {
-            if (body.done) body.done(ec, MacMaskMessage{});
-          } else if constexpr (std::is_same_v<Body, ReserveOp>) {
-            if (body.done) body.done(ec, ReserveMessage{});
-          } else if constexpr (!std::is_same_v<Body, IdentifyOp>) {
-            if (body.done) body.done(ec);
-          }
-        },
-        o->body);
-  });
+  defer_([o, ec] { o->fail(ec); });
 }
 
 // ---- time -----------------------------------------------------------------
@@ -507,9 +411,10 @@ std::optional<TargetStats> Engine::stats(TargetAddress address) const {
   s.window = t->window.size();
   s.reorder_threshold = t->reorder_threshold;
   s.outstanding = static_cast<unsigned>(t->in_flight.size());
-  s.candidates = static_cast<unsigned>(std::count_if(
-      t->candidates.begin(), t->candidates.end(), [](const Candidate& c) { return !c.conflict; }));
-  for (const Path& p : t->paths)
+  s.candidates =
+      static_cast<unsigned>(std::count_if(t->ports.candidates.begin(), t->ports.candidates.end(),
+                                          [](const Candidate& c) { return !c.conflict; }));
+  for (const Path& p : t->ports.paths)
     s.paths.push_back({links_[p.link]->name(), p.mac, p.frames_sent, p.answers});
   return s;
 }

@@ -6,16 +6,29 @@
 //   on_frame(link, bytes, now)   a frame arrived on links[link]
 //   on_timer(now)                time passed; do whatever is due
 //   read()/write()/... (now)     start an operation
-// and it acts only through Link::send() and the `defer` callback, which must
-// run the given completion later, never inline (initiator.cpp posts it to the
-// io_context; tests queue it). Later also means after the handler that
-// finished the operation has returned: a write's data goes to
-// Link::send_gathered() uncopied, and the link may read it until then. next_wakeup() says when
-// on_timer() is due next (it may be called earlier; never later, or retransmissions are late).
-// Every call passes `now`, so unit tests drive it with a manual clock.
+// and it acts only through Link::send_frame() and the `defer` callback,
+// which must run the given completion later, never inline (initiator.cpp
+// posts it to the io_context; tests queue it). Later also means after the
+// handler that finished the operation has returned: a write's data goes to
+// the link uncopied (Link::Data::in_place), and the link may read it until
+// then. next_wakeup() says when on_timer() is due next (it may be called
+// earlier; never later, or retransmissions are late). Every call passes
+// `now`, so unit tests drive it with a manual clock.
 //
 // Not thread-safe: one thread (the io thread) calls it. initiator.cpp wraps
 // it with Asio and a mutex.
+//
+// Where things are: engine.cpp carves operations into frames and keeps
+// them in flight (window, retransmission, deadlines); engine_answers.cpp
+// matches an answer to its frame and does what every answer does (timing,
+// reordering, spurious retransmissions); engine_ops.cpp is one entry per
+// kind of operation (what its frames carry, what an answer means to it:
+// the only place that knows read from write from Query Config);
+// engine_flush.cpp, engine_trim.cpp the two kinds with rules of their own;
+// engine_frame_size.cpp the frame size per path; engine_discovery.cpp
+// targets, IDENTIFY and probes, with path_set.hpp keeping each target's
+// ports; engine_refresh.cpp announcements. engine_state.hpp holds the state
+// they share.
 //
 // Per-target rules (see also rtt_estimator.hpp, congestion_window.hpp,
 // tag_table.hpp, write_guard.hpp):
@@ -154,6 +167,7 @@
 #include "protocol/initiator_types.hpp"
 #include "protocol/codec/identify.hpp"
 #include "protocol/link.hpp"
+#include "protocol/path_set.hpp"
 #include "protocol/rtt_estimator.hpp"
 #include "protocol/tag_table.hpp"
 #include "protocol/write_guard.hpp"
@@ -188,7 +202,7 @@ class Engine {
   // Frames avoid a path after this many misses in a row while another path
   // is healthy (a pulled cable would otherwise cost every other frame an
   // RTO); IDENTIFY probes tell when it is back (engine_discovery.cpp).
-  static constexpr unsigned kPathMisses = 3;
+  static constexpr unsigned kPathMisses = PathSet::kMisses;
 
   using Defer = std::function<void(std::function<void()>)>;
 
@@ -243,33 +257,9 @@ class Engine {
   struct MaskOp;
   struct ReserveOp;
   struct TrimOp;
+  struct FrameFields;
   struct Op;
   struct Target;
-  struct Candidate;
-  struct Path {
-    std::size_t link;
-    MacAddress mac;
-    unsigned misses = 0;            // retransmissions since this path last delivered an answer
-    std::uint64_t frames_sent = 0;  // copies sent on it, since it became a path
-    std::uint64_t answers = 0;      // answers that came on it
-    // Jumbo black hole (engine_frame_size.cpp): timeouts of frames too big
-    // for a 1500-byte MTU since such a frame was last answered here; after
-    // kBlackHoleTimeouts the path falls back to small frames and tries one
-    // full-size frame again at probe_at.
-    unsigned big_timeouts = 0;
-    bool small = false;
-    // Tags of the full-size copies re-split at the fallback: a late answer
-    // to one proves the path carries them (a stall, not a hole).
-    std::vector<std::uint32_t> fallback_tags{};
-    bool confirmed = false;       // small frames were answered since: a black hole, not a dead path
-    unsigned small_timeouts = 0;  // while not confirmed
-    bool probing = false;         // a full-size probe frame is in flight
-    TimePoint probe_at{};
-    TimePoint last_answer{};  // confirmation, or the last I/O answer that came on it
-    bool served = false;      // it has answered I/O (an IDENTIFY probe does not count)
-    TimePoint next_probe{};   // while it misses: the next IDENTIFY probe
-    unsigned probes = 0;      // probes since it last answered (back-off)
-  };
   struct PendingFrame {
     bool discovery = false;
     bool probe = false;    // an IDENTIFY checking one port (engine_discovery.cpp)
@@ -284,8 +274,7 @@ class Engine {
     std::uint8_t ata_cmd = 0;
     std::uint8_t command = 0;     // AoE command
     std::uint8_t subcommand = 0;  // Query Config / MAC Mask / Reserve: the sub-command sent
-    bool write = false;
-    bool trim = false;  // sectors = payload blocks
+    std::optional<OpKind> kind;   // I/O frames: their operation's (op may finish first)
     unsigned path = 0;
     unsigned sends = 0;
     std::uint64_t seq = 0;        // target-wide send order of the current copy
@@ -301,20 +290,81 @@ class Engine {
     bool cut_window = false;  // ... and its sending cut the window
     TimePoint first_sent{}, prev_sent{}, last_sent{}, retransmit_at{};
     // Writes and trims change the media: ordered, quarantined, covered by flushes.
-    bool changes_media() const { return write || trim; }
-    std::uint32_t media_sectors() const { return trim ? offset : sectors; }
+    bool changes_media() const { return kind == OpKind::write || kind == OpKind::trim; }
+    bool carries_data() const { return kind == OpKind::read || kind == OpKind::write; }
+    std::uint32_t media_sectors() const { return kind == OpKind::trim ? offset : sectors; }
   };
 
+  // ---- engine.cpp: operations, frames in flight, time -------------------
   Target* find(TargetAddress address);
   const Target* find(TargetAddress address) const;
   // Validates and enqueues; completes at once (deferred) when it cannot start.
   void submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now);
+  // Carves frames from the head of the queue while the window allows.
   void pump(Target& t, TimePoint now);
+  bool pump_data(Target& t, Op& op, TimePoint now);
+  bool pump_control(Target& t, Op& op, TimePoint now);
   bool write_in_flight(const Target& t) const;
   bool overlaps_write_in_flight(const Target& t, std::uint64_t lba, std::uint32_t sectors) const;
   void issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, std::uint8_t sectors,
              TimePoint now, std::optional<unsigned> probe_path = std::nullopt);
-  // engine_frame_size.cpp
+  void transmit(std::uint16_t slot);
+  void retransmit(std::uint16_t slot, bool fast, TimePoint now);
+  // When a first transmission sent now times out: the RTO plus the service
+  // time of the frames queued ahead of it at the target.
+  TimePoint first_timeout(const Target& t, const Op& op, TimePoint now) const;
+  void finish(Target& t, Op& op, std::error_code ec);
+  void complete(std::unique_ptr<Op> op, std::error_code ec);
+  void retire_frame(Target& t, std::uint16_t slot, bool answered);
+  void want_wakeup(TimePoint t) {
+    if (t < wakeup_) wakeup_ = t;
+  }
+
+  // ---- engine_answers.cpp: which frame an answer is for; what every answer does
+  // decode(), counting a frame that fails it as malformed.
+  std::optional<Frame> decode_counted(std::span<const std::uint8_t> bytes);
+  void on_current_answer(std::size_t link, std::uint16_t slot, const Header& h,
+                         std::span<const std::uint8_t> bytes, TimePoint now);
+  void on_stale_answer(std::size_t link, std::uint16_t slot, const Header& h,
+                       std::span<const std::uint8_t> bytes, TimePoint now);
+  void on_unknown_answer(std::size_t link, const Header& h, std::span<const std::uint8_t> bytes,
+                         TimePoint now);
+  // Answers to I/O frames (not discovery, not probes): checked against what
+  // the tag was sent with (answer_check.hpp) before they complete anything.
+  void on_io_answer(std::uint16_t slot, std::span<const std::uint8_t> bytes, bool earlier_copy,
+                    TimePoint now);
+  SentFrame sent_frame(const PendingFrame& f) const;
+  void refuse(RefusedAnswer reason);
+  void handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy, TimePoint now);
+  // Frames an answer passed that reached the reorder threshold with it.
+  struct PassedFrames {
+    std::uint16_t slots[TagTable<PendingFrame>::kSlots / 64];
+    std::size_t count = 0;
+    unsigned threshold = 0;
+  };
+  PassedFrames pass_frames_before(Target& t, std::uint16_t slot, const PendingFrame& f,
+                                  bool earlier_copy);
+  void decay_reorder_threshold(Target& t);
+  void on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now);
+  void on_spurious(Target& t, const PendingFrame& f);
+
+  // ---- engine_ops.cpp: helpers of the per-kind entries (engine_state.hpp)
+  const AtaMessage* ata_answer(Target& t, Op& op, const Frame& frame, bool check_status);
+  void on_sectors_answered(Target& t, Op& op, std::uint32_t sectors);
+  template <class Reply, class Handler>
+  void reply_once(Target& t, Op& op, Handler& done, Reply reply);
+
+  // ---- engine_flush.cpp ------------------------------------------------
+  enum class FlushStart { wait, send, done };
+  FlushStart start_flush(Target& t, Op& op, FlushOp& flush);
+  void handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata);
+  void set_flush_mode(Target& t, FlushMode mode);
+
+  // ---- engine_trim.cpp ---------------------------------------------------
+  bool pump_trim(Target& t, Op& op, TimePoint now);
+  std::span<const std::uint8_t> trim_payload(const PendingFrame& f);
+
+  // ---- engine_frame_size.cpp: frame size per path, jumbo black holes -----
   void update_frame_size(Target& t);
   std::optional<unsigned> probe_due(Target& t, TimePoint now);
   unsigned frame_sectors(const Target& t, const Path& p) const;
@@ -329,56 +379,33 @@ class Engine {
   void on_path_answer(Target& t, const PendingFrame& f);
   void resplit(std::uint16_t slot, TimePoint now);
   static bool big_frame(const PendingFrame& f);
-  void transmit(std::uint16_t slot);
-  void retransmit(std::uint16_t slot, bool fast, TimePoint now);
-  // When a first transmission sent now times out: the RTO plus the service
-  // time of the frames queued ahead of it at the target.
-  TimePoint first_timeout(const Target& t, const Op& op, TimePoint now) const;
-  void finish(Target& t, Op& op, std::error_code ec);
-  void complete(std::unique_ptr<Op> op, std::error_code ec);
-  void retire_frame(Target& t, std::uint16_t slot, bool answered);
-  // decode(), counting a frame that fails it as malformed.
-  std::optional<Frame> decode_counted(std::span<const std::uint8_t> bytes);
-  // Answers to I/O frames (not discovery, not probes): checked against what
-  // the tag was sent with (answer_check.hpp) before they complete anything.
-  void on_io_answer(std::uint16_t slot, std::span<const std::uint8_t> bytes, bool earlier_copy,
-                    TimePoint now);
-  bool from_path(const Target& t, std::size_t link, const MacAddress& src) const;
-  SentFrame sent_frame(const PendingFrame& f) const;
-  void refuse(RefusedAnswer reason);
-  void handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy, TimePoint now);
-  void on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now);
-  void on_spurious(Target& t, const PendingFrame& f);
-  void handle_ata_answer(Target& t, Op& op, const PendingFrame& f, const Frame& frame);
-  void handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata);
-  void set_flush_mode(Target& t, FlushMode mode);
+
+  // ---- engine_discovery.cpp: targets, up/down, IDENTIFY, ports -----------
   void handle_discovery(std::size_t link, const Frame& frame, TimePoint now,
                         bool announced = false);
-  void handle_announcement(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now);
-  bool identify_due(const Target& t, TimePoint now, bool announced) const;
+  void take_identity(Target& t, const IdentifyInfo& id);
   void heard_from(Target& t);
   void mark_down(Target& t);
   void queue_identify(Target& t, TimePoint now);
-  // Ports (engine_discovery.cpp): a new port of a known target is a
-  // candidate until an IDENTIFY sent on it answers with the target's
-  // identity; one that answers another identity is a conflict, never used.
+  void refresh_limits(Target& t);
+  void notify(const Target& t);
+  // A new port of a known target is a candidate until an IDENTIFY sent on
+  // it answers with the target's identity; one that answers another
+  // identity is a conflict, never used (path_set.hpp keeps the books).
   void add_port(Target& t, std::size_t link, MacAddress mac, TimePoint now);
   void maintain_ports(Target& t, TimePoint now);
   void send_probe(Target& t, std::size_t link, MacAddress mac, TimePoint now);
   bool probe_in_flight(const Target& t, std::size_t link, MacAddress mac) const;
   void handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now);
   void release_probes(Target& t);
-  unsigned next_healthy_path(const Target& t, unsigned after) const;
   void sync_paths_info(Target& t);
   void adopt_identity(Target& t, std::size_t link, MacAddress mac, const IdentifyInfo& id,
                       TimePoint now);
-  void refresh_limits(Target& t);
-  bool pump_trim(Target& t, Op& op, TimePoint now);
-  std::span<const std::uint8_t> trim_payload(const PendingFrame& f);
-  void notify(const Target& t);
-  void want_wakeup(TimePoint t) {
-    if (t < wakeup_) wakeup_ = t;
-  }
+
+  // ---- engine_refresh.cpp: announcements, periodic re-IDENTIFY -----------
+  void handle_announcement(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now);
+  bool identify_due(const Target& t, TimePoint now, bool announced) const;
+
   Duration dead_timeout() const { return config_.options.dead_timeout; }
 
   std::vector<Link*> links_;

@@ -40,7 +40,7 @@ void Engine::discover_now(TimePoint now) {
     frame.body = QueryConfigMessage{};
     links_[i]->send_frame(frame);  // refused: the next round tries again
     for (auto& [address, t] : targets_) {
-      for (const Path& p : t->paths)
+      for (const Path& p : t->ports.paths)
         if (p.link == i && !t->unanswered_since) t->unanswered_since = now;
     }
   }
@@ -75,19 +75,16 @@ void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint no
     it = targets_.emplace(frame.header.target, std::move(fresh)).first;
   }
   Target& t = *it->second;
-  const bool known_path = std::any_of(t.paths.begin(), t.paths.end(), [&](const Path& p) {
-    return p.link == link && p.mac == frame.header.src;
-  });
-  if (!known_path) {
-    if (!t.paths.empty()) {
+  if (!t.ports.is_path(link, frame.header.src)) {
+    if (!t.ports.paths.empty()) {
       // Only a candidate: its answer changes nothing of the target's until
       // an IDENTIFY on it shows the same disk (add_port).
       add_port(t, link, frame.header.src, now);
       return;
     }
     // The first port defines the target (its IDENTIFY is the identity).
-    t.paths.push_back({link, frame.header.src});
-    t.paths.back().last_answer = now;
+    t.ports.paths.push_back({link, frame.header.src});
+    t.ports.paths.back().last_answer = now;
     sync_paths_info(t);
   }
   t.info.buffer_count = qc->buffer_count;
@@ -148,6 +145,35 @@ void Engine::queue_identify(Target& t, TimePoint now) {
   want_wakeup(raw->deadline);
 }
 
+// An IDENTIFY answered on the target's own paths: its identity, size,
+// command set and flush mode (engine.hpp, "Flush"). A changed capacity
+// reaches the listener once, as does the first identity and coming back up.
+void Engine::take_identity(Target& t, const IdentifyInfo& id) {
+  const bool resized = t.identified && t.info.capacity_sectors != id.capacity_sectors();
+  t.info.capacity_sectors = id.capacity_sectors();
+  t.info.lba48 = id.lba48;
+  t.info.model = id.model;
+  t.info.serial = id.serial;
+  t.info.firmware = id.firmware;
+  t.flush_advertised = id.flush_cache;
+  t.info.trim = id.trim;
+  t.info.trim_max_blocks = id.trim_max_blocks;
+  FlushMode mode = FlushMode::cache28;  // also when nothing is advertised: tried once
+  if (id.write_cache_reported && !id.write_cache_enabled)
+    mode = FlushMode::none_no_cache;
+  else if (id.flush_cache_ext && !t.flush_ext_aborts)
+    mode = FlushMode::ext;
+  else if (t.flush_e7_aborts && !t.flush_advertised)
+    mode = FlushMode::none_at_risk;
+  set_flush_mode(t, mode);
+  const bool first = !t.identified;
+  t.identified = true;
+  if (first || !t.info.up || resized) {
+    t.info.up = !t.down;
+    notify(t);
+  }
+}
+
 // ---- ports: candidates, conflicts, path health ----------------------------
 
 namespace {
@@ -157,42 +183,28 @@ bool same_disk(const TargetInfo& target, const IdentifyInfo& id) {
          id.capacity_sectors() == target.capacity_sectors;
 }
 
-// Back-off of probes to one port: 250 ms, doubling, at most `cap`.
-Duration probe_backoff(unsigned probes, Duration cap) {
-  Duration d = std::chrono::milliseconds(250);
-  for (unsigned i = 0; i < probes && d < cap; ++i) d *= 2;
-  return std::min(d, cap);
-}
-
 }  // namespace
 
 void Engine::sync_paths_info(Target& t) {
   t.info.paths.clear();
-  for (const Path& p : t.paths) t.info.paths.push_back({links_[p.link]->name(), p.mac});
+  for (const Path& p : t.ports.paths) t.info.paths.push_back({links_[p.link]->name(), p.mac});
   t.info.conflicts.clear();
-  for (const Candidate& c : t.candidates)
+  for (const Candidate& c : t.ports.candidates)
     if (c.conflict) t.info.conflicts.push_back(c.seen);
 }
 
 void Engine::add_port(Target& t, std::size_t link, MacAddress mac, TimePoint now) {
-  for (Candidate& c : t.candidates) {
-    if (c.link == link && c.mac == mac) {
-      c.last_heard = now;
+  switch (t.ports.claim({link, mac}, now, config_.options.max_paths)) {
+    case PathSet::Claim::full:
+      ++t.stats.paths_refused;
       return;
-    }
+    case PathSet::Claim::added:
+      want_wakeup(now);
+      return;
+    case PathSet::Claim::known:
+    case PathSet::Claim::benched:
+      return;
   }
-  for (const auto& [p, until] : t.benched)
-    if (p.link == link && p.mac == mac && now < until) return;
-  if (t.paths.size() + t.candidates.size() >= config_.options.max_paths) {
-    ++t.stats.paths_refused;
-    return;
-  }
-  Candidate c;
-  c.link = link;
-  c.mac = mac;
-  c.first_seen = c.last_heard = c.next_probe = now;
-  t.candidates.push_back(c);
-  want_wakeup(now);
 }
 
 bool Engine::probe_in_flight(const Target& t, std::size_t link, MacAddress mac) const {
@@ -254,8 +266,8 @@ void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now)
     return;
   }
   const bool same = same_disk(t.info, *id);
-  for (std::size_t i = 0; i < t.paths.size(); ++i) {
-    Path& p = t.paths[i];
+  for (std::size_t i = 0; i < t.ports.paths.size(); ++i) {
+    Path& p = t.ports.paths[i];
     if (p.link != f.link || p.mac != f.probe_mac) continue;
     if (same && p.misses >= kPathMisses) {
       // Answering IDENTIFY is not serving I/O (a forger can copy an
@@ -268,15 +280,12 @@ void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now)
     // to miss and be dropped; the candidate rule catches a new port of it.
     return;
   }
-  for (std::size_t i = 0; i < t.candidates.size(); ++i) {
-    Candidate& c = t.candidates[i];
+  for (std::size_t i = 0; i < t.ports.candidates.size(); ++i) {
+    Candidate& c = t.ports.candidates[i];
     if (c.link != f.link || c.mac != f.probe_mac) continue;
     c.last_heard = now;
     if (same) {
-      Path p{c.link, c.mac};
-      p.last_answer = now;
-      t.paths.push_back(p);
-      t.candidates.erase(t.candidates.begin() + static_cast<std::ptrdiff_t>(i));
+      t.ports.promote(i, now);
       refresh_limits(t);
       sync_paths_info(t);
       pump(t, now);
@@ -298,21 +307,7 @@ void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now)
 // compared with it like any other port.
 void Engine::adopt_identity(Target& t, std::size_t link, MacAddress mac, const IdentifyInfo& id,
                             TimePoint now) {
-  auto it = std::find_if(t.candidates.begin(), t.candidates.end(), [&](const Candidate& c) {
-    return c.link == link && c.mac == mac && !c.conflict;
-  });
-  if (it == t.candidates.end()) return;
-  t.candidates.erase(it);
-  for (const Path& old : t.paths) {
-    Candidate c;
-    c.link = old.link;
-    c.mac = old.mac;
-    c.first_seen = c.last_heard = c.next_probe = now;
-    t.candidates.push_back(c);
-  }
-  Path p{link, mac};
-  p.last_answer = now;
-  t.paths.assign(1, p);
+  if (!t.ports.adopt({link, mac}, now)) return;
   t.info.capacity_sectors = id.capacity_sectors();
   t.info.lba48 = id.lba48;
   t.info.model = id.model;
@@ -327,18 +322,8 @@ void Engine::adopt_identity(Target& t, std::size_t link, MacAddress mac, const I
   pump(t, now);
 }
 
-unsigned Engine::next_healthy_path(const Target& t, unsigned after) const {
-  const std::size_t n = t.paths.size();
-  if (n == 0) return 0;
-  for (std::size_t i = 1; i <= n; ++i) {
-    const unsigned p = static_cast<unsigned>((after + i) % n);
-    if (t.paths[p].misses < kPathMisses) return p;
-  }
-  return static_cast<unsigned>((after + 1) % n);  // none healthy: plain rotation
-}
-
-// Called from on_timer for every target: expires probes, probes candidates
-// and missing paths with back-off, drops ports silent for path_timeout.
+// Called from on_timer for every target: expires probes, then probes and
+// drops ports as the path set says (path_set.hpp).
 void Engine::maintain_ports(Target& t, TimePoint now) {
   for (std::size_t i = 0; i < t.probes.size();) {
     const std::uint16_t s = t.probes[i];
@@ -351,66 +336,17 @@ void Engine::maintain_ports(Target& t, TimePoint now) {
       ++i;
     }
   }
-  const Duration timeout = config_.options.path_timeout;
-  const Duration backoff_cap =
+  PathSet::Timing timing;
+  timing.path_timeout = config_.options.path_timeout;
+  timing.backoff_cap =
       std::max<Duration>(config_.options.discovery_interval, std::chrono::milliseconds(250));
-  bool changed = false;
-  for (std::size_t i = 0; i < t.candidates.size();) {
-    Candidate& c = t.candidates[i];
-    const TimePoint since = c.conflict ? c.last_heard : c.first_seen;
-    if (now - since >= timeout) {
-      ++t.stats.paths_dropped;
-      changed = changed || c.conflict;
-      t.candidates.erase(t.candidates.begin() + static_cast<std::ptrdiff_t>(i));
-      continue;
-    }
-    want_wakeup(since + timeout);
-    if (!c.conflict) {
-      // Before the target is identified, a candidate is probed only when
-      // the defining port has had time to answer its own IDENTIFY.
-      const TimePoint earliest =
-          t.identified ? c.next_probe
-                       : std::max(c.next_probe, c.first_seen + std::chrono::milliseconds(500));
-      if (now >= earliest) {
-        send_probe(t, c.link, c.mac, now);
-        c.next_probe = now + probe_backoff(c.probes++, backoff_cap);
-        want_wakeup(c.next_probe);
-      } else {
-        want_wakeup(earliest);
-      }
-    }
-    ++i;
-  }
-  const auto healthy = static_cast<std::size_t>(std::count_if(
-      t.paths.begin(), t.paths.end(), [](const Path& p) { return p.misses < kPathMisses; }));
-  // A path is dropped when it has not answered I/O for path_timeout while
-  // another one has (an idle target keeps all of its paths).
-  const bool another_answers = std::any_of(t.paths.begin(), t.paths.end(), [&](const Path& p) {
-    return p.served && now - p.last_answer < timeout;
-  });
-  std::erase_if(t.benched, [&](const auto& b) { return now >= b.second; });
-  for (std::size_t i = 0; i < t.paths.size();) {
-    Path& p = t.paths[i];
-    const bool missing = p.misses >= kPathMisses;
-    if (another_answers && t.paths.size() > 1 && now - p.last_answer >= timeout) {
-      ++t.stats.paths_dropped;
-      if (t.benched.size() < config_.options.max_paths) t.benched.push_back({p, now + timeout});
-      t.paths.erase(t.paths.begin() + static_cast<std::ptrdiff_t>(i));
-      changed = true;
-      continue;
-    }
-    if (missing && healthy > 0) {
-      // Frames avoid it; only probes tell when it is back.
-      if (now >= p.next_probe) {
-        send_probe(t, p.link, p.mac, now);
-        p.next_probe = now + probe_backoff(p.probes++, backoff_cap);
-      }
-      want_wakeup(p.next_probe);
-    }
-    if (another_answers) want_wakeup(p.last_answer + timeout);
-    ++i;
-  }
-  if (changed) {
+  timing.max_benched = config_.options.max_paths;
+  timing.identified = t.identified;
+  const PathSet::Upkeep upkeep = t.ports.upkeep(now, timing);
+  for (const Port& port : upkeep.probe) send_probe(t, port.link, port.mac, now);
+  t.stats.paths_dropped += upkeep.dropped;
+  want_wakeup(upkeep.wake);
+  if (upkeep.changed) {
     sync_paths_info(t);
     refresh_limits(t);
   }

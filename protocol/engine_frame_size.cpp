@@ -23,7 +23,7 @@ unsigned Engine::frame_sectors(const Target& t, const Path& p) const {
 // The size new frames get: the least any path carries now.
 void Engine::update_frame_size(Target& t) {
   unsigned spf = 255;
-  for (const Path& p : t.paths) {
+  for (const Path& p : t.ports.paths) {
     unsigned s = frame_sectors(t, p);
     if (p.small) s = std::min(s, small_frame_sectors());
     spf = std::min(spf, s);
@@ -38,8 +38,8 @@ bool Engine::big_frame(const PendingFrame& f) {
 // The path to send one full-size frame on, when a fallen-back path is due
 // to try again.
 std::optional<unsigned> Engine::probe_due(Target& t, TimePoint now) {
-  for (unsigned i = 0; i < t.paths.size(); ++i) {
-    const Path& p = t.paths[i];
+  for (unsigned i = 0; i < t.ports.paths.size(); ++i) {
+    const Path& p = t.ports.paths[i];
     if (p.small && !p.probing && now >= p.probe_at && frame_sectors(t, p) > small_frame_sectors())
       return i;
   }
@@ -52,8 +52,9 @@ std::optional<unsigned> Engine::probe_due(Target& t, TimePoint now) {
 // small ones at once: they went into the same hole. A lost probe only
 // moves the next probe kFrameSizeProbeInterval on.
 bool Engine::on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint now) {
-  if (t.paths.empty()) return false;
-  Path& path = t.paths[f.path % t.paths.size()];
+  Path* at = t.ports.at(f.path);
+  if (!at) return false;
+  Path& path = *at;
   if (f.size_probe) {
     path.probing = false;
     path.probe_at = now + kFrameSizeProbeInterval;
@@ -72,7 +73,7 @@ bool Engine::on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint no
     const PendingFrame& g = tags_.entry(s);
     if (!g.op || !g.op->is_data() || g.sectors <= t.info.sectors_per_frame) continue;
     big.push_back(s);
-    if (&t.paths[g.path % t.paths.size()] != &path || g.sectors < full) continue;
+    if (t.ports.at(g.path) != &path || g.sectors < full) continue;
     path.fallback_tags.push_back(tags_.tag(s));
     if (g.prev_tag) path.fallback_tags.push_back(g.prev_tag);
   }
@@ -84,8 +85,9 @@ bool Engine::on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint no
 // A full-size one (a probe, or a frame sent before the fallback whose
 // answer comes late) proves the path carries them: back to full size.
 void Engine::on_big_frame_answer(Target& t, const PendingFrame& f) {
-  if (t.paths.empty()) return;
-  Path& path = t.paths[f.path % t.paths.size()];
+  Path* at = t.ports.at(f.path);
+  if (!at) return;
+  Path& path = *at;
   path.big_timeouts = 0;
   if (f.size_probe) path.probing = false;
   // Every answer at full size passes here: the size is looked up only for a
@@ -101,7 +103,7 @@ void Engine::on_big_frame_answer(Target& t, const PendingFrame& f) {
 // cannot tell: vblade answers a read with sector count 0 and a write with
 // no data.)
 void Engine::on_late_answer(Target& t, std::size_t link, const MacAddress& src, std::uint32_t tag) {
-  for (Path& path : t.paths)
+  for (Path& path : t.ports.paths)
     if (path.small && path.link == link && path.mac == src &&
         std::find(path.fallback_tags.begin(), path.fallback_tags.end(), tag) !=
             path.fallback_tags.end())
@@ -128,8 +130,9 @@ void Engine::restore_full_size(Target& t, Path& path) {
 // Any answer on a path fallen back to small frames confirms the hole: told
 // once (the daemon logs the listener's news), counted once.
 void Engine::on_path_answer(Target& t, const PendingFrame& f) {
-  if (t.paths.empty()) return;
-  Path& path = t.paths[f.path % t.paths.size()];
+  Path* at = t.ports.at(f.path);
+  if (!at) return;
+  Path& path = *at;
   if (!path.small || path.confirmed) return;
   path.confirmed = true;
   ++t.stats.frame_size_fallbacks;
@@ -139,8 +142,9 @@ void Engine::on_path_answer(Target& t, const PendingFrame& f) {
 // Small frames lost too before any was answered: the path (or the target)
 // is silent, not a black hole; back to full size.
 void Engine::on_small_frame_timeout(Target& t, const PendingFrame& f) {
-  if (t.paths.empty()) return;
-  Path& path = t.paths[f.path % t.paths.size()];
+  Path* at = t.ports.at(f.path);
+  if (!at) return;
+  Path& path = *at;
   if (!path.small || path.confirmed || ++path.small_timeouts < kBlackHoleTimeouts) return;
   path.small = false;
   path.big_timeouts = 0;

@@ -17,37 +17,104 @@
 
 namespace aoe {
 
-// One alternative per kind of operation, each with only its own payload and
-// handler; the order is OpKind's (kind() relies on it).
+// Every kind of operation is one struct below, with its payload, its
+// handler and its rules; the engine reaches them only through Op's four
+// dispatchers (fields, encode, on_answer, fail: engine_ops.cpp). A new AoE
+// command is one struct here, its entry in OpKind and Op::Body (same order:
+// kind() relies on it), and its codec. Each struct provides:
+//   FrameFields fields(const Target&) const
+//       the AoE command, ATA command and sub-command its frames carry;
+//   std::span<const std::uint8_t> encode(Engine&, const PendingFrame&, Frame&) const
+//       sets the frame's body; returns a write's data, which the link sends
+//       from where it is (empty: the body is encoded whole);
+//   void on_answer(Engine&, Target&, Op&, const PendingFrame&, const Frame&)
+//       an answer without an AoE error, accepted by the answer check, to
+//       one of its frames (already retired): progress, or finish();
+//   void fail(std::error_code)
+//       runs the handler, if it still holds it, with an error.
+struct Engine::FrameFields {
+  Command command = Command::ata;
+  std::uint8_t ata_cmd = 0;
+  std::uint8_t subcommand = 0;
+};
+
 struct Engine::ReadOp {
   std::uint8_t* buffer = nullptr;
   Handler done;
+  FrameFields fields(const Target& t) const;
+  std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
+  void on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void fail(std::error_code ec) {
+    if (done) done(ec);
+  }
 };
 struct Engine::WriteOp {
   const std::uint8_t* buffer = nullptr;
   Handler done;
+  FrameFields fields(const Target& t) const;
+  std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
+  void on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void fail(std::error_code ec) {
+    if (done) done(ec);
+  }
 };
 struct Engine::FlushOp {
   std::uint8_t ata_cmd = 0;  // chosen when it is issued
   Handler done;
+  FrameFields fields(const Target& t) const;
+  std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
+  void on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void fail(std::error_code ec) {
+    if (done) done(ec);
+  }
 };
-struct Engine::IdentifyOp {};  // internal: no handler
+struct Engine::IdentifyOp {  // internal: no handler
+  FrameFields fields(const Target& t) const;
+  std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
+  void on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void fail(std::error_code) {}
+};
 struct Engine::ConfigOp {
   ConfigCommand command = ConfigCommand::read;
   std::string config;
   ConfigHandler done;
+  FrameFields fields(const Target& t) const;
+  std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
+  void on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void fail(std::error_code ec) {
+    if (done) done(ec, ConfigReply{});
+  }
 };
 struct Engine::MaskOp {
   MacMaskMessage request;
   MaskHandler done;
+  FrameFields fields(const Target& t) const;
+  std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
+  void on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void fail(std::error_code ec) {
+    if (done) done(ec, MacMaskMessage{});
+  }
 };
 struct Engine::ReserveOp {
   ReserveMessage request;
   ReserveHandler done;
+  FrameFields fields(const Target& t) const;
+  std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
+  void on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void fail(std::error_code ec) {
+    if (done) done(ec, ReserveMessage{});
+  }
 };
-
+// DATA SET MANAGEMENT TRIM (engine_trim.cpp): a frame's `offset` is the
+// sectors its ranges cover, its `sectors` the payload blocks.
 struct Engine::TrimOp {
   Handler done;
+  FrameFields fields(const Target& t) const;
+  std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
+  void on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f, const Frame& frame);
+  void fail(std::error_code ec) {
+    if (done) done(ec);
+  }
 };
 
 struct Engine::Op {
@@ -69,28 +136,19 @@ struct Engine::Op {
   std::list<std::unique_ptr<Op>>::iterator self;
 
   OpKind kind() const { return static_cast<OpKind>(body.index()); }
+  // The four dispatchers: one visit each (engine_ops.cpp).
+  FrameFields fields(const Target& t) const;
+  std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
+  void on_answer(Engine& e, Target& t, const PendingFrame& f, const Frame& frame);
+  void fail(std::error_code ec);
   bool is_data() const { return kind() == OpKind::read || kind() == OpKind::write; }
   // Operations a caller counts as requests (stats.requests).
   bool is_request() const { return is_data() || kind() == OpKind::flush || kind() == OpKind::trim; }
 };
 
-// A port that claimed the target's address but is not (yet) a path.
-struct Engine::Candidate {
-  std::size_t link = 0;
-  MacAddress mac;
-  TimePoint first_seen{}, last_heard{}, next_probe{};
-  unsigned probes = 0;
-  bool conflict = false;  // its IDENTIFY described another disk
-  TargetConflict seen;    // what that IDENTIFY said
-};
-
 struct Engine::Target {
   TargetInfo info;
-  std::vector<Path> paths;            // confirmed: the only ports used for I/O
-  std::vector<Candidate> candidates;  // unconfirmed and conflicting ports
-  // Ports dropped for silence, ignored until the given time (a port that
-  // answers IDENTIFY but no I/O would otherwise be confirmed again at once).
-  std::vector<std::pair<Path, TimePoint>> benched;
+  PathSet ports;
   std::vector<std::uint16_t> probes;  // tag slots of IDENTIFY probes in flight
   bool identified = false;            // IDENTIFY completed at least once
   bool identify_pending = false;
@@ -107,7 +165,6 @@ struct Engine::Target {
   std::vector<std::uint16_t> in_flight;  // tag slots
   TargetStats stats;
   std::optional<TimePoint> unanswered_since;
-  unsigned next_path = 0;
   std::uint64_t send_seq = 0;
   std::uint8_t advertised_spf = 0;  // Query Config sector count
   std::uint64_t answers = 0;        // frames answered, in arrival order
