@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "aoefs/util/interface_name.hpp"
 #include "aoefs/util/wire_text.hpp"
 
 namespace aoefs {
@@ -30,8 +31,11 @@ const CliOption* find_short(const CliCommand& command, char name) {
   return nullptr;
 }
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
 bool looks_like_number(std::string_view arg) {
-  return !arg.empty() && ((arg[0] >= '0' && arg[0] <= '9') || arg[0] == '.');
+  return !arg.empty() &&
+         (is_digit(arg[0]) || (arg[0] == '.' && arg.size() > 1 && is_digit(arg[1])));
 }
 
 class Parser {
@@ -60,23 +64,23 @@ class Parser {
 
  private:
   std::string take_operand(std::string_view arg) {
-    if (!command_.operand) return "unknown argument " + quoted_argument(arg);
+    if (!command_.operand) return unknown_argument(arg);
     return command_.operand(arg);
   }
 
   std::string take_long(std::string_view body) {
     const auto eq = body.find('=');
     const CliOption* option = find_long(command_, body.substr(0, eq));
-    if (!option) return "unknown argument " + quoted_argument(args_[i_]);
+    if (!option) return unknown_argument(args_[i_]);
     if (eq == std::string_view::npos) return take_value(*option, false, std::nullopt);
     return take_value(*option, false, body.substr(eq + 1));
   }
 
   std::string take_short(std::string_view arg) {
     const CliOption* option = find_short(command_, arg[1]);
-    if (!option) return "unknown argument " + quoted_argument(arg);
+    if (!option) return unknown_argument(arg);
     if (arg.size() > 2) {
-      if (option->value_name.empty()) return "unknown argument " + quoted_argument(arg);
+      if (option->value_name.empty()) return unknown_argument(arg);
       return take_value(*option, true, arg.substr(2));
     }
     return take_value(*option, true, std::nullopt);
@@ -95,7 +99,8 @@ class Parser {
       if (next && looks_like_number(args_[i_ + 1])) return option.take(args_[++i_]);
       return option.take(std::nullopt);
     }
-    if (!next) return spelled(option, as_short) + " needs " + std::string(option.value_name);
+    if (!next)
+      return spelled(option, as_short) + " needs a value (" + std::string(option.value_name) + ")";
     return option.take(args_[++i_]);
   }
 
@@ -161,6 +166,10 @@ int cli_usage_error(const CliCommand& command, std::string_view message) {
   return kExitUsage;
 }
 
+std::string unknown_argument(std::string_view arg) {
+  return "unknown argument " + quoted_argument(arg);
+}
+
 int cli_failure(const CliCommand& command, std::string_view message) {
   std::fprintf(stderr, "aoefs %.*s: %.*s\n", static_cast<int>(command.name.size()),
                command.name.data(), static_cast<int>(message.size()), message.data());
@@ -175,6 +184,8 @@ CliOption interface_option(std::vector<std::string>& interfaces) {
           "an Ethernet interface to use (repeatable; default:\n"
           "every up, non-loopback Ethernet interface)",
           [&interfaces](std::optional<std::string_view> value) {
+            if (!is_valid_interface_name(*value))
+              return "-i wants an interface name, got " + quoted_argument(*value);
             interfaces.emplace_back(*value);
             return std::string();
           }};

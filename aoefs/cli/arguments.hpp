@@ -1,10 +1,11 @@
 // One parser for the arguments of the subcommands (discover, stat, unlock),
 // so that they read one syntax and answer --help and mistakes alike:
 //   -x VALUE, -xVALUE, --long VALUE, --long=VALUE; "--" ends the options.
-//   -h or --help anywhere prints the command's help on stdout: exit 0.
+//   -h or --help anywhere before "--" prints the command's help on stdout:
+//   exit 0, nothing else done.
 //   An unknown option, a missing or bad value, or an unexpected operand
 //   prints "aoefs COMMAND: what is wrong" and the usage line on stderr:
-//   exit 2 (kExitUsage).
+//   exit 2 (kExitUsage, util/exit_status.hpp); the first mistake is told.
 #pragma once
 
 #include <functional>
@@ -13,17 +14,17 @@
 #include <string_view>
 #include <vector>
 
-namespace aoefs {
+#include "aoefs/util/exit_status.hpp"
 
-inline constexpr int kExitFailure = 1;
-inline constexpr int kExitUsage = 2;
+namespace aoefs {
 
 struct CliOption {
   char short_name = 0;          // 'i' for -i; 0: no short form
   std::string_view long_name;   // "interface" for --interface
   std::string_view value_name;  // "IFACE"; empty: a flag
   // The value may be left out (--watch [SECONDS]): the next argument is
-  // taken as the value only when it starts with a digit or '.'.
+  // taken as the value only when it starts with a digit, or with '.' and a
+  // digit (".5"), so that "--watch ./mnt" leaves the operand alone.
   bool value_optional = false;
   std::string_view help;  // for --help; '\n' starts another line
   // Takes the value (nullopt for a flag, or an optional value left out);
@@ -56,8 +57,13 @@ int cli_usage_error(const CliCommand& command, std::string_view message);
 // Prints "aoefs NAME: message" on stderr; returns kExitFailure.
 int cli_failure(const CliCommand& command, std::string_view message);
 
-// The options discover and unlock share: -i/--interface IFACE (repeatable)
-// and --wait MS (0..600000 milliseconds).
+// "unknown argument 'ARG'" (ARG printable): what an operand callback
+// returns for an operand it does not take.
+std::string unknown_argument(std::string_view arg);
+
+// The options discover and unlock share: -i/--interface IFACE (repeatable;
+// a valid interface name, util/interface_name.hpp) and --wait MS
+// (0..600000 milliseconds).
 CliOption interface_option(std::vector<std::string>& interfaces);
 CliOption wait_option(unsigned& milliseconds);
 

@@ -253,8 +253,7 @@ int run_stat_command(int argc, char** argv) {
                                return std::string();
                              }}},
                            [&mountpoint_operand](std::string_view operand) {
-                             if (mountpoint_operand)
-                               return "unknown argument '" + printable(operand) + "'";
+                             if (mountpoint_operand) return unknown_argument(operand);
                              mountpoint_operand = std::string(operand);
                              return std::string();
                            }};

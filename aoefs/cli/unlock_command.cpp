@@ -58,23 +58,19 @@ int run_unlock_command(int argc, char** argv) {
        interface_option(interfaces),
        wait_option(wait_ms)},
       [&](std::string_view operand) {
-        if (target || !parse_file_name(operand))
-          return "unknown argument '" + printable(operand) + "'";
+        if (target || !parse_file_name(operand)) return unknown_argument(operand);
         target = parse_file_name(operand);
         name = std::string(operand);
         return std::string();
       }};
   if (auto done = parse_cli(command, argc, argv)) return *done;
   if (!target) return cli_usage_error(command, "which target? (e.g. e1.0)");
-  if (!force) {
-    std::fprintf(
-        stderr,
-        "aoefs unlock: refusing without --force: this clears %s's config string whoever "
-        "set it, and if its holder is alive it loses its lock without noticing. Check "
-        "the holder first (getfattr -n user.aoe.config FILE, or aoecfg), then add --force.\n",
-        name.c_str());
-    return kExitUsage;
-  }
+  if (!force)
+    return cli_usage_error(
+        command, "refusing without --force: this clears " + name +
+                     "'s config string whoever set it, and if its holder is alive it loses its "
+                     "lock without noticing. Check the holder first (getfattr -n "
+                     "user.aoe.config FILE, or aoecfg), then add --force.");
 
   boost::asio::io_context io;
   auto shot =

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include "protocol/io/asio.hpp"
+
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <condition_variable>
@@ -10,7 +12,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <map>
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -19,28 +20,26 @@
 #include "aoefs/daemon/aoe_block_device.hpp"
 #include "aoefs/daemon/background.hpp"
 #include "aoefs/daemon/initiator_runtime.hpp"
-#include "aoefs/fs/fuse_mount.hpp"
-#include "aoefs/fs/stats_file.hpp"
-#include "aoefs/metrics/metrics_server.hpp"
-#include "aoefs/util/human_size.hpp"
-#include "aoefs/link/initiator_bootstrap.hpp"
-#include "aoefs/util/log.hpp"
-#include "aoefs/util/target_name.hpp"
 #include "aoefs/daemon/memory_policy.hpp"
 #include "aoefs/daemon/segment_watch.hpp"
 #include "aoefs/daemon/target_events.hpp"
-#include "aoefs/util/wire_text.hpp"
-#include "aoefs/locks/lock_service.hpp"
-#include "aoefs/settings/options.hpp"
+#include "aoefs/fs/fuse_mount.hpp"
 #include "aoefs/fs/kernel_read_ahead.hpp"
+#include "aoefs/fs/stats_file.hpp"
+#include "aoefs/link/initiator_bootstrap.hpp"
+#include "aoefs/locks/lock_service.hpp"
+#include "aoefs/metrics/metrics_server.hpp"
+#include "aoefs/settings/options.hpp"
+#include "aoefs/util/exit_status.hpp"
+#include "aoefs/util/human_size.hpp"
+#include "aoefs/util/log.hpp"
+#include "aoefs/util/target_name.hpp"
+#include "aoefs/util/wire_text.hpp"
 #include "cache/block_cache.hpp"
 #include "protocol/io/initiator.hpp"
 
 namespace aoefs {
 namespace {
-
-constexpr int kExitUsage = 2;
-constexpr int kExitFailure = 1;
 
 cache::CacheConfig cache_config(const Settings& settings) {
   cache::CacheConfig c;
