@@ -77,15 +77,12 @@ class BlockDevice {
     });
   }
   virtual Capabilities capabilities() const { return {}; }
-  virtual void discard(std::uint64_t lba, std::uint64_t sectors, Done done) {
-    (void)lba;
-    (void)sectors;
+  virtual void discard(std::uint64_t /*lba*/, std::uint64_t /*sectors*/, Done done) {
     done(std::make_error_code(std::errc::operation_not_supported));
   }
   // REQUIRES: capabilities().read_ahead. A new device for one open file
   // over this one (see the contract above); the default has none (null).
-  virtual std::shared_ptr<BlockDevice> read_ahead_stream(std::uint64_t max_read_ahead_bytes) {
-    (void)max_read_ahead_bytes;
+  virtual std::shared_ptr<BlockDevice> read_ahead_stream(std::uint64_t /*max_read_ahead_bytes*/) {
     return nullptr;
   }
 };

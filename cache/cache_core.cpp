@@ -1,8 +1,9 @@
 #include "cache/cache_core.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
+
+#include "blockdev/completion_join.hpp"
 
 namespace cache {
 
@@ -13,9 +14,7 @@ using blockdev::kSectorSize;
 struct CacheCore::ReadRequest {
   explicit ReadRequest(blockdev::BlockDevice::Done d) : done(std::move(d)) {}
   blockdev::BlockDevice::Done done;
-  std::atomic<int> pending{1};  // 1 = the caller's own guard, released last by lookup_or_fill()
-  std::mutex mutex;
-  std::error_code error;  // the first error of any part
+  blockdev::CompletionJoin parts{1};  // 1: lookup_or_fill()'s own guard, ended last by it
 };
 
 CacheCore::CacheCore(CacheConfig config)
@@ -170,20 +169,12 @@ void CacheCore::fill_done(const std::shared_ptr<Block>& block, std::error_code e
 
 void CacheCore::finish_part(const std::shared_ptr<ReadRequest>& request, std::error_code ec,
                             bool from_caller) {
-  if (ec) {
-    std::lock_guard lock(request->mutex);
-    if (!request->error) request->error = ec;
-  }
-  if (request->pending.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-  std::error_code result;
-  {
-    std::lock_guard lock(request->mutex);
-    result = request->error;
-  }
+  const auto result = request->parts.end_part(ec);
+  if (!result) return;
   if (from_caller)
-    completions_.post([request, result] { request->done(result); });
+    completions_.post([request, error = *result] { request->done(error); });
   else
-    request->done(result);
+    request->done(*result);
 }
 
 void CacheCore::lookup_or_fill(TargetKey key, const Backing& backing, std::uint64_t device_sectors,
@@ -218,7 +209,6 @@ void CacheCore::lookup_or_fill(TargetKey key, const Backing& backing, std::uint6
       const std::size_t offset = lo - block_start;
       const std::size_t length = block_bytes(device_sectors, block);
       const Key k{key, block};
-      request->pending.fetch_add(1, std::memory_order_relaxed);
 
       auto it = blocks_.find(k);
       if (it != blocks_.end() && !usable_locked(it, length, t)) it = blocks_.end();
@@ -230,9 +220,9 @@ void CacheCore::lookup_or_fill(TargetKey key, const Backing& backing, std::uint6
           ++stats_.hits;
           lru_.splice(lru_.begin(), lru_, b.lru);
           hand_over(b.data, offset, dest, part);
-          request->pending.fetch_sub(1, std::memory_order_relaxed);  // the guard is still held
         } else {
           ++stats_.coalesced;
+          request->parts.add_parts(1);
           b.waiters.push_back({request, dest, offset, part});
         }
         continue;
@@ -241,6 +231,7 @@ void CacheCore::lookup_or_fill(TargetKey key, const Backing& backing, std::uint6
       if (fill_misses) fill = start_fill_locked(k, length, false);
       if (fill) {
         ++stats_.misses;
+        request->parts.add_parts(1);
         fill->waiters.push_back({request, dest, offset, part});
         starts.push_back({std::move(fill), block * block_sectors_, {}});
         continue;
@@ -252,9 +243,9 @@ void CacheCore::lookup_or_fill(TargetKey key, const Backing& backing, std::uint6
           starts.back().bypass.data() + starts.back().bypass.size() == dest.data()) {
         auto& prev = starts.back().bypass;
         prev = std::span<std::uint8_t>(prev.data(), prev.size() + dest.size());
-        request->pending.fetch_sub(1, std::memory_order_relaxed);  // one part, not two
         continue;
       }
+      request->parts.add_parts(1);
       starts.push_back({nullptr, lo / kSectorSize, dest});
     }
   }

@@ -12,7 +12,7 @@
 //  * spare_ holds the buffers of dropped full-size blocks for the next fills:
 //    a streaming reader evicts and fills blocks all the time, and a fresh
 //    buffer per fill would be zero-filled by the allocator or faulted in by
-//    the kernel (issue 15: no page faults in steady state).
+//    the kernel: in steady state the cache takes no page faults.
 #pragma once
 
 #include <cstdint>

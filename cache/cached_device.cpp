@@ -72,9 +72,4 @@ std::uint64_t CachedDevice::prefetch(std::uint64_t first_block, std::uint64_t co
   return core_->prefetch(key_, backing_, backing_->size_sectors(), first_block, count);
 }
 
-std::uint64_t CachedDevice::block_count() const {
-  const std::uint64_t bytes = backing_->size_sectors() * blockdev::kSectorSize;
-  return (bytes + block_size_ - 1) / block_size_;
-}
-
 }  // namespace cache

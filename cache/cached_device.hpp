@@ -65,8 +65,6 @@ class CachedDevice final : public blockdev::BlockDevice,
   std::uint64_t prefetch(std::uint64_t first_block, std::uint64_t count);
 
   std::uint32_t block_size() const { return block_size_; }
-  std::uint64_t block_count() const;
-  const std::shared_ptr<blockdev::BlockDevice>& backing() const { return backing_; }
 
  private:
   std::shared_ptr<CacheCore> core_;

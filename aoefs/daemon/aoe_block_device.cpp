@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <memory>
-#include <mutex>
 
+#include "blockdev/completion_join.hpp"
 #include "protocol/io/initiator.hpp"
 
 namespace aoefs {
@@ -28,27 +28,21 @@ void AoeBlockDevice::flush(Done done) { initiator_.flush(target_, std::move(done
 // trims at once; the first error is reported when all have ended.
 void AoeBlockDevice::discard(std::uint64_t lba, std::uint64_t sectors, Done done) {
   constexpr std::uint64_t kPiece = std::uint64_t{1} << 30;
-  struct State {
-    std::mutex mutex;
-    std::size_t pending = 0;
-    std::error_code first;
-    Done done;
-  };
-  auto state = std::make_shared<State>();
-  state->done = std::move(done);
-  state->pending = static_cast<std::size_t>((sectors + kPiece - 1) / kPiece);
-  if (state->pending == 0) {
-    initiator_.trim(target_, lba, 0, std::move(state->done));  // invalid_argument, deferred
+  const auto pieces = static_cast<std::size_t>((sectors + kPiece - 1) / kPiece);
+  if (pieces == 0) {
+    initiator_.trim(target_, lba, 0, std::move(done));  // invalid_argument, deferred
     return;
   }
+  struct State {
+    State(std::size_t parts, Done d) : join(parts), done(std::move(d)) {}
+    blockdev::CompletionJoin join;
+    Done done;
+  };
+  auto state = std::make_shared<State>(pieces, std::move(done));
   for (std::uint64_t at = 0; at < sectors; at += kPiece) {
     const auto n = static_cast<std::uint32_t>(std::min(kPiece, sectors - at));
     initiator_.trim(target_, lba + at, n, [state](std::error_code ec) {
-      std::unique_lock lock(state->mutex);
-      if (ec && !state->first) state->first = ec;
-      if (--state->pending != 0) return;
-      lock.unlock();
-      state->done(state->first);
+      if (auto result = state->join.end_part(ec)) state->done(*result);
     });
   }
 }

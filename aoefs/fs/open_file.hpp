@@ -26,8 +26,8 @@ struct OpenFile {
   std::shared_ptr<blockdev::BlockDevice> device;
   std::shared_ptr<RangeLock> lock;
   bool writable = false;
-  // Shared so that a read holds the text while it replies: under ASan a
-  // RELEASE of the handle was seen running while a READ of it replied.
+  // Shared so that a read holds the text while it replies: a RELEASE of the
+  // handle may run, on another worker, while a READ of it still replies.
   std::shared_ptr<const std::string> snapshot;
 };
 

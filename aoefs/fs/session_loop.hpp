@@ -2,8 +2,8 @@
 // into buffers of BufferPool::requests(), so that a request handler can keep
 // the buffer its request arrived in (adopt_request_buffer) instead of
 // copying the data out: a write's payload goes from the buffer the kernel
-// filled straight to the wire (issue 15: no copy between the FUSE buffer and
-// the frames).
+// filled straight to the wire (no copy between the FUSE buffer and the
+// frames).
 //
 // Why not libfuse's fuse_session_loop_mt: its workers own their receive
 // buffers and reuse them for the next request, so a handler that answers

@@ -24,12 +24,6 @@ void TargetTable::update(aoe::TargetAddress address, bool present,
   if (device) f.device = std::move(device);
 }
 
-bool TargetTable::has_device_of_size(aoe::TargetAddress address, std::uint64_t sectors) const {
-  std::lock_guard lock(mutex_);
-  auto it = files_.find(inode_of(address));
-  return it != files_.end() && it->second.device && it->second.device->size_sectors() == sectors;
-}
-
 std::optional<TargetFile> TargetTable::by_inode(InodeNumber inode) const {
   std::lock_guard lock(mutex_);
   auto it = files_.find(inode);

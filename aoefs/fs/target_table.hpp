@@ -53,8 +53,6 @@ class TargetTable {
   // null (e.g. on first sight, or when the capacity changed).
   void update(aoe::TargetAddress address, bool present,
               std::shared_ptr<blockdev::BlockDevice> device);
-  // Whether a device for this target exists and has this many sectors.
-  bool has_device_of_size(aoe::TargetAddress address, std::uint64_t sectors) const;
 
   std::optional<TargetFile> by_inode(InodeNumber inode) const;
   std::optional<TargetFile> by_name(const std::string& name) const;

@@ -1,10 +1,10 @@
 #include "aoefs/fs/unaligned_io.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
 #include <cstring>
 #include <utility>
+
+#include "blockdev/completion_join.hpp"
 
 namespace aoefs {
 
@@ -34,10 +34,10 @@ void read_bytes(std::shared_ptr<blockdev::BlockDevice> device, std::uint64_t off
   }
   if (length > size - offset) length = static_cast<std::size_t>(size - offset);
   const SectorSpan span = sector_span(offset, length);
-  // Not zero-filled: the device overwrites every byte it puts there (a
-  // memset of each read buffer was 4 % of the daemon's CPU on sequential
-  // reads). Pooled: a fresh 1 MiB mapping per request was a third of it
-  // (page faults). A cache leaves what it holds in its blocks instead.
+  // Not zero-filled: the device overwrites every byte it puts there, and a
+  // memset per request would be paid on every read. Pooled: a fresh mapping
+  // per request faults in every page (buffer_pool.hpp). A cache leaves what
+  // it holds in its blocks instead.
   const std::size_t bytes = span.count * kSectorSize;
   auto buffer = std::make_shared<BufferPool::Buffer>(BufferPool::requests().take(bytes));
   device->read_view(
@@ -79,9 +79,7 @@ struct WriteOp : std::enable_shared_from_this<WriteOp> {
   SectorSpan span;
   WriteBytesDone done;
   RangeLock::Ticket ticket = 0;
-  std::atomic<int> reads_pending{0};
-  std::error_code read_error;
-  std::mutex read_error_mutex;
+  blockdev::CompletionJoin edge_reads{0};  // the partial sectors' reads (start() adds them)
 
   void start(RangeLock::Ticket t) {
     ticket = t;
@@ -90,8 +88,7 @@ struct WriteOp : std::enable_shared_from_this<WriteOp> {
       return;
     }
     merged = BufferPool::requests().take(span.count * kSectorSize);
-    const int reads = (span.head_partial ? 1 : 0) + (span.tail_partial ? 1 : 0);
-    reads_pending = reads;
+    edge_reads.add_parts((span.head_partial ? 1 : 0) + (span.tail_partial ? 1 : 0));
     auto self = shared_from_this();
     if (span.head_partial)
       device->read(span.first, 1, merged.span().first(kSectorSize),
@@ -102,13 +99,10 @@ struct WriteOp : std::enable_shared_from_this<WriteOp> {
   }
 
   void edge_read(std::error_code ec) {
-    if (ec) {
-      std::lock_guard g(read_error_mutex);
-      if (!read_error) read_error = ec;
-    }
-    if (--reads_pending != 0) return;
-    if (read_error) {
-      finish(read_error);
+    const auto result = edge_reads.end_part(ec);
+    if (!result) return;
+    if (*result) {
+      finish(*result);
       return;
     }
     std::memcpy(merged.data() + span.head_skip, data.data(), data.size());

@@ -61,9 +61,8 @@ Expected<CommandLine> parse_command_line(int argc, char** argv) {
   bool options_done = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    auto next_value = [&](std::string_view opt) -> std::optional<std::string> {
+    auto next_value = [&]() -> std::optional<std::string> {
       if (i + 1 >= argc) return std::nullopt;
-      (void)opt;
       return std::string(argv[++i]);
     };
     if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
@@ -80,14 +79,14 @@ Expected<CommandLine> parse_command_line(int argc, char** argv) {
     } else if (arg == "-d" || arg == "--debug") {
       line.debug = true;
     } else if (arg == "-c" || arg == "--config") {
-      auto v = next_value(arg);
+      auto v = next_value();
       if (!v || v->empty()) return Error{std::string(arg) + " needs a FILE"};
       line.config_path = *v;
     } else if (arg.starts_with("--config=")) {
       line.config_path = std::string(arg.substr(9));
       if (line.config_path->empty()) return Error{"--config needs a FILE"};
     } else if (arg == "-o") {
-      auto v = next_value(arg);
+      auto v = next_value();
       if (!v) return Error{"-o needs OPT[,OPT...]"};
       split_commas(*v, line.mount_options);
     } else if (arg.starts_with("-o")) {

@@ -37,8 +37,9 @@ struct Settings {
   // open file, and how long a cached block may answer (other hosts' writes
   // become visible after at most this long).
   std::uint64_t cache_size = 64ull << 20;
-  // 256 KiB: a sequential stream costs one target read per 256 KiB (with
-  // 64 KiB blocks, four: the cache on was slower than off at MTU 9000).
+  // 256 KiB: a sequential stream costs one target read per block; with
+  // smaller blocks those reads cost more than the cache saves (README.md,
+  // Status, Speed).
   std::uint32_t cache_block_size = 256u << 10;
   std::uint64_t cache_read_ahead = 4ull << 20;
   std::chrono::milliseconds cache_expiry{3'000};

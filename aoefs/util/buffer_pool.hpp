@@ -4,9 +4,9 @@
 //
 // Why: the heap policy (aoefs/daemon/memory_policy.hpp) gives every allocation above
 // 128 KiB its own mapping, returned at free. A fresh 1 MiB buffer per request
-// then costs 256 page faults that the kernel answers by zeroing a page each
-// (a third of the daemon's CPU on jumbo-frame sequential reads). A buffer
-// taken from here keeps its pages between requests.
+// then costs 256 page faults that the kernel answers by zeroing a page each,
+// more work than the request itself on sequential reads (README.md, Status,
+// Speed). A buffer taken from here keeps its pages between requests.
 //
 // Contract:
 //  * take(n) returns a buffer of size() == n; its bytes are not initialised.

@@ -50,7 +50,6 @@ struct RawSocketLink::State {
   std::vector<iovec> tx_iov;
   std::vector<mmsghdr> tx_msgs;
   unsigned tx_count = 0;
-  std::uint64_t send_drops = 0;
   std::chrono::microseconds busy_poll = RawSocketLink::kDefaultBusyPoll;
   // Frames sent minus frames received, floored at 0 at each receive (other
   // traffic on the port is received too): whether an answer may be on its
@@ -96,10 +95,7 @@ struct RawSocketLink::State {
         return {};
       }
       if (errno == EINTR) continue;
-      if (errno == ENOBUFS || errno == EAGAIN || errno == EWOULDBLOCK) {
-        ++send_drops;
-        return {};
-      }
+      if (errno == ENOBUFS || errno == EAGAIN || errno == EWOULDBLOCK) return {};  // lost
       return errno_code();
     }
   }
@@ -116,7 +112,6 @@ struct RawSocketLink::State {
       if (n < 0) {
         if (errno == EINTR) continue;
         // ENOBUFS/EAGAIN: the head frame is lost; others may still go.
-        ++send_drops;
         ++done;
         continue;
       }
@@ -279,7 +274,6 @@ RawSocketLink::Opened RawSocketLink::adopt(boost::asio::io_context& io, int fd) 
 const std::string& RawSocketLink::name() const { return state_->facts.name; }
 MacAddress RawSocketLink::mac() const { return state_->facts.mac; }
 unsigned RawSocketLink::mtu() const { return state_->facts.mtu; }
-std::uint64_t RawSocketLink::send_drops() const { return state_->send_drops; }
 void RawSocketLink::set_busy_poll(std::chrono::microseconds spin) { state_->busy_poll = spin; }
 
 void RawSocketLink::start(Receiver receiver) {

@@ -10,23 +10,22 @@
 // not copied at all: it is its message's second iovec, read by the kernel
 // when the batch is sent, before the drain returns); outside a batch, a
 // send is one sendmsg(2).
-// Nothing is allocated per frame. ENOBUFS/EAGAIN count as lost frames.
+// Nothing is allocated per frame. A send the kernel refuses with
+// ENOBUFS/EAGAIN is a frame lost on the wire, not an error: the engine's
+// retransmission covers it.
 // Busy polling (set_busy_poll): after a wakeup that delivered frames, the
 // socket is polled for up to that long (from the last frame) before going
 // back to sleep, but only while frames sent outnumber frames received
 // (an answer may be on its way; polling when none can come only burns the
-// CPU). On this kind of machine (VM, veth) a sleep/wakeup costs tens of
-// microseconds; with few frames in flight the target then sits idle, and a
-// plain one-recv-per-frame client beats us. Each poll is a handler posted
-// to the io_context, so completions and new requests queued meanwhile run
-// first: polling inside the drain held back the completion whose caller
-// sends the next request (measured: 8.8 ms per 4 KiB read at QD1 through
-// the mount on a loaded machine, each sched_yield() there giving the CPU
-// away for a time slice before the answer was even delivered). Between
-// polls the loop yields (sched_yield), so a target sharing the core runs:
-// measured 1.2-1.4x sequential throughput over not yielding. (A
-// PACKET_RX_RING variant was measured too: no clear gain over recvmmsg
-// here, so the simpler path stays.)
+// CPU). It exists because a sleep and wakeup can cost more than the wait for
+// the answer, and with few frames in flight the target idles meanwhile. Each
+// poll is a handler posted to the io_context, so the completions and new
+// requests queued meanwhile run first: the completion whose caller sends the
+// next request never waits behind a poll. Between polls the loop yields
+// (sched_yield), so a target sharing the core runs. Receive is recvmmsg(),
+// not PACKET_RX_RING: a ring saves no copy (the payload is copied into the
+// reply either way), and recvmmsg() already spends one system call per
+// batch. The figures behind these choices: README.md, Status, Speed.
 //
 // Opening needs CAP_NET_RAW; `adopt` takes a socket somebody else opened
 // (the setuid helper) and reads its interface from getsockname().
@@ -71,8 +70,6 @@ class RawSocketLink final : public Link {
   std::error_code send_gathered(std::span<const std::uint8_t> head,
                                 std::span<const std::uint8_t> payload) override;
 
-  // Frames the kernel refused with ENOBUFS/EAGAIN (counted as lost).
-  std::uint64_t send_drops() const;
   // How long to keep polling after a wakeup that delivered frames (see
   // above); 0 disables it.
   void set_busy_poll(std::chrono::microseconds spin);
