@@ -17,6 +17,7 @@ Engine::Engine(std::vector<Link*> links, EngineConfig config, Defer defer)
       config_(config),
       defer_(std::move(defer)),
       tags_(config.tag_seed),
+      random_state_(config.tag_seed ^ 0x636f6e74656e74ull),
       discovery_slot_(links_.size()) {}
 
 Engine::~Engine() = default;
@@ -191,6 +192,7 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, s
   f.offset = offset;
   f.sectors = sectors;
   f.kind = op.kind();
+  if (f.changes_media()) ++t.media_changes;
   const FrameFields fields = op.fields(t);
   f.command = static_cast<std::uint8_t>(fields.command);
   f.ata_cmd = fields.ata_cmd;
@@ -367,6 +369,7 @@ void Engine::on_timer(TimePoint now) {
     // writes) cost a full scan of the guard per frame.
     t.guard.sweep(now);
   }
+  evict_unidentified(now);
 }
 
 void Engine::shutdown() {

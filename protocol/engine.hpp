@@ -64,6 +64,15 @@
 //    answered I/O within it (an idle target keeps its paths); a dropped
 //    port is ignored for path_timeout. A candidate that never answers its
 //    IDENTIFY is dropped after path_timeout too.
+//  * Phantoms: a Query Config answer of a new address (asked for or not)
+//    puts it in the table, unidentified; it is a target — listed, counted
+//    against max_targets, told to the listener — only once an IDENTIFY on
+//    one of its ports answered. An address not identified within
+//    kIdentifyPatience leaves the table (LinkStats::addresses_evicted); at
+//    most kMaxUnidentified wait, a new one evicting the oldest. Only
+//    answers to our own discovery broadcast set a known target's buffer
+//    count, sector count and config string (an unsolicited one, which
+//    anyone can forge with the target's MAC, only the first time).
 //  * Fast retransmit: when reorder_threshold frames sent after a frame were
 //    answered while it was not, it is taken as lost and sent again at once
 //    (as TCP does on three duplicate ACKs). Targets like vblade serve
@@ -163,6 +172,7 @@
 #include "protocol/answer_check.hpp"
 #include "protocol/clock.hpp"
 #include "protocol/congestion_window.hpp"
+#include "protocol/content_check.hpp"
 #include "protocol/codec/frame.hpp"
 #include "protocol/initiator_types.hpp"
 #include "protocol/codec/identify.hpp"
@@ -203,6 +213,10 @@ class Engine {
   // is healthy (a pulled cable would otherwise cost every other frame an
   // RTO); IDENTIFY probes tell when it is back (engine_discovery.cpp).
   static constexpr unsigned kPathMisses = PathSet::kMisses;
+  // Phantoms: an address waits at most this long for its first IDENTIFY
+  // answer (never longer than dead_timeout), and at most this many wait.
+  static constexpr Duration kIdentifyPatience = std::chrono::seconds(3);
+  static constexpr std::size_t kMaxUnidentified = 64;
 
   using Defer = std::function<void(std::function<void()>)>;
 
@@ -262,7 +276,12 @@ class Engine {
   struct Target;
   struct PendingFrame {
     bool discovery = false;
-    bool probe = false;    // an IDENTIFY checking one port (engine_discovery.cpp)
+    bool probe = false;  // an IDENTIFY checking one port (engine_discovery.cpp)
+    // A probe that reads one sector for a content check (content_check.hpp):
+    // the check's id (0: an IDENTIFY probe), the side, the sector's index.
+    std::uint32_t check_id = 0;
+    std::uint8_t check_side = 0;
+    std::uint16_t check_index = 0;
     MacAddress probe_mac;  // probe: the port's MAC
     std::size_t link = 0;  // discovery: the link broadcast on; probe: the port's link
     Target* target = nullptr;
@@ -381,8 +400,14 @@ class Engine {
   static bool big_frame(const PendingFrame& f);
 
   // ---- engine_discovery.cpp: targets, up/down, IDENTIFY, ports -----------
-  void handle_discovery(std::size_t link, const Frame& frame, TimePoint now,
-                        bool announced = false);
+  // How a Query Config answer came: to our broadcast, unasked (another
+  // initiator's question, or forged), or as a start-up announcement.
+  enum class Heard { solicited, unsolicited, announcement };
+  void handle_discovery(std::size_t link, const Frame& frame, TimePoint now, Heard heard);
+  Target* admit(TargetAddress address, TimePoint now);
+  void evict(std::map<TargetAddress, std::unique_ptr<Target>>::iterator it);
+  void evict_unidentified(TimePoint now);
+  std::size_t identified_targets() const;
   void take_identity(Target& t, const IdentifyInfo& id);
   void heard_from(Target& t);
   void mark_down(Target& t);
@@ -398,6 +423,17 @@ class Engine {
   bool probe_in_flight(const Target& t, std::size_t link, MacAddress mac) const;
   void handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now);
   void release_probes(Target& t);
+
+  // ---- engine_content_check.cpp: same identity, same sectors? -----------
+  // Starts a check of `subject` against a healthy path; false when one is
+  // running already (the caller tries again at its next probe).
+  bool start_content_check(Target& t, Port subject, TimePoint now);
+  void send_content_read(Target& t, ContentCheck::Side side, std::size_t index, TimePoint now);
+  void handle_content_answer(Target& t, const PendingFrame& f, const Frame& frame, TimePoint now);
+  void conclude_content_check(Target& t, TimePoint now);
+  void recheck_paths(Target& t, TimePoint now);
+  void content_conflict(Target& t, const Port& port, TimePoint now);
+  std::uint64_t next_random();
   void sync_paths_info(Target& t);
   void adopt_identity(Target& t, std::size_t link, MacAddress mac, const IdentifyInfo& id,
                       TimePoint now);
@@ -416,6 +452,8 @@ class Engine {
   std::map<TargetAddress, std::unique_ptr<Target>> targets_;
   std::vector<std::optional<std::uint16_t>> discovery_slot_;  // per link
   std::vector<std::uint8_t> trim_scratch_;                    // one frame's TRIM ranges
+  std::uint64_t random_state_;                                // content checks' sectors
+  std::uint32_t next_check_id_ = 1;
   unsigned startup_rounds_ = 0;
   LinkStats link_stats_;
   TimePoint next_discovery_ = TimePoint::max();

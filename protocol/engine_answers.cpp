@@ -62,7 +62,7 @@ void Engine::on_current_answer(std::size_t link, std::uint16_t slot, const Heade
   if (f.discovery) {
     if (f.link != link) return refuse(RefusedAnswer::port);
     if (h.command != f.command) return refuse(RefusedAnswer::command);
-    if (auto frame = decode_counted(bytes)) handle_discovery(link, *frame, now);
+    if (auto frame = decode_counted(bytes)) handle_discovery(link, *frame, now, Heard::solicited);
     return;
   }
   if (f.probe) {
@@ -108,7 +108,7 @@ void Engine::on_unknown_answer(std::size_t link, const Header& h,
                                std::span<const std::uint8_t> bytes, TimePoint now) {
   if (h.command == static_cast<std::uint8_t>(Command::query_config) && !h.error && started_ &&
       h.target != TargetAddress::broadcast()) {
-    if (auto frame = decode_counted(bytes)) handle_discovery(link, *frame, now);
+    if (auto frame = decode_counted(bytes)) handle_discovery(link, *frame, now, Heard::unsolicited);
     return;
   }
   ++link_stats_.foreign;

@@ -55,26 +55,15 @@ void Engine::discover_now(TimePoint now) {
     if (t->unanswered_since && !t->down) want_wakeup(*t->unanswered_since + dead_timeout());
 }
 
-void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint now, bool announced) {
+void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint now, Heard heard) {
   const auto* qc = std::get_if<QueryConfigMessage>(&frame.body);
   if (!qc || frame.header.error) {
     ++link_stats_.unmatched;
     return;
   }
-  auto it = targets_.find(frame.header.target);
-  if (it == targets_.end()) {
-    // Anyone on the segment may answer: forged shelves must not grow memory
-    // (or the timer's walk over targets) without bound.
-    if (targets_.size() >= config_.options.max_targets) {
-      ++link_stats_.targets_refused;
-      return;
-    }
-    auto fresh = std::make_unique<Target>();
-    fresh->rtt = RttEstimator(config_.rtt);
-    fresh->info.address = frame.header.target;
-    it = targets_.emplace(frame.header.target, std::move(fresh)).first;
-  }
-  Target& t = *it->second;
+  Target* found = find(frame.header.target);
+  if (!found && !(found = admit(frame.header.target, now))) return;
+  Target& t = *found;
   if (!t.ports.is_path(link, frame.header.src)) {
     if (!t.ports.paths.empty()) {
       // Only a candidate: its answer changes nothing of the target's until
@@ -87,17 +76,79 @@ void Engine::handle_discovery(std::size_t link, const Frame& frame, TimePoint no
     t.ports.paths.back().last_answer = now;
     sync_paths_info(t);
   }
-  t.info.buffer_count = qc->buffer_count;
-  t.info.firmware_version = qc->firmware_version;
-  t.info.aoe_version = qc->aoe_version;
-  t.info.config_string.assign(qc->config);
-  // Sector count per path: remember the target's advertised one; recompute.
-  t.advertised_spf = qc->sector_count;
-  refresh_limits(t);
+  // Only an answer to our own broadcast sets what the target says of
+  // itself: anyone can send an unsolicited one with the target's MAC
+  // (a forged buffer count of 1 would throttle it).
+  if (heard == Heard::solicited || !t.config_heard) {
+    t.config_heard = t.config_heard || heard == Heard::solicited;
+    t.info.buffer_count = qc->buffer_count;
+    t.info.firmware_version = qc->firmware_version;
+    t.info.aoe_version = qc->aoe_version;
+    t.info.config_string.assign(qc->config);
+    // Sector count per path: remember the target's advertised one; recompute.
+    t.advertised_spf = qc->sector_count;
+    refresh_limits(t);
+  }
   const bool was_down = t.down;
   heard_from(t);
-  if (!t.identified || was_down || identify_due(t, now, announced)) queue_identify(t, now);
+  if (!t.identified || was_down || identify_due(t, now, heard == Heard::announcement))
+    queue_identify(t, now);
   pump(t, now);
+}
+
+// A new address enters the table, to be identified within
+// kIdentifyPatience (engine.hpp, "Phantoms"). Anyone on the segment may
+// answer for any address: addresses waiting for their IDENTIFY are at most
+// kMaxUnidentified (a new one evicts the oldest), and only identified
+// targets count against max_targets, so forged addresses can neither grow
+// memory without bound nor keep a real target out.
+Engine::Target* Engine::admit(TargetAddress address, TimePoint now) {
+  const std::size_t identified = identified_targets();
+  auto oldest = targets_.end();
+  for (auto it = targets_.begin(); it != targets_.end(); ++it)
+    if (!it->second->identified &&
+        (oldest == targets_.end() || it->second->evict_at < oldest->second->evict_at))
+      oldest = it;
+  if (identified >= config_.options.max_targets) {
+    ++link_stats_.targets_refused;
+    return nullptr;
+  }
+  if (targets_.size() - identified >= kMaxUnidentified) evict(oldest);
+  auto fresh = std::make_unique<Target>();
+  fresh->rtt = RttEstimator(config_.rtt);
+  fresh->info.address = address;
+  fresh->evict_at = now + std::min<Duration>(kIdentifyPatience, dead_timeout());
+  want_wakeup(fresh->evict_at);
+  return targets_.emplace(address, std::move(fresh)).first->second.get();
+}
+
+// An address that never answered IDENTIFY leaves the table; its queued
+// operations (an IDENTIFY, a Query Config of `aoefs discover`) end with
+// no_such_target. REQUIRES: !it->second->identified.
+void Engine::evict(std::map<TargetAddress, std::unique_ptr<Target>>::iterator it) {
+  Target& t = *it->second;
+  while (!t.ops.empty()) finish(t, *t.ops.front(), InitiatorErrc::no_such_target);
+  release_probes(t);
+  ++(t.over_cap ? link_stats_.targets_refused : link_stats_.addresses_evicted);
+  targets_.erase(it);
+}
+
+std::size_t Engine::identified_targets() const {
+  return static_cast<std::size_t>(std::count_if(
+      targets_.begin(), targets_.end(), [](const auto& e) { return e.second->identified; }));
+}
+
+void Engine::evict_unidentified(TimePoint now) {
+  for (auto it = targets_.begin(); it != targets_.end();) {
+    auto next = std::next(it);
+    if (!it->second->identified) {
+      if (now >= it->second->evict_at)
+        evict(it);
+      else
+        want_wakeup(it->second->evict_at);
+    }
+    it = next;
+  }
 }
 
 void Engine::refresh_limits(Target& t) {
@@ -123,7 +174,7 @@ void Engine::mark_down(Target& t) {
   if (t.down) return;
   t.down = true;
   t.info.up = false;
-  notify(t);
+  if (t.identified) notify(t);  // the listener knows only identified targets
 }
 
 void Engine::notify(const Target& t) {
@@ -149,6 +200,14 @@ void Engine::queue_identify(Target& t, TimePoint now) {
 // command set and flush mode (engine.hpp, "Flush"). A changed capacity
 // reaches the listener once, as does the first identity and coming back up.
 void Engine::take_identity(Target& t, const IdentifyInfo& id) {
+  if (!t.identified && identified_targets() >= config_.options.max_targets) {
+    // Admitted while others were waiting too: past the cap, it leaves at
+    // the next timer and is counted as refused (the daemon never sees it).
+    t.over_cap = true;
+    t.evict_at = now_;
+    want_wakeup(now_);
+    return;
+  }
   const bool resized = t.identified && t.info.capacity_sectors != id.capacity_sectors();
   t.info.capacity_sectors = id.capacity_sectors();
   t.info.lba48 = id.lba48;
@@ -210,7 +269,7 @@ void Engine::add_port(Target& t, std::size_t link, MacAddress mac, TimePoint now
 bool Engine::probe_in_flight(const Target& t, std::size_t link, MacAddress mac) const {
   return std::any_of(t.probes.begin(), t.probes.end(), [&](std::uint16_t s) {
     const PendingFrame& f = tags_.entry(s);
-    return f.link == link && f.probe_mac == mac;
+    return f.check_id == 0 && f.link == link && f.probe_mac == mac;
   });
 }
 
@@ -252,6 +311,7 @@ void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now)
   Target& t = *f.target;
   tags_.release(slot);
   t.probes.erase(std::find(t.probes.begin(), t.probes.end(), slot));
+  if (f.check_id) return handle_content_answer(t, f, frame, now);
   const auto* ata = std::get_if<AtaMessage>(&frame.body);
   std::optional<IdentifyInfo> id;
   if (ata && !frame.header.error && !(ata->cmd_status & (ata_status::err | ata_status::df))) {
@@ -285,10 +345,8 @@ void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now)
     if (c.link != f.link || c.mac != f.probe_mac) continue;
     c.last_heard = now;
     if (same) {
-      t.ports.promote(i, now);
-      refresh_limits(t);
-      sync_paths_info(t);
-      pump(t, now);
+      // The same identity is not yet the same disk: its sectors decide.
+      if (!c.conflict) start_content_check(t, Port{c.link, c.mac}, now);
     } else if (!c.conflict) {
       c.conflict = true;
       c.seen = TargetConflict{links_[c.link]->name(), c.mac, id->model, id->serial, id->firmware,
@@ -328,6 +386,9 @@ void Engine::maintain_ports(Target& t, TimePoint now) {
   for (std::size_t i = 0; i < t.probes.size();) {
     const std::uint16_t s = t.probes[i];
     if (now >= tags_.entry(s).retransmit_at) {
+      // A content read unanswered: the check cannot conclude.
+      const std::uint32_t check = tags_.entry(s).check_id;
+      if (check && t.check && t.check->id() == check) t.check.reset();
       tags_.release(s);
       t.probes[i] = t.probes.back();
       t.probes.pop_back();
@@ -342,6 +403,7 @@ void Engine::maintain_ports(Target& t, TimePoint now) {
       std::max<Duration>(config_.options.discovery_interval, std::chrono::milliseconds(250));
   timing.max_benched = config_.options.max_paths;
   timing.identified = t.identified;
+  recheck_paths(t, now);
   const PathSet::Upkeep upkeep = t.ports.upkeep(now, timing);
   for (const Port& port : upkeep.probe) send_probe(t, port.link, port.mac, now);
   t.stats.paths_dropped += upkeep.dropped;

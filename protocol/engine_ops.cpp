@@ -82,7 +82,7 @@ std::span<const std::uint8_t> Engine::ReadOp::encode(Engine&, const PendingFrame
 }
 
 void Engine::ReadOp::on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f,
-                              const Frame& frame) {
+                               const Frame& frame) {
   const AtaMessage* ata = e.ata_answer(t, op, frame, true);
   if (!ata) return;
   const std::size_t bytes = std::size_t{f.sectors} * kSectorSize;
@@ -104,14 +104,14 @@ std::span<const std::uint8_t> Engine::WriteOp::encode(Engine&, const PendingFram
                                                       Frame& frame) const {
   AtaMessage ata = ata_request(f.ata_cmd, f.lba, f.sectors);
   ata.write = true;
-  ata.data = std::span(buffer + std::size_t{f.offset} * kSectorSize,
-                       std::size_t{f.sectors} * kSectorSize);
+  ata.data =
+      std::span(buffer + std::size_t{f.offset} * kSectorSize, std::size_t{f.sectors} * kSectorSize);
   frame.body = ata;
   return ata.data;
 }
 
 void Engine::WriteOp::on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f,
-                               const Frame& frame) {
+                                const Frame& frame) {
   if (!e.ata_answer(t, op, frame, true)) return;
   t.stats.bytes_written += std::size_t{f.sectors} * kSectorSize;
   e.on_sectors_answered(t, op, f.sectors);
@@ -128,7 +128,7 @@ std::span<const std::uint8_t> Engine::FlushOp::encode(Engine&, const PendingFram
 }
 
 void Engine::FlushOp::on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f,
-                               const Frame& frame) {
+                                const Frame& frame) {
   if (const AtaMessage* ata = e.ata_answer(t, op, frame, false))
     e.handle_flush_answer(t, op, f, *ata);
 }
@@ -147,7 +147,7 @@ std::span<const std::uint8_t> Engine::IdentifyOp::encode(Engine&, const PendingF
 }
 
 void Engine::IdentifyOp::on_answer(Engine& e, Target& t, Op& op, const PendingFrame&,
-                                  const Frame& frame) {
+                                   const Frame& frame) {
   const AtaMessage* ata = e.ata_answer(t, op, frame, true);
   if (!ata) return;
   auto info = parse_identify(ata->data);
@@ -174,7 +174,7 @@ std::span<const std::uint8_t> Engine::TrimOp::encode(Engine& e, const PendingFra
 }
 
 void Engine::TrimOp::on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f,
-                              const Frame& frame) {
+                               const Frame& frame) {
   if (!e.ata_answer(t, op, frame, true)) return;
   t.stats.sectors_trimmed += f.media_sectors();
   e.on_sectors_answered(t, op, f.media_sectors());
@@ -190,7 +190,8 @@ void Engine::reply_once(Target& t, Op& op, Handler& done, Reply reply) {
   auto handler = std::move(done);
   finish(t, op, {});
   defer_([h = std::move(handler), r = std::move(reply)]() mutable {
-    if constexpr (std::is_same_v<Reply, ConfigReply>) r.info.config = r.config_storage;  // a view into this copy
+    if constexpr (std::is_same_v<Reply, ConfigReply>)
+      r.info.config = r.config_storage;  // a view into this copy
     h({}, r);
   });
 }
@@ -209,7 +210,7 @@ std::span<const std::uint8_t> Engine::ConfigOp::encode(Engine&, const PendingFra
 }
 
 void Engine::ConfigOp::on_answer(Engine& e, Target& t, Op& op, const PendingFrame&,
-                                const Frame& frame) {
+                                 const Frame& frame) {
   const auto* qc = std::get_if<QueryConfigMessage>(&frame.body);
   if (!qc) return e.finish(t, op, InitiatorErrc::bad_response);
   ConfigReply reply;
@@ -231,7 +232,7 @@ std::span<const std::uint8_t> Engine::MaskOp::encode(Engine&, const PendingFrame
 }
 
 void Engine::MaskOp::on_answer(Engine& e, Target& t, Op& op, const PendingFrame&,
-                              const Frame& frame) {
+                               const Frame& frame) {
   const auto* m = std::get_if<MacMaskMessage>(&frame.body);
   if (!m) return e.finish(t, op, InitiatorErrc::bad_response);
   e.reply_once(t, op, done, *m);
@@ -248,7 +249,7 @@ std::span<const std::uint8_t> Engine::ReserveOp::encode(Engine&, const PendingFr
 }
 
 void Engine::ReserveOp::on_answer(Engine& e, Target& t, Op& op, const PendingFrame&,
-                                 const Frame& frame) {
+                                  const Frame& frame) {
   const auto* r = std::get_if<ReserveMessage>(&frame.body);
   if (!r) return e.finish(t, op, InitiatorErrc::bad_response);
   e.reply_once(t, op, done, *r);

@@ -19,7 +19,7 @@ void Engine::handle_announcement(std::size_t link, std::span<const std::uint8_t>
   }
   ++link_stats_.announcements;
   if (!started_) return;
-  handle_discovery(link, *frame, now, true);
+  handle_discovery(link, *frame, now, Heard::announcement);
 }
 
 // A known target is IDENTIFIed again on its announcement, and on a discovery

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "protocol/codec/ata.hpp"
+#include "protocol/content_check.hpp"
 #include "protocol/engine.hpp"
 
 namespace aoe {
@@ -149,8 +150,15 @@ struct Engine::Op {
 struct Engine::Target {
   TargetInfo info;
   PathSet ports;
-  std::vector<std::uint16_t> probes;  // tag slots of IDENTIFY probes in flight
-  bool identified = false;            // IDENTIFY completed at least once
+  std::vector<std::uint16_t> probes;  // tag slots of probes in flight (IDENTIFY, content reads)
+  std::optional<ContentCheck> check;  // at most one at a time (content_check.hpp)
+  TimePoint next_recheck{};           // of a path, while there are several
+  unsigned recheck_rotor = 0;
+  std::uint64_t media_changes = 0;  // write and trim frames sent (first copies)
+  bool identified = false;          // IDENTIFY completed at least once
+  bool config_heard = false;        // a solicited Query Config answer came
+  TimePoint evict_at{};             // unidentified: when it leaves the table
+  bool over_cap = false;            // identified past max_targets: leaves, refused
   bool identify_pending = false;
   TimePoint identify_sent{};  // when the last IDENTIFY was queued
   bool down = false;

@@ -69,14 +69,18 @@ struct TargetPath {
   MacAddress mac;  // the target's MAC on that interface
 };
 
-// A port that claims the target's address but whose IDENTIFY describes
-// another disk (two disks configured with one shelf.slot). Never used for
-// I/O. Strings are as the wire sent them: escape before printing.
+// A port that claims the target's address but serves another disk: its
+// IDENTIFY describes another one, or the same sectors read through it
+// differ (two disks configured with one shelf.slot). Never used for I/O. Strings are as the wire
+// sent them: escape before printing.
 struct TargetConflict {
   std::string interface;
   MacAddress mac;
   std::string model, serial, firmware;
   std::uint64_t capacity_sectors = 0;
+  // Its IDENTIFY matched, but sectors read through it differ from the
+  // target's (a twin with the same identity, or a copied one).
+  bool content_differs = false;
 };
 
 // What discovery and IDENTIFY learned about a target.
@@ -184,6 +188,10 @@ struct LinkStats {
   // tag was sent with, by reason (RefusedAnswer).
   std::array<std::uint64_t, kRefusedAnswerReasons> refused{};
   std::uint64_t targets_refused = 0;  // Query Config answers of new targets past max_targets
+  // Addresses that answered Query Config but never IDENTIFY within
+  // Engine::kIdentifyPatience (or were pushed out by newer ones): forged,
+  // or a target that does not work.
+  std::uint64_t addresses_evicted = 0;
 };
 struct ConfigReply {
   QueryConfigMessage info;  // info.config views reply.config_storage

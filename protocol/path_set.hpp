@@ -109,16 +109,16 @@ class PathSet {
 
   // What upkeep() asks of the engine.
   struct Upkeep {
-    std::vector<Port> probe;      // ports to send an IDENTIFY probe now
-    unsigned dropped = 0;         // candidates and paths dropped for silence
-    bool changed = false;         // paths or conflicts changed: re-derive info, limits
+    std::vector<Port> probe;  // ports to send an IDENTIFY probe now
+    unsigned dropped = 0;     // candidates and paths dropped for silence
+    bool changed = false;     // paths or conflicts changed: re-derive info, limits
     TimePoint wake = TimePoint::max();
   };
   struct Timing {
     Duration path_timeout{};
-    Duration backoff_cap{};      // the discovery interval, at least 250 ms
+    Duration backoff_cap{};       // the discovery interval, at least 250 ms
     std::size_t max_benched = 0;  // max_paths
-    bool identified = false;     // the target has an identity
+    bool identified = false;      // the target has an identity
   };
   Upkeep upkeep(TimePoint now, const Timing& timing);
 

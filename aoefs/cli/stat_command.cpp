@@ -127,6 +127,9 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
   }
   const double refused = find_sample(samples, "aoefs_link_targets_refused_total").value_or(0);
   if (refused > 0) out += "targets refused (max_targets reached): " + cell(refused) + "\n";
+  const double evicted = find_sample(samples, "aoefs_link_addresses_evicted_total").value_or(0);
+  if (evicted > 0)
+    out += "addresses forgotten (answered discovery, never IDENTIFY): " + cell(evicted) + "\n";
   auto total = [&](const char* metric) { return cell(find_sample(samples, metric).value_or(0)); };
   out += "link: " + total("aoefs_link_frames_received_total") + " frames received, " +
          total("aoefs_link_frames_malformed_total") + " malformed, " +

@@ -39,13 +39,14 @@ std::optional<SegmentNote> summarize_segment(const SegmentTotals& before, const 
   const std::uint64_t targets = now.targets_refused - before.targets_refused;
   const std::uint64_t ports = now.paths_refused - before.paths_refused;
   const std::uint64_t dropped = now.paths_dropped - before.paths_dropped;
+  const std::uint64_t evicted = now.addresses_evicted - before.addresses_evicted;
   // Unmatched frames that are neither: a request sent to us, a late answer
   // from a MAC that is not the target's.
   const std::uint64_t stray =
       unmatched > foreign + refused_sum ? unmatched - foreign - refused_sum : 0;
   const std::string head = "segment: in the last " + seconds_text(interval) + " s: ";
   if (stray == 0 && refused_sum == 0 && malformed == 0 && targets == 0 && ports == 0 &&
-      dropped == 0) {
+      dropped == 0 && evicted == 0) {
     if (foreign == 0) return std::nullopt;
     return SegmentNote{LogLevel::info,
                        head + counted(foreign, "answer", "answers") +
@@ -67,6 +68,9 @@ std::optional<SegmentNote> summarize_segment(const SegmentTotals& before, const 
   if (malformed != 0) parts.push_back(counted(malformed, "malformed frame", "malformed frames"));
   if (targets != 0)
     parts.push_back(counted(targets, "answer", "answers") + " of targets past max_targets");
+  if (evicted != 0)
+    parts.push_back(counted(evicted, "address", "addresses") +
+                    " that answered discovery but never IDENTIFY forgotten");
   if (ports != 0) parts.push_back(counted(ports, "port", "ports") + " past max_paths");
   if (dropped != 0) parts.push_back(counted(dropped, "silent port", "silent ports") + " dropped");
   return SegmentNote{LogLevel::warning, head + joined(parts, ", ")};

@@ -24,6 +24,7 @@ struct SegmentTotals {
   std::uint64_t foreign = 0;
   RefusedCounts refused{};
   std::uint64_t malformed = 0, targets_refused = 0, paths_refused = 0, paths_dropped = 0;
+  std::uint64_t addresses_evicted = 0;
 };
 
 struct SegmentNote {

@@ -21,6 +21,7 @@ SegmentTotals SegmentWatch::totals() const {
   t.refused = link.refused;
   t.malformed = link.malformed;
   t.targets_refused = link.targets_refused;
+  t.addresses_evicted = link.addresses_evicted;
   for (const auto& info : initiator_.targets()) {
     if (auto s = initiator_.stats(info.address)) {
       t.paths_refused += s->paths_refused;

@@ -65,6 +65,7 @@ void on_target_event(TargetEvents& ev, const aoe::TargetInfo& info) {
   }
   if (usable) ev.devices[info.address]->set_can_discard(info.trim);
   const auto before = ev.table.by_inode(inode);
+  if (!usable && !before) return;  // never usable: no file, no .stats entry
   ev.table.update(info.address, usable, device);
   if (device && before && before->device)
     if (FuseMount* mount = ev.mount.load()) mount->invalidate_inode(inode);

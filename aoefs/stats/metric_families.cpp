@@ -245,6 +245,10 @@ constexpr MetricFamily kFamilies[] = {
     {"aoefs_link_targets_refused_total", counter,
      "Query Config answers of new targets ignored: max_targets reached.", link,
      link_field<&LinkStats::targets_refused>},
+    {"aoefs_link_addresses_evicted_total", counter,
+     "Addresses that answered Query Config but not IDENTIFY within 3 s (or were pushed out "
+     "by newer ones): forged, or a target that does not work. Never shown as targets.",
+     link, link_field<&LinkStats::addresses_evicted>},
     {"aoefs_fuse_write_bytes_total", counter,
      "Bytes of FUSE writes, by how they reached the frames: sent from the request buffer "
      "(in_place) or copied first (copied).",

@@ -137,7 +137,27 @@ TEST_CASE("ports: forged Query Config answers from many MACs get no I/O and are 
   CHECK(rig.engine->target({1, 0})->paths.size() == 1);
 }
 
-TEST_CASE("ports: forged shelves stop at max_targets and are counted", "[engine][ports]") {
+TEST_CASE("ports: real targets stop at max_targets and are counted", "[engine][ports]") {
+  Rig rig;
+  rig.config.options.max_targets = 8;
+  for (unsigned i = 0; i < 12; ++i) {
+    FakeTargetOptions o;
+    o.address = {static_cast<std::uint16_t>(1 + i), 0};
+    o.mac = mac_of(100 + i);
+    o.sectors = 64;
+    rig.target(o);
+  }
+  rig.start();
+  rig.net.run_for(2s);
+  const auto targets = rig.engine->targets();
+  CHECK(std::count_if(targets.begin(), targets.end(), [](const auto& t) { return t.up; }) == 8);
+  CHECK(rig.engine->link_stats().targets_refused >= 4);
+}
+
+// Issue 27: 1,022 forged Query Config answers filled max_targets for good,
+// and a real target started later never appeared.
+TEST_CASE("ports: addresses that never answer IDENTIFY are forgotten and keep no target out",
+          "[engine][ports]") {
   Rig rig;
   rig.config.options.max_targets = 8;
   FakeTargetOptions o;
@@ -145,7 +165,8 @@ TEST_CASE("ports: forged shelves stop at max_targets and are counted", "[engine]
   rig.target(o);
   rig.start();
   REQUIRE(rig.discovered({1, 0}));
-  for (unsigned i = 0; i < 30; ++i) {
+  constexpr unsigned kForgers = 200;  // more than kMaxUnidentified
+  for (unsigned i = 0; i < kForgers; ++i) {
     FakeTargetOptions f;
     f.address = {static_cast<std::uint16_t>(100 + i), 0};
     f.mac = mac_of(200 + i);
@@ -153,10 +174,58 @@ TEST_CASE("ports: forged shelves stop at max_targets and are counted", "[engine]
   }
   rig.engine->discover_now(rig.net.now());
   rig.net.run_for(500ms);
-  CHECK(rig.engine->targets().size() == 8);
-  CHECK(rig.engine->link_stats().targets_refused >= 23);
+  CHECK(rig.engine->targets().size() <= 1 + aoe::Engine::kMaxUnidentified);
+  CHECK(rig.engine->link_stats().addresses_evicted >= kForgers - aoe::Engine::kMaxUnidentified);
+  CHECK(rig.engine->link_stats().targets_refused == 0);
+  // No listener event for any of them: the daemon never shows them.
+  for (const auto& e : rig.events) CHECK(e.address == TargetAddress{1, 0});
+  // A real target appearing in the flood gets in at the next round.
+  FakeTargetOptions late;
+  late.address = {2, 0};
+  late.mac = mac_of(2);
+  late.sectors = 64;
+  rig.target(late);
+  rig.engine->discover_now(rig.net.now());
+  CHECK(rig.discovered({2, 0}, 1s));
+  // Left alone, the phantoms leave within kIdentifyPatience.
+  rig.net.run_for(aoe::Engine::kIdentifyPatience + 1s);
+  for (const auto& t : rig.engine->targets())
+    CHECK((t.address == TargetAddress{1, 0} || t.address == TargetAddress{2, 0} ||
+           t.address.shelf >= 100));  // the 5 s discovery round may bring some back briefly
   const auto data = aoetest::random_bytes(64 * 512, 10);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
+  CHECK_FALSE(rig.write({2, 0}, 0, data));
+}
+
+TEST_CASE("ports: an unsolicited Query Config answer does not change a known target's limits",
+          "[engine][ports]") {
+  Rig rig;
+  FakeTargetOptions o;
+  o.sectors = 64;
+  o.mac = mac_of(1);
+  rig.target(o);
+  rig.start();
+  REQUIRE(rig.discovered({1, 0}));
+  const auto before = *rig.engine->target({1, 0});
+  REQUIRE(before.buffer_count > 1);
+  aoe::Frame q;
+  q.header.response = true;
+  q.header.src = mac_of(1);  // the target's own MAC
+  q.header.dst = rig.net.links()[0]->mac();
+  q.header.target = {1, 0};
+  q.header.command = static_cast<std::uint8_t>(aoe::Command::query_config);
+  q.header.tag = 0x5eed;  // a tag this engine never issued
+  aoe::QueryConfigMessage forged;
+  forged.buffer_count = 1;
+  forged.sector_count = 1;
+  forged.config = "forged";
+  q.body = forged;
+  rig.engine->on_frame(0, aoe::encode(q).value(), rig.net.now());
+  const auto after = *rig.engine->target({1, 0});
+  CHECK(after.buffer_count == before.buffer_count);
+  CHECK(after.sectors_per_frame == before.sectors_per_frame);
+  CHECK(after.config_string == before.config_string);
+  CHECK(rig.engine->stats({1, 0})->window > 1);
 }
 
 TEST_CASE("ports: a dead path is avoided, dropped after path_timeout, and comes back confirmed",
@@ -191,7 +260,7 @@ TEST_CASE("ports: a dead path is avoided, dropped after path_timeout, and comes 
   CHECK(target.disk() == data);
 }
 
-TEST_CASE("ports: impostors that copy the identity but serve no I/O cost bounded time, then go",
+TEST_CASE("ports: impostors that copy the identity but serve no I/O never become paths",
           "[engine][ports]") {
   Rig rig;
   FakeTargetOptions o;
@@ -199,33 +268,34 @@ TEST_CASE("ports: impostors that copy the identity but serve no I/O cost bounded
   auto& real = rig.target(o);
   rig.start();
   REQUIRE(rig.discovered({1, 0}));
+  std::vector<aoetest::FakeTarget*> impostors;
   for (unsigned i = 0; i < 10; ++i) {
     FakeTargetOptions f = o;
     f.mac = mac_of(300 + i);
-    rig.target(f).no_io = true;
+    auto& imp = rig.target(f);
+    imp.no_io = true;
+    impostors.push_back(&imp);
   }
   rig.engine->discover_now(rig.net.now());
-  REQUIRE(rig.net.run_until([&] { return rig.engine->target({1, 0})->paths.size() == 11; }, 2s));
-  // Many small operations: every impostor path costs a few RTOs, then is avoided.
+  // Their IDENTIFY matches; the content check's reads go unanswered.
+  REQUIRE(rig.net.run_until([&] { return rig.engine->stats({1, 0})->candidates == 10; }, 2s));
+  rig.net.run_for(3s);
+  CHECK(rig.engine->target({1, 0})->paths.size() == 1);
   const auto start = rig.net.now();
   for (unsigned round = 0; round < 64; ++round) {
     const auto data = aoetest::random_bytes(32 * 512, 100 + round);
     CHECK_FALSE(rig.write({1, 0}, round * 32, data));
   }
-  const auto first = rig.net.now() - start;
-  const auto retransmits = rig.engine->stats({1, 0})->retransmits;
-  CHECK(retransmits <= 100);  // a few per impostor: those in flight when it was first missed
-  // Probes answer (IDENTIFY), but only I/O answers count: they are dropped.
+  CHECK(rig.engine->stats({1, 0})->retransmits == 0);
+  for (auto* imp : impostors) CHECK(imp->counters().writes == 0);
+  // Candidates that never pass are dropped after path_timeout.
   rig.net.run_for(25s);
   CHECK(rig.engine->target({1, 0})->paths.size() == 1);
   CHECK(rig.engine->stats({1, 0})->paths_dropped >= 10);
   std::vector<std::uint8_t> back(2048 * 512);
   CHECK_FALSE(rig.read({1, 0}, 0, back));
   CHECK(std::equal(back.begin(), back.end(), real.disk().begin()));
-  UNSCOPED_INFO("first writes took "
-                << std::chrono::duration_cast<std::chrono::milliseconds>(first).count()
-                << " ms virtual, " << retransmits << " retransmits");
-  CHECK(first < 5s);
+  CHECK(rig.net.now() - start < 30s);
 }
 
 TEST_CASE("ports: a forger that wins the discovery race does not hide the real disk",
@@ -250,4 +320,75 @@ TEST_CASE("ports: a forger that wins the discovery race does not hide the real d
   const auto data = aoetest::random_bytes(128 * 512, 12);
   CHECK_FALSE(rig.write({1, 0}, 0, data));
   CHECK(real.disk() == data);
+}
+
+// Issue 27: two vblades exporting one shelf.slot and size on one host
+// answer the same IDENTIFY (serial "shelf.slot:hostname"); writes landed
+// half on each backing file.
+TEST_CASE("ports: a twin with the same identity but other sectors is a conflict, never a path",
+          "[engine][ports]") {
+  Rig rig;
+  FakeTargetOptions o;
+  o.sectors = 4096;
+  o.mac = mac_of(1);
+  auto& first = rig.target(o);
+  FakeTargetOptions t = o;
+  t.mac = mac_of(2);
+  auto& twin = rig.target(t);
+  first.disk() = aoetest::random_bytes(4096 * 512, 1);
+  twin.disk() = aoetest::random_bytes(4096 * 512, 2);
+  rig.start();
+  REQUIRE(rig.discovered({1, 0}));
+  REQUIRE(rig.net.run_until([&] { return rig.engine->stats({1, 0})->conflicts == 1; }, 3s));
+  const auto info = *rig.engine->target({1, 0});
+  REQUIRE(info.paths.size() == 1);
+  REQUIRE(info.conflicts.size() == 1);
+  CHECK(info.conflicts[0].content_differs);
+  CHECK(info.conflicts[0].serial == info.serial);
+  const auto twin_before = twin.disk();
+  const auto data = aoetest::random_bytes(1024 * 512, 3);
+  for (unsigned i = 0; i < 4; ++i) CHECK_FALSE(rig.write({1, 0}, i * 1024, data));
+  CHECK(twin.counters().writes == 0);
+  CHECK(twin.disk() == twin_before);
+  CHECK(std::equal(data.begin(), data.end(), first.disk().begin() + 3 * 1024 * 512));
+}
+
+TEST_CASE("ports: a second port serving the same sectors becomes a path after the check",
+          "[engine][ports]") {
+  Rig rig;
+  FakeTargetOptions o;
+  o.sectors = 4096;
+  o.mac = mac_of(1);
+  auto& first = rig.target(o);
+  FakeTargetOptions t = o;
+  t.mac = mac_of(2);
+  auto& clone = rig.target(t);
+  first.disk() = aoetest::random_bytes(4096 * 512, 7);
+  clone.disk() = first.disk();
+  rig.start();
+  REQUIRE(rig.discovered({1, 0}));
+  REQUIRE(rig.net.run_until([&] { return rig.engine->target({1, 0})->paths.size() == 2; }, 3s));
+  CHECK(rig.engine->target({1, 0})->conflicts.empty());
+  // A clone written apart (a twin that matched while both were equal) is
+  // found at the next periodic check and stops being a path.
+  std::fill(clone.disk().begin(), clone.disk().begin() + 512, 0xee);
+  std::fill(clone.disk().end() - 512, clone.disk().end(), 0xee);
+  REQUIRE(rig.net.run_until(
+      [&] {
+        return rig.engine->stats({1, 0})->conflicts == 1;
+      },
+      aoe::ContentCheck::kRecheckInterval + 5s));
+  const auto info = *rig.engine->target({1, 0});
+  CHECK(info.paths.size() == 1);
+  REQUIRE(info.conflicts.size() == 1);
+  CHECK(info.conflicts[0].content_differs);
+  // Whichever port defined the target keeps it; the other one is out.
+  auto& kept = info.paths[0].mac == mac_of(1) ? first : clone;
+  auto& out = &kept == &first ? clone : first;
+  CHECK(info.conflicts[0].mac != info.paths[0].mac);
+  const auto out_writes = out.counters().writes;
+  const auto data = aoetest::random_bytes(256 * 512, 8);
+  CHECK_FALSE(rig.write({1, 0}, 0, data));
+  CHECK(out.counters().writes == out_writes);
+  CHECK(std::equal(data.begin(), data.end(), kept.disk().begin()));
 }
