@@ -17,9 +17,10 @@ std::uint64_t Engine::next_random() {  // splitmix64
 
 bool Engine::start_content_check(Target& t, Port subject, TimePoint now) {
   if (t.check || t.info.capacity_sectors == 0) return false;
-  const auto reference = std::find_if(t.ports.paths.begin(), t.ports.paths.end(), [&](const Path& p) {
-    return PathSet::is_healthy(p) && !(p.link == subject.link && p.mac == subject.mac);
-  });
+  const auto reference =
+      std::find_if(t.ports.paths.begin(), t.ports.paths.end(), [&](const Path& p) {
+        return PathSet::is_healthy(p) && !(p.link == subject.link && p.mac == subject.mac);
+      });
   if (reference == t.ports.paths.end()) return false;
   t.check.emplace(next_check_id_++, subject, Port{reference->link, reference->mac},
                   t.info.capacity_sectors, t.media_changes, [this] { return next_random(); });
@@ -116,12 +117,12 @@ void Engine::conclude_content_check(Target& t, TimePoint now) {
 // conflict, a path stops being one (its frames in flight go to the others
 // when they time out; answers from it are refused from now on).
 void Engine::content_conflict(Target& t, const Port& port, TimePoint now) {
-  TargetConflict seen{links_[port.link]->name(), port.mac,   t.info.model, t.info.serial,
-                      t.info.firmware,           t.info.capacity_sectors, true};
-  auto candidate = std::find_if(t.ports.candidates.begin(), t.ports.candidates.end(),
-                                [&](const Candidate& c) {
-                                  return c.link == port.link && c.mac == port.mac;
-                                });
+  TargetConflict seen{
+      links_[port.link]->name(), port.mac, t.info.model, t.info.serial, t.info.firmware,
+      t.info.capacity_sectors,   true};
+  auto candidate =
+      std::find_if(t.ports.candidates.begin(), t.ports.candidates.end(),
+                   [&](const Candidate& c) { return c.link == port.link && c.mac == port.mac; });
   if (candidate == t.ports.candidates.end()) {
     auto path = std::find_if(t.ports.paths.begin(), t.ports.paths.end(), [&](const Path& p) {
       return p.link == port.link && p.mac == port.mac;

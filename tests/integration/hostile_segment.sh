@@ -23,7 +23,7 @@ mib_s() { python3 -c "print(f'{$1 / 1048576 / ($3 - $2):.1f}')"; }  # BYTES FROM
 fs_net_up hs1 --targets "1.0:64M"
 fs_mkmount
 MP=$FS_MP
-# max_targets at its default (1024): most forged shelves are refused.
+# max_targets at its default (1024): forged shelves never answer IDENTIFY and are forgotten.
 fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=10,cache_size=0,discovery_interval=1,path_timeout=10,unmatched_log_interval=2
 fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed"
 BUFCNT=$(fault_stat "$MP" aoefs_target_buffers e1.0)
@@ -47,11 +47,11 @@ FS_PIDS+=("$F")
 for _ in $(seq 50); do grep -q "^forge_answers on" "$FS_TMP/forge.log" && break; sleep 0.1; done
 grep -q "^forge_answers on" "$FS_TMP/forge.log" || { cat "$FS_TMP/forge.log" >&2; fs_fail "forge_answers did not start"; }
 for _ in $(seq 200); do
-  [ "$(fault_stat "$MP" aoefs_link_targets_refused_total)" -gt 0 ] &&
+  [ "$(fault_stat "$MP" aoefs_link_addresses_evicted_total)" -gt 0 ] &&
     [ "$(fault_stat "$MP" aoefs_target_conflicts_total e1.0)" -gt 0 ] && break
   sleep 0.1
 done
-[ "$(fault_stat "$MP" aoefs_link_targets_refused_total)" -gt 0 ] || fs_fail "no forged shelf was refused"
+[ "$(fault_stat "$MP" aoefs_link_addresses_evicted_total)" -gt 0 ] || fs_fail "no forged shelf was forgotten"
 [ "$(fault_stat "$MP" aoefs_target_conflicts_total e1.0)" -gt 0 ] || fs_fail "no forged claimer became a conflict"
 
 fs_note "dd 32 MiB in and out of e1.0 with the forger running"
@@ -79,7 +79,7 @@ PATHS=${BASH_REMATCH[1]}
 [ "$(echo "$PATHS" | wc -w)" = 1 ] || fs_fail "e1.0 has more than its one path: $PATHS"
 [ "$(fault_stat "$MP" aoefs_target_buffers e1.0)" = "$BUFCNT" ] || fs_fail "a forged answer changed e1.0's buffer count"
 [ "$(fault_stat "$MP" aoefs_target_errors_total e1.0)" = 0 ] || fs_fail "I/O errors on e1.0"
-REFUSED=$(fault_stat "$MP" aoefs_link_targets_refused_total)
+REFUSED=$(fault_stat "$MP" aoefs_link_addresses_evicted_total)
 CONFLICTS=$(fault_stat "$MP" aoefs_target_conflicts_total e1.0)
 CANDIDATES=$(fault_stat "$MP" aoefs_target_candidate_paths e1.0)
 DROPPED=$(fault_stat "$MP" aoefs_target_paths_dropped_total e1.0)
@@ -115,7 +115,7 @@ kill -TERM $F
 wait $F || fs_fail "forge_answers exited with status $?"
 fault_figure "forger: $(cat "$FS_TMP/forge.stats")"
 fault_figure "dd MiB/s without forger: write $BASE_SPEED read $BASE_READ; with: write $FORGED_W read $FORGED_R; 56 MiB verified"
-fault_figure "RSS KiB: $RSS_BEFORE before, $RSS_DURING with 20000 forged shelves + 50 claimers (max_targets 1024: $REFUSED answers refused; $LISTED files listed)"
+fault_figure "RSS KiB: $RSS_BEFORE before, $RSS_DURING with 20000 forged shelves + 50 claimers (max_targets 1024: $REFUSED addresses forgotten; $LISTED files listed)"
 fault_figure "e1.0 paths: $PATHS; conflicts $CONFLICTS, candidates $CANDIDATES, dropped $DROPPED, refused (max_paths) $REFUSED_PATHS"
 fault_figure "daemon CPU while forged (dd + fio included): $(awk -v t=$((CPU_DURING - CPU_BEFORE)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }') s over $(fault_elapsed "$CPU_T0" "$CPU_T1") s"
 fault_figure "unmount to daemon exit: $(fault_elapsed "$T0" "$T1") s; SIGTERM to exit: $(fault_elapsed "$T2" "$T3") s; segment log lines: $SEGMENT_LINES"
