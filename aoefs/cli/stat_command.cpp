@@ -120,9 +120,11 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
       auto get = [&](const char* key) {
         return s.labels.count(key) ? sanitized(s.labels.at(key)) : std::string("?");
       };
+      const bool same_identity = s.labels.count("reason") && s.labels.at("reason") == "content";
       out += sanitized(t) + " CONFLICT: " + get("interface") + " " + get("mac") +
-             " is another disk with the same address (model \"" + get("model") + "\", serial \"" +
-             get("serial") + "\"); not used\n";
+             (same_identity ? " has the same identity but other sectors"
+                            : " is another disk with the same address") +
+             " (model \"" + get("model") + "\", serial \"" + get("serial") + "\"); not used\n";
     }
   }
   const double refused = find_sample(samples, "aoefs_link_targets_refused_total").value_or(0);

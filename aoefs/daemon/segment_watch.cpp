@@ -57,6 +57,16 @@ void SegmentWatch::arm() {
 void SegmentWatch::conflict_seen(const aoe::TargetInfo& info) {
   for (const auto& c : info.conflicts) {
     if (!logged_.insert({info.address, c.mac}).second) continue;
+    if (c.content_differs) {
+      log_message(LogLevel::error,
+                  "%s: CONFLICT: %s on %s answers IDENTIFY as this target (serial %s, %s) but "
+                  "serves other sectors: a twin exporting the same shelf.slot, or a copied "
+                  "identity; it is never used. Two targets must not share a shelf.slot",
+                  file_name_of(info.address).c_str(), c.mac.to_string().c_str(),
+                  c.interface.c_str(), quoted(c.serial).c_str(),
+                  human_size(c.capacity_sectors * 512).c_str());
+      continue;
+    }
     log_message(LogLevel::error,
                 "%s: CONFLICT: %s on %s claims this address but is another disk (model %s, "
                 "serial %s, %s; this target's serial %s); it is never used. Two targets must "

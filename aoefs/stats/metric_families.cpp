@@ -100,7 +100,8 @@ void conflict_info(FamilyWriter& out, const StatsSnapshot& s) {
     for (const auto& c : t.info.conflicts)
       out.sample(port_labels(t, c.interface, c.mac) + ",model=\"" + wire_label(c.model) +
                      "\",serial=\"" + wire_label(c.serial) + "\",capacity_bytes=\"" +
-                     std::to_string(c.capacity_sectors * 512) + "\"",
+                     std::to_string(c.capacity_sectors * 512) + "\",reason=\"" +
+                     (c.content_differs ? "content" : "identity") + "\"",
                  1);
 }
 
@@ -211,8 +212,10 @@ constexpr MetricFamily kFamilies[] = {
     {"aoefs_target_config_info", gauge, "The target's config string as last seen (value 1).",
      target, config_info},
     {"aoefs_target_conflict_info", gauge,
-     "A port claiming the target's address with another disk's IDENTIFY (value 1).", target,
-     conflict_info},
+     "A port claiming the target's address that is another disk (value 1): reason "
+     "\"identity\" (its IDENTIFY differs) or \"content\" (the IDENTIFY matches, sectors "
+     "read through it differ).",
+     target, conflict_info},
     {"aoefs_path_frames_sent_total", counter,
      "Frames sent on one path of the target (since it became a path).", path,
      path_stats_field<&PathStats::frames_sent>},

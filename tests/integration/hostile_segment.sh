@@ -5,8 +5,10 @@
 # them answer IDENTIFY as another disk), and 20,000 forged shelves. While it
 # runs, dd and fio --verify through the mount (block cache off, O_DIRECT)
 # must complete with the right data; e1.0 keeps one path and its own buffer
-# count; forged claimers are conflicts or candidates, never paths; targets
-# stop at max_targets and the rest is counted; the daemon's RSS stays
+# count; forged claimers are conflicts or candidates, never paths; forged
+# shelves, which never answer IDENTIFY, are forgotten and counted; a real
+# target started during the flood (vblade e2.0) is listed within 10 s
+# (discovery_interval 1 s) and takes data; the daemon's RSS stays
 # bounded; no escape byte reaches .stats or `aoefs stat`; unmount returns
 # and the daemon exits, and a second mount ends on SIGTERM, each within a
 # generous bound (30 s; it takes well under one). Speeds and RSS are printed
@@ -100,6 +102,16 @@ LISTED=$(ls "$MP" | wc -l)
 grep -q "segment: in the last" "$FS_TMP/aoefs.log" || fs_fail "no bounded-rate segment log line"
 SEGMENT_LINES=$(grep -c "segment: in the last" "$FS_TMP/aoefs.log")
 
+fs_note "a real target started during the flood is mounted within a few discovery intervals"
+T0=$(fault_now)
+"$AOENET" target hs1 start 2.0 16M >/dev/null || fs_fail "cannot start vblade e2.0"
+fs_wait_file "$MP/e2.0" 10 || fs_fail "e2.0, started during the flood, not listed within 10 s"
+T1=$(fault_now)
+head -c $((1 << 20)) /dev/urandom >"$FS_TMP/small"
+dd if="$FS_TMP/small" of="$MP/e2.0" bs=64k oflag=direct conv=notrunc,fsync status=none || fs_fail "write to e2.0 failed"
+cmp -n $((1 << 20)) "$FS_TMP/small" "$FS_DIR/e2.0" || fs_fail "e2.0's backing file differs from what dd wrote"
+LATE_TARGET=$(fault_elapsed "$T0" "$T1")
+
 fs_note "unmount with the forger still running"
 T0=$(fault_now)
 umount "$MP" || fs_fail "umount failed"
@@ -124,4 +136,5 @@ fault_figure "dd MiB/s without forger: write $BASE_SPEED read $BASE_READ; with: 
 fault_figure "RSS KiB: $RSS_BEFORE before, $RSS_DURING with 20000 forged shelves + 50 claimers (max_targets 1024: $REFUSED addresses forgotten; $LISTED files listed)"
 fault_figure "e1.0 paths: $PATHS; conflicts $CONFLICTS, candidates $CANDIDATES, dropped $DROPPED, refused (max_paths) $REFUSED_PATHS"
 fault_figure "daemon CPU while forged (dd + fio included): $(awk -v t=$((CPU_DURING - CPU_BEFORE)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }') s over $(fault_elapsed "$CPU_T0" "$CPU_T1") s"
+fault_figure "a target started during the flood was listed after $LATE_TARGET s (discovery_interval 1 s)"
 fault_figure "unmount to daemon exit: $(fault_elapsed "$T0" "$T1") s; SIGTERM to exit: $(fault_elapsed "$T2" "$T3") s; segment log lines: $SEGMENT_LINES"

@@ -48,6 +48,9 @@
 //   --firmware X            Query Config firmware version (a number, e.g.
 //                           0x4019; default 0x0001) and IDENTIFY firmware
 //                           string (X as written).
+//   --serial S, --model M   IDENTIFY serial number (default QTshelf.slot) and
+//                           model (default "aoefs quirk_target"): with
+//                           --firmware, another disk's identity copied.
 //   --unswapped-strings     IDENTIFY strings in plain byte order (ATA stores
 //                           two characters per word, high byte first).
 //   --trim                  IDENTIFY: DATA SET MANAGEMENT TRIM (word 169 bit
@@ -114,6 +117,8 @@ struct Options {
   unsigned buffers = 16;
   unsigned sectors = 0;  // 0: from the MTU
   std::string firmware = "0x0001";
+  std::string serial;  // empty: QTshelf.slot
+  std::string model = "aoefs quirk_target";
   bool unswapped_strings = false;
   bool trim = false;
   std::string config;
@@ -373,9 +378,9 @@ class QuirkTarget {
     page.word(6, 63);
     char serial[24];
     std::snprintf(serial, sizeof serial, "QT%u.%u", opt_.address.shelf, opt_.address.slot);
-    page.text(10, 10, serial, order);
+    page.text(10, 10, opt_.serial.empty() ? serial : opt_.serial, order);
     page.text(23, 4, opt_.firmware, order);
-    page.text(27, 20, "aoefs quirk_target", order);
+    page.text(27, 20, opt_.model, order);
     page.word(47, 0x8001);
     page.word(49, 0x0200);  // LBA supported
     page.word(53, 0x0006);
@@ -493,7 +498,8 @@ class QuirkTarget {
       "usage: quirk_target [--reorder P[:DEPTH]] [--seed N] [--no-write-cache] [--flush-echo]\n"
       "         [--write-cache-no-flush] [--slow-write-ms N] [--stall-ms N[:EVERY]]\n"
       "         [--buffers N] [--sectors N]\n"
-      "         [--firmware X] [--unswapped-strings] [--trim] [--config S] [--stats PATH]\n"
+      "         [--firmware X] [--serial S] [--model M] [--unswapped-strings] [--trim] [--config "
+      "S] [--stats PATH]\n"
       "         SHELF SLOT IFACE FILE\n",
       why);
   std::exit(2);
@@ -553,6 +559,12 @@ Options parse(int argc, char** argv) {
       if (o.sectors == 0) usage("--sectors must be 1..255");
     } else if (a == "--firmware") {
       o.firmware = value();
+    } else if (a == "--serial") {
+      o.serial = value();
+      if (o.serial.size() > 20) usage("--serial: at most 20 characters");
+    } else if (a == "--model") {
+      o.model = value();
+      if (o.model.size() > 40) usage("--model: at most 40 characters");
     } else if (a == "--unswapped-strings") {
       o.unswapped_strings = true;
     } else if (a == "--trim") {

@@ -190,6 +190,23 @@ TEST_CASE("strings off the wire reach neither .stats nor aoefs stat raw; conflic
   CHECK(format_stat_table(raw).find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("a conflict says why: another identity, or the same identity with other sectors") {
+  auto t = sample_target();
+  const auto mac = *aoe::MacAddress::parse("02:00:00:00:00:98");
+  t.info.conflicts = {
+      {"aoe0", *aoe::MacAddress::parse("02:00:00:00:00:99"), "other", "OTHER", "F9", 2048},
+      {"aoe1", mac, t.info.model, t.info.serial, "F1", 2048, true}};
+  const auto samples = parsed(render_stats({t}, aoe::LinkStats{}, std::nullopt));
+  CHECK(find_sample(samples, "aoefs_target_conflict_info",
+                    {{"mac", "02:00:00:00:00:99"}, {"reason", "identity"}}) == 1);
+  CHECK(find_sample(samples, "aoefs_target_conflict_info",
+                    {{"mac", "02:00:00:00:00:98"}, {"reason", "content"}}) == 1);
+  const std::string table = format_stat_table(samples);
+  CHECK(table.find("CONFLICT: aoe0 02:00:00:00:00:99 is another disk") != std::string::npos);
+  CHECK(table.find("CONFLICT: aoe1 02:00:00:00:00:98 has the same identity but other sectors") !=
+        std::string::npos);
+}
+
 TEST_CASE("wire text: printable, quoted, sanitized") {
   CHECK(printable("plain text 1.0") == "plain text 1.0");
   CHECK(printable("a\\b\x1b[0m\xff") == "a\\\\b\\x1b[0m\\xff");
