@@ -17,8 +17,8 @@ Engine::Engine(std::vector<Link*> links, EngineConfig config, Defer defer)
       config_(config),
       defer_(std::move(defer)),
       tags_(config.tag_seed),
-      random_state_(config.tag_seed ^ 0x636f6e74656e74ull),
-      discovery_slot_(links_.size()) {}
+      discovery_slot_(links_.size()),
+      random_state_(config.tag_seed ^ 0x636f6e74656e74ull) {}
 
 Engine::~Engine() = default;
 

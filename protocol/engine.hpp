@@ -420,6 +420,13 @@ class Engine {
   void add_port(Target& t, std::size_t link, MacAddress mac, TimePoint now);
   void maintain_ports(Target& t, TimePoint now);
   void send_probe(Target& t, std::size_t link, MacAddress mac, TimePoint now);
+  // A one-sector ATA frame to one port outside the data window (an IDENTIFY
+  // probe or a content read): open_probe takes a tag, lists it in t.probes
+  // and arms its timeout; send_probe_frame sends it with the command and
+  // address of its PendingFrame and one sector. REQUIRES: !tags_.full().
+  std::uint16_t open_probe(Target& t, const Port& port, std::uint8_t ata_command, Duration timeout,
+                           TimePoint now);
+  void send_probe_frame(std::uint16_t slot, AtaMessage ata);
   bool probe_in_flight(const Target& t, std::size_t link, MacAddress mac) const;
   void handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now);
   void release_probes(Target& t);

@@ -37,39 +37,21 @@ void Engine::send_content_read(Target& t, ContentCheck::Side side, std::size_t i
     t.check.reset();
     return;
   }
-  const Port& port = t.check->port(side);
-  const std::uint16_t slot = tags_.acquire();
+  // Behind a full window of a slow target: its service time per frame too.
+  const auto queued = static_cast<unsigned>(t.in_flight.size());
+  const auto timeout =
+      std::max<Duration>(t.rtt.rto() * 4 + queued * t.per_frame, std::chrono::milliseconds(500));
+  const std::uint16_t slot =
+      open_probe(t, t.check->port(side),
+                 t.info.lba48 ? ata_cmd::read_sectors_ext : ata_cmd::read_sectors, timeout, now);
   PendingFrame& f = tags_.entry(slot);
-  f = PendingFrame{};
-  f.probe = true;
-  f.probe_mac = port.mac;
-  f.link = port.link;
-  f.target = &t;
   f.check_id = t.check->id();
   f.check_side = static_cast<std::uint8_t>(side);
   f.check_index = static_cast<std::uint16_t>(index);
-  f.command = static_cast<std::uint8_t>(Command::ata);
-  f.ata_cmd = t.info.lba48 ? ata_cmd::read_sectors_ext : ata_cmd::read_sectors;
-  f.first_sent = f.last_sent = now;
-  // Behind a full window of a slow target: its service time per frame too.
-  const auto queued = static_cast<unsigned>(t.in_flight.size());
-  f.retransmit_at = now + std::max<Duration>(t.rtt.rto() * 4 + queued * t.per_frame,
-                                             std::chrono::milliseconds(500));
-  t.probes.push_back(slot);
-  want_wakeup(f.retransmit_at);
-  Frame frame;
-  frame.header.dst = port.mac;
-  frame.header.src = links_[port.link]->mac();
-  frame.header.target = t.info.address;
-  frame.header.command = f.command;
-  frame.header.tag = tags_.tag(slot);
   AtaMessage ata;
-  ata.cmd_status = f.ata_cmd;
   ata.extended = t.info.lba48;
   ata.lba = t.check->lbas()[index];
-  ata.sector_count = 1;
-  frame.body = ata;
-  links_[port.link]->send_frame(frame);  // refused: the read times out, the check is dropped
+  send_probe_frame(slot, std::move(ata));  // refused: the read times out, the check is dropped
 }
 
 void Engine::handle_content_answer(Target& t, const PendingFrame& f, const Frame& frame,
@@ -117,29 +99,12 @@ void Engine::conclude_content_check(Target& t, TimePoint now) {
 // conflict, a path stops being one (its frames in flight go to the others
 // when they time out; answers from it are refused from now on).
 void Engine::content_conflict(Target& t, const Port& port, TimePoint now) {
+  const bool was_path = t.ports.is_path(port.link, port.mac);
   TargetConflict seen{
       links_[port.link]->name(), port.mac, t.info.model, t.info.serial, t.info.firmware,
       t.info.capacity_sectors,   true};
-  auto candidate =
-      std::find_if(t.ports.candidates.begin(), t.ports.candidates.end(),
-                   [&](const Candidate& c) { return c.link == port.link && c.mac == port.mac; });
-  if (candidate == t.ports.candidates.end()) {
-    auto path = std::find_if(t.ports.paths.begin(), t.ports.paths.end(), [&](const Path& p) {
-      return p.link == port.link && p.mac == port.mac;
-    });
-    if (path == t.ports.paths.end() || t.ports.paths.size() < 2) return;
-    t.ports.paths.erase(path);
-    Candidate c;
-    c.link = port.link;
-    c.mac = port.mac;
-    c.first_seen = c.last_heard = c.next_probe = now;
-    t.ports.candidates.push_back(c);
-    candidate = std::prev(t.ports.candidates.end());
-    refresh_limits(t);
-  }
-  if (candidate->conflict) return;
-  candidate->conflict = true;
-  candidate->seen = std::move(seen);
+  if (!t.ports.mark_conflict(port, std::move(seen), now)) return;
+  if (was_path) refresh_limits(t);
   ++t.stats.conflicts;
   sync_paths_info(t);
   notify(t);  // the daemon logs each conflict once

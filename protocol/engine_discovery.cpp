@@ -273,32 +273,42 @@ bool Engine::probe_in_flight(const Target& t, std::size_t link, MacAddress mac) 
   });
 }
 
-void Engine::send_probe(Target& t, std::size_t link, MacAddress mac, TimePoint now) {
-  if (tags_.full() || probe_in_flight(t, link, mac)) return;
+std::uint16_t Engine::open_probe(Target& t, const Port& port, std::uint8_t ata_command,
+                                 Duration timeout, TimePoint now) {
   const std::uint16_t slot = tags_.acquire();
   PendingFrame& f = tags_.entry(slot);
   f = PendingFrame{};
   f.probe = true;
-  f.probe_mac = mac;
-  f.link = link;
+  f.probe_mac = port.mac;
+  f.link = port.link;
   f.target = &t;
   f.command = static_cast<std::uint8_t>(Command::ata);
-  f.ata_cmd = ata_cmd::identify_device;
+  f.ata_cmd = ata_command;
   f.first_sent = f.last_sent = now;
-  f.retransmit_at = now + std::max<Duration>(t.rtt.rto() * 2, std::chrono::milliseconds(100));
+  f.retransmit_at = now + timeout;
   t.probes.push_back(slot);
   want_wakeup(f.retransmit_at);
+  return slot;
+}
+
+void Engine::send_probe_frame(std::uint16_t slot, AtaMessage ata) {
+  const PendingFrame& f = tags_.entry(slot);
   Frame frame;
-  frame.header.dst = mac;
-  frame.header.src = links_[link]->mac();
-  frame.header.target = t.info.address;
+  frame.header.dst = f.probe_mac;
+  frame.header.src = links_[f.link]->mac();
+  frame.header.target = f.target->info.address;
   frame.header.command = f.command;
   frame.header.tag = tags_.tag(slot);
-  AtaMessage ata;
-  ata.cmd_status = ata_cmd::identify_device;
+  ata.cmd_status = f.ata_cmd;
   ata.sector_count = 1;
-  frame.body = ata;
-  links_[link]->send_frame(frame);  // refused: the probe times out
+  frame.body = std::move(ata);
+  links_[f.link]->send_frame(frame);  // refused: the probe times out
+}
+
+void Engine::send_probe(Target& t, std::size_t link, MacAddress mac, TimePoint now) {
+  if (tags_.full() || probe_in_flight(t, link, mac)) return;
+  const auto timeout = std::max<Duration>(t.rtt.rto() * 2, std::chrono::milliseconds(100));
+  send_probe_frame(open_probe(t, {link, mac}, ata_cmd::identify_device, timeout, now), {});
 }
 
 void Engine::release_probes(Target& t) {
@@ -347,10 +357,10 @@ void Engine::handle_probe(std::uint16_t slot, const Frame& frame, TimePoint now)
     if (same) {
       // The same identity is not yet the same disk: its sectors decide.
       if (!c.conflict) start_content_check(t, Port{c.link, c.mac}, now);
-    } else if (!c.conflict) {
-      c.conflict = true;
-      c.seen = TargetConflict{links_[c.link]->name(), c.mac, id->model, id->serial, id->firmware,
-                              id->capacity_sectors()};
+    } else if (t.ports.mark_conflict({c.link, c.mac},
+                                     {links_[c.link]->name(), c.mac, id->model, id->serial,
+                                      id->firmware, id->capacity_sectors()},
+                                     now)) {
       ++t.stats.conflicts;
       sync_paths_info(t);
       notify(t);  // the daemon logs each conflict once

@@ -5,6 +5,19 @@
 
 namespace aoe {
 
+namespace {
+
+// A port just heard of: probed at once, timed from now.
+Candidate new_candidate(Port port, TimePoint now) {
+  Candidate c;
+  c.link = port.link;
+  c.mac = port.mac;
+  c.first_seen = c.last_heard = c.next_probe = now;
+  return c;
+}
+
+}  // namespace
+
 Duration probe_backoff(unsigned probes, Duration cap) {
   Duration d = std::chrono::milliseconds(250);
   for (unsigned i = 0; i < probes && d < cap; ++i) d *= 2;
@@ -62,11 +75,7 @@ PathSet::Claim PathSet::claim(Port port, TimePoint now, std::size_t max_paths) {
   for (const auto& [p, until] : benched)
     if (p.link == port.link && p.mac == port.mac && now < until) return Claim::benched;
   if (paths.size() + candidates.size() >= max_paths) return Claim::full;
-  Candidate c;
-  c.link = port.link;
-  c.mac = port.mac;
-  c.first_seen = c.last_heard = c.next_probe = now;
-  candidates.push_back(c);
+  candidates.push_back(new_candidate(port, now));
   return Claim::added;
 }
 
@@ -84,16 +93,26 @@ bool PathSet::adopt(Port port, TimePoint now) {
   });
   if (it == candidates.end()) return false;
   candidates.erase(it);
-  for (const Path& old : paths) {
-    Candidate c;
-    c.link = old.link;
-    c.mac = old.mac;
-    c.first_seen = c.last_heard = c.next_probe = now;
-    candidates.push_back(c);
-  }
+  for (const Path& old : paths) candidates.push_back(new_candidate({old.link, old.mac}, now));
   Path p{port.link, port.mac};
   p.last_answer = now;
   paths.assign(1, p);
+  return true;
+}
+
+bool PathSet::mark_conflict(Port port, TargetConflict seen, TimePoint now) {
+  const auto same_port = [&](const auto& p) { return p.link == port.link && p.mac == port.mac; };
+  auto candidate = std::find_if(candidates.begin(), candidates.end(), same_port);
+  if (candidate == candidates.end()) {
+    const auto path = std::find_if(paths.begin(), paths.end(), same_port);
+    if (path == paths.end() || paths.size() < 2) return false;
+    paths.erase(path);
+    candidates.push_back(new_candidate(port, now));
+    candidate = std::prev(candidates.end());
+  }
+  if (candidate->conflict) return false;
+  candidate->conflict = true;
+  candidate->seen = std::move(seen);
   return true;
 }
 

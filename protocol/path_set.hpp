@@ -127,6 +127,12 @@ class PathSet {
   // The target's identity comes from `port` (a candidate) instead of its
   // paths, which become candidates. False if `port` is no candidate.
   bool adopt(Port port, TimePoint now);
+  // `port` showed another disk (by its IDENTIFY, or by the sectors read
+  // through it): a candidate becomes a conflict, remembering `seen`; a path
+  // becomes a conflicting candidate unless it is the last path (the target
+  // would have none; the caller keeps using it). False when nothing
+  // changed: no such port, already a conflict, or the last path.
+  bool mark_conflict(Port port, TargetConflict seen, TimePoint now);
 
  private:
   void upkeep_candidates(TimePoint now, const Timing& timing, Upkeep& out);

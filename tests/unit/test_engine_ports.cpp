@@ -33,6 +33,22 @@ struct Rig : aoetest::EngineRig {
   }
 };
 
+// Two ports, mac_of(1) and mac_of(2), serving e1.0 with one identity and
+// size (4096 sectors), as two vblades exporting one shelf.slot on one host
+// do; the caller fills their disks.
+struct Twins {
+  aoetest::FakeTarget& first;
+  aoetest::FakeTarget& second;
+};
+Twins twin_ports(Rig& rig) {
+  FakeTargetOptions o;
+  o.sectors = 4096;
+  o.mac = mac_of(1);
+  auto& first = rig.target(o);
+  o.mac = mac_of(2);
+  return {first, rig.target(o)};
+}
+
 bool all_zero(const std::vector<std::uint8_t>& v) {
   return std::all_of(v.begin(), v.end(), [](std::uint8_t b) { return b == 0; });
 }
@@ -328,13 +344,7 @@ TEST_CASE("ports: a forger that wins the discovery race does not hide the real d
 TEST_CASE("ports: a twin with the same identity but other sectors is a conflict, never a path",
           "[engine][ports]") {
   Rig rig;
-  FakeTargetOptions o;
-  o.sectors = 4096;
-  o.mac = mac_of(1);
-  auto& first = rig.target(o);
-  FakeTargetOptions t = o;
-  t.mac = mac_of(2);
-  auto& twin = rig.target(t);
+  auto [first, twin] = twin_ports(rig);
   first.disk() = aoetest::random_bytes(4096 * 512, 1);
   twin.disk() = aoetest::random_bytes(4096 * 512, 2);
   rig.start();
@@ -356,13 +366,7 @@ TEST_CASE("ports: a twin with the same identity but other sectors is a conflict,
 TEST_CASE("ports: a second port serving the same sectors becomes a path after the check",
           "[engine][ports]") {
   Rig rig;
-  FakeTargetOptions o;
-  o.sectors = 4096;
-  o.mac = mac_of(1);
-  auto& first = rig.target(o);
-  FakeTargetOptions t = o;
-  t.mac = mac_of(2);
-  auto& clone = rig.target(t);
+  auto [first, clone] = twin_ports(rig);
   first.disk() = aoetest::random_bytes(4096 * 512, 7);
   clone.disk() = first.disk();
   rig.start();

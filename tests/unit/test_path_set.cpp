@@ -170,3 +170,23 @@ TEST_CASE("path set: probe back-off doubles from 250 ms up to the cap") {
   CHECK(aoe::probe_backoff(30, 2s) == 2s);
   CHECK(aoe::probe_backoff(5, 100ms) == 100ms);
 }
+
+TEST_CASE("path set: a port showing another disk becomes a conflict, the last path never") {
+  PathSet set = two_paths();
+  const aoe::TimePoint now{7s};
+  REQUIRE(set.claim({0, mac(3)}, now, 8) == PathSet::Claim::added);
+  aoe::TargetConflict seen;
+  seen.serial = "OTHER";
+  CHECK(set.mark_conflict({0, mac(3)}, seen, now));  // a candidate
+  CHECK(set.candidates.back().conflict);
+  CHECK(set.candidates.back().seen.serial == "OTHER");
+  CHECK_FALSE(set.mark_conflict({0, mac(3)}, seen, now));  // already one
+  CHECK(set.mark_conflict({0, mac(2)}, seen, now));        // a path, not the last
+  CHECK_FALSE(set.is_path(0, mac(2)));
+  REQUIRE(set.candidates.size() == 2);
+  CHECK(set.candidates.back().mac == mac(2));
+  CHECK(set.candidates.back().conflict);
+  CHECK_FALSE(set.mark_conflict({0, mac(1)}, seen, now));  // the last path stays
+  CHECK(set.is_path(0, mac(1)));
+  CHECK_FALSE(set.mark_conflict({1, mac(1)}, seen, now));  // no such port
+}
