@@ -14,7 +14,7 @@ TEST_CASE("interfaces: loopback is listed and never a default AoE interface", "[
 }
 
 TEST_CASE("interfaces: an unknown name is a clear error", "[interfaces]") {
-  for (const std::string name : {std::string("nosuch-if0"), std::string(), std::string(40, 'x')}) {
+  for (const std::string& name : {std::string("nosuch-if0"), std::string(), std::string(40, 'x')}) {
     auto f = aoe::interface_facts(name);
     REQUIRE_FALSE(f);
     CHECK(f.error() == std::errc::no_such_device);
