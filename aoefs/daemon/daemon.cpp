@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <climits>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +24,7 @@
 #include "aoefs/daemon/target_events.hpp"
 #include "aoefs/fs/fuse_mount.hpp"
 #include "aoefs/fs/kernel_read_ahead.hpp"
+#include "aoefs/fs/mount_point.hpp"
 #include "aoefs/fs/stats_file.hpp"
 #include "aoefs/link/initiator_bootstrap.hpp"
 #include "aoefs/locks/lock_service.hpp"
@@ -78,7 +78,7 @@ int flush_all(TargetTable& table, std::chrono::milliseconds limit) {
   return state->failed + state->pending;
 }
 
-int serve(const CommandLine& line, const Settings& settings,
+int serve(MountPoint mount_point, const Settings& settings,
           const std::vector<std::string>& fuse_options, Background& background) {
   apply_memory_policy();
   boost::asio::io_context io;
@@ -152,7 +152,8 @@ int serve(const CommandLine& line, const Settings& settings,
     log_message(LogLevel::info, "statistics at http://%s%s%s:%u/metrics", v6 ? "[" : "",
                 listen->address.c_str(), v6 ? "]" : "", unsigned{listen->port});
   }
-  auto mounted = FuseMount::mount(context, line.mountpoint, fuse_options, settings.allow_other);
+  auto mounted =
+      FuseMount::mount(context, std::move(mount_point), fuse_options, settings.allow_other);
   if (!mounted) {
     log_message(LogLevel::error, "%s", mounted.error().message.c_str());
     return kExitFailure;
@@ -160,10 +161,10 @@ int serve(const CommandLine& line, const Settings& settings,
   auto& mount = *mounted;
   events.mount.store(mount.get());
   std::thread read_ahead_setter(
-      [mp = line.mountpoint, kb = settings.read_ahead_kb] { set_kernel_read_ahead(mp, kb); });
+      [mp = mount->mountpoint(), kb = settings.read_ahead_kb] { set_kernel_read_ahead(mp, kb); });
   read_ahead_setter.detach();
   const std::size_t count = table.present_files().size();
-  log_message(LogLevel::info, "mounted on %s (%zu target%s, cache %s)", line.mountpoint.c_str(),
+  log_message(LogLevel::info, "mounted on %s (%zu target%s, cache %s)", mount->mountpoint().c_str(),
               count, count == 1 ? "" : "s",
               settings.cache_size ? human_size(settings.cache_size).c_str() : "off");
   background.report_ready();
@@ -172,7 +173,7 @@ int serve(const CommandLine& line, const Settings& settings,
   if (signal)
     log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
   else
-    log_message(LogLevel::info, "unmounted %s", line.mountpoint.c_str());
+    log_message(LogLevel::info, "unmounted %s", mount->mountpoint().c_str());
   int rc = 0;
   const auto limit =
       std::min<std::chrono::milliseconds>(settings.dead_timeout, std::chrono::seconds(30));
@@ -211,20 +212,20 @@ int run_daemon(int argc, char** argv) {
   const Settings settings = *loaded;
   set_log_level(settings.debug ? LogLevel::debug : settings.log_level);
 
-  if (auto usable = check_mountpoint(line.mountpoint); !usable) {
-    log_message(LogLevel::error, "%s", usable.error().message.c_str());
+  // Opened and checked once, here; the mount goes through this descriptor,
+  // whatever becomes of the path during discovery (mount_point.hpp).
+  auto mount_point = MountPoint::open(line.mountpoint);
+  if (!mount_point) {
+    log_message(LogLevel::error, "%s", mount_point.error().message.c_str());
     return kExitFailure;
   }
-  // The background child runs in "/", so keep the absolute path.
-  char real[PATH_MAX];
-  if (::realpath(line.mountpoint.c_str(), real)) line.mountpoint = real;
 
   Background background;
   if (!settings.foreground && !settings.debug) {
     background = Background::detach();
     log_to_syslog();
   }
-  return serve(line, settings, fuse_options, background);
+  return serve(std::move(mount_point).value(), settings, fuse_options, background);
 }
 
 }  // namespace aoefs

@@ -1,74 +1,31 @@
 #include "aoefs/fs/fuse_mount.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <climits>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace aoefs {
 namespace {
 
-// /proc/self/mountinfo escapes blanks and backslashes as \ooo.
-std::string unescape_mountinfo(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size()) {
-      const std::string oct = s.substr(i + 1, 3);
-      if (oct.size() == 3 && oct.find_first_not_of("01234567") == std::string::npos) {
-        out += static_cast<char>(std::stoi(oct, nullptr, 8));
-        i += 3;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
-
-bool is_mount_point(const std::string& real_path) {
-  std::ifstream in("/proc/self/mountinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string id, parent, devno, root, point;
-    if (fields >> id >> parent >> devno >> root >> point && unescape_mountinfo(point) == real_path)
-      return true;
-  }
+bool has_option(const std::vector<std::string>& options, const std::string& name) {
+  for (const auto& o : options)
+    if (o == name) return true;
   return false;
 }
 
 }  // namespace
 
-Expected<void> check_mountpoint(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    const int err = errno;
-    if (err == ENOTCONN)
-      return Error{"mount point " + path +
-                   " is busy: a dead FUSE mount is still there (fusermount3 -u " + path + ")"};
-    return Error{"mount point " + path + ": " + std::strerror(err)};
-  }
-  if (!S_ISDIR(st.st_mode)) return Error{"mount point " + path + " is not a directory"};
-  char real[PATH_MAX];
-  if (!::realpath(path.c_str(), real))
-    return Error{"mount point " + path + ": " + std::strerror(errno)};
-  if (is_mount_point(real))
-    return Error{"mount point " + path + " is busy: something is already mounted there"};
-  return {};
-}
-
-Expected<std::unique_ptr<FuseMount>> FuseMount::mount(FsContext& context,
-                                                      const std::string& mountpoint,
+Expected<std::unique_ptr<FuseMount>> FuseMount::mount(FsContext& context, MountPoint mountpoint,
                                                       const std::vector<std::string>& fuse_options,
                                                       bool allow_other) {
-  if (auto usable = check_mountpoint(mountpoint); !usable) return usable.error();
-  std::unique_ptr<FuseMount> m(new FuseMount);
-  m->mountpoint_ = mountpoint;
+  // Something mounted there since the check would be mounted over.
+  if (auto usable = mountpoint.check_unmounted(); !usable) return usable.error();
+  std::unique_ptr<FuseMount> m(new FuseMount(std::move(mountpoint)));
+  // libfuse mounts itself only as root, and not with auto_unmount (then
+  // fusermount3 does, a process of its own, to which /proc/self/fd/N means
+  // its own descriptors).
+  m->through_descriptor_ = ::geteuid() == 0 && !has_option(fuse_options, "auto_unmount");
+  const std::string target =
+      m->through_descriptor_ ? m->mount_point_.descriptor_path() : m->mount_point_.real_path();
+  m->mountpoint_ = m->mount_point_.real_path();
 
   // Permission bits and owner come from our options; the kernel enforces them.
   std::string opts = "fsname=aoefs,subtype=aoefs,default_permissions,max_read=" +
@@ -89,16 +46,27 @@ Expected<std::unique_ptr<FuseMount>> FuseMount::mount(FsContext& context,
   // SIGINT and SIGTERM mean "flush and unmount", also when the starting
   // shell ignored them (e.g. `aoefs -f ... &` in a script).
   m->loop_ = std::make_unique<SessionLoop>(m->session_);
-  if (fuse_session_mount(m->session_, mountpoint.c_str()) != 0) {
+  if (fuse_session_mount(m->session_, target.c_str()) != 0) {
     // libfuse opens /dev/fuse itself before it falls back to fusermount3.
     if (::geteuid() != 0 && ::access("/dev/fuse", R_OK | W_OK) != 0)
-      return Error{"cannot mount on " + mountpoint +
+      return Error{"cannot mount on " + m->mountpoint_ +
                    ": /dev/fuse is not readable and writable by this user (it needs mode 0666, "
                    "as Debian's udev rule for fuse3 sets it)"};
-    return Error{"cannot mount on " + mountpoint +
+    return Error{"cannot mount on " + m->mountpoint_ +
                  " (is /dev/fuse available and fusermount3 installed?)"};
   }
   m->mounted_ = true;
+  // Through the descriptor the mount is on the directory by construction;
+  // fusermount3 resolved the path again, and the directory may have been
+  // replaced in between. The destructor undoes a mount that landed elsewhere.
+  if (!m->through_descriptor_) {
+    if (auto landed = m->mount_point_.check_fuse_mounted(); !landed)
+      return Error{"mount point " + m->mount_point_.given() + ": the mount did not land on " +
+                   m->mountpoint_ + ", the directory that was checked (" + landed.error().message +
+                   "); unmounted it"};
+  }
+  // Once mounted the directory cannot be renamed: this is where it stays.
+  m->mountpoint_ = m->mount_point_.real_path();
   m->notifier_ = std::thread([raw = m.get()] {
     std::unique_lock lock(raw->notify_mutex_);
     for (;;) {
@@ -135,7 +103,13 @@ FuseMount::~FuseMount() {
   }
   if (!session_) return;
   loop_.reset();
-  if (mounted_) fuse_session_unmount(session_);
+  if (mounted_) {
+    // libfuse unmounts the path it mounted; as /proc/self/fd/N that must name
+    // the mount's root (not the directory under it) by now. If there is no
+    // such mount (unmounted already) libfuse sees that on its own.
+    if (through_descriptor_) (void)mount_point_.retarget_to_fuse_root();
+    fuse_session_unmount(session_);
+  }
   fuse_session_destroy(session_);
 }
 

@@ -1,7 +1,12 @@
 // FuseMount: one mounted FUSE session serving filesystem_operations().
 //
-// Contract: mount() checks the mount point (exists, is a directory, is not
-// already a mount point) and mounts, or returns one error message. run()
+// Contract: mount() mounts on the directory `mountpoint` holds (checked when
+// it was opened, mount_point.hpp; checked again that nothing was mounted
+// there since), or returns one error message. As root it mounts through the
+// descriptor (/proc/self/fd/N), so a path changed since the check cannot
+// redirect it; fusermount3 (not root, or auto_unmount) gets the directory's
+// real path as of now, and the mount is then checked to sit on the directory
+// (else it is undone and an error). mountpoint() is the path mounted on. run()
 // serves requests on a SessionLoop (session_loop.hpp: its workers let writes
 // keep their request buffers) until the filesystem is unmounted
 // (fusermount3 -u / umount) or SIGINT/SIGTERM/SIGHUP arrives; it returns the
@@ -20,21 +25,19 @@
 #include <mutex>
 #include <thread>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "aoefs/fs/fuse_ops.hpp"
+#include "aoefs/fs/mount_point.hpp"
 #include "aoefs/fs/session_loop.hpp"
 #include "aoefs/util/expected.hpp"
 
 namespace aoefs {
 
-// Whether `path` can be mounted on; the error names the path and the reason.
-Expected<void> check_mountpoint(const std::string& path);
-
 class FuseMount {
  public:
-  static Expected<std::unique_ptr<FuseMount>> mount(FsContext& context,
-                                                    const std::string& mountpoint,
+  static Expected<std::unique_ptr<FuseMount>> mount(FsContext& context, MountPoint mountpoint,
                                                     const std::vector<std::string>& fuse_options,
                                                     bool allow_other);
   ~FuseMount();
@@ -47,9 +50,11 @@ class FuseMount {
   const std::string& mountpoint() const { return mountpoint_; }
 
  private:
-  FuseMount() = default;
+  explicit FuseMount(MountPoint mount_point) : mount_point_(std::move(mount_point)) {}
   fuse_session* session_ = nullptr;
   bool mounted_ = false;
+  bool through_descriptor_ = false;  // libfuse was given mount_point_.descriptor_path()
+  MountPoint mount_point_;
   std::unique_ptr<SessionLoop> loop_;  // with the stop signals' handlers
   std::string mountpoint_;
   std::mutex notify_mutex_;

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <string>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 #include "aoefs/fs/fuse_mount.hpp"
@@ -59,13 +60,18 @@ int main(int argc, char** argv) {
     table.update(address, true, dev);
   }
   ctx.table = &table;
-  auto mounted = aoefs::FuseMount::mount(ctx, mountpoint, fuse_options, false);
+  auto opened = aoefs::MountPoint::open(mountpoint);
+  if (!opened) {
+    std::fprintf(stderr, "aoefs_memfs: %s\n", opened.error().message.c_str());
+    return 1;
+  }
+  auto mounted = aoefs::FuseMount::mount(ctx, std::move(opened).value(), fuse_options, false);
   if (!mounted) {
     std::fprintf(stderr, "aoefs_memfs: %s\n", mounted.error().message.c_str());
     return 1;
   }
   auto& mount = *mounted;
-  std::fprintf(stderr, "aoefs_memfs: mounted on %s\n", mountpoint.c_str());
+  std::fprintf(stderr, "aoefs_memfs: mounted on %s\n", mount->mountpoint().c_str());
   mount->run();
   mount.reset();
   return 0;
