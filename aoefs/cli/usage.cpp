@@ -51,9 +51,10 @@ mount options (-o) and configuration-file keys (same names):
                           user's group)
   umask=OOO               octal mask removed from mode 0666 (default 0177,
                           i.e. mode 0600)
-  cache_size=N[K|M|G]     block cache budget for all targets together
+  cache_size=N[K|M|G|T]   block cache budget for all targets together
                           (default 64M; 0 = no cache and no daemon read-ahead,
-                          for targets other hosts write to)
+                          for targets other hosts write to; at most the
+                          machine's physical memory)
   cache_block_size=N[K]   bytes per cached block, a multiple of 512 (default 256K)
   cache_read_ahead=N[K|M] largest read-ahead window of one open file (default
                           4M; 0 = none)

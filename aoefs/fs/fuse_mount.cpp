@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "aoefs/util/wire_text.hpp"
+
 namespace aoefs {
 namespace {
 
@@ -49,10 +51,10 @@ Expected<std::unique_ptr<FuseMount>> FuseMount::mount(FsContext& context, MountP
   if (fuse_session_mount(m->session_, target.c_str()) != 0) {
     // libfuse opens /dev/fuse itself before it falls back to fusermount3.
     if (::geteuid() != 0 && ::access("/dev/fuse", R_OK | W_OK) != 0)
-      return Error{"cannot mount on " + m->mountpoint_ +
+      return Error{"cannot mount on " + printable(m->mountpoint_) +
                    ": /dev/fuse is not readable and writable by this user (it needs mode 0666, "
                    "as Debian's udev rule for fuse3 sets it)"};
-    return Error{"cannot mount on " + m->mountpoint_ +
+    return Error{"cannot mount on " + printable(m->mountpoint_) +
                  " (is /dev/fuse available and fusermount3 installed?)"};
   }
   m->mounted_ = true;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aoefs/fs/mount_table.hpp"
+#include "aoefs/util/wire_text.hpp"
 
 namespace aoefs {
 namespace {
@@ -49,8 +50,8 @@ std::vector<std::string> components(const std::string& path) {
 
 // `where`: the dead mount, `path` or a directory on the way to it.
 Error dead_mount(const std::string& path, const std::string& where) {
-  return Error{"mount point " + path +
-               " is busy: a dead FUSE mount is still there (fusermount3 -u " + where + ")"};
+  return Error{"mount point " + printable(path) +
+               " is busy: a dead FUSE mount is still there (fusermount3 -u " + printable(where) + ")"};
 }
 
 // The mount id of what `fd` names, without asking its filesystem anything
@@ -68,7 +69,7 @@ Expected<int> mount_id(int fd) {
 Expected<MountPoint> MountPoint::open(const std::string& path) {
   if (path.empty()) return Error{"mount point: empty path"};
   auto failed = [&path](const std::string& why) {
-    return Error{"mount point " + path + ": " + why};
+    return Error{"mount point " + printable(path) + ": " + why};
   };
   const bool absolute = path[0] == '/';
   Fd dir(::open(absolute ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -87,11 +88,11 @@ Expected<MountPoint> MountPoint::open(const std::string& path) {
       struct stat st {};
       if (::fstatat(dir.get(), parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
           S_ISLNK(st.st_mode))
-        return failed(shown + " is a symbolic link; give the real path");
+        return failed(printable(shown) + " is a symbolic link; give the real path");
       if (err == ENOTCONN) return dead_mount(path, above);
       if (err == ENOTDIR) {
-        if (i + 1 == parts.size()) return Error{"mount point " + path + " is not a directory"};
-        return failed(shown + " is not a directory");
+        if (i + 1 == parts.size()) return Error{"mount point " + printable(path) + " is not a directory"};
+        return failed(printable(shown) + " is not a directory");
       }
       return failed(std::strerror(err));
     }
@@ -103,7 +104,7 @@ Expected<MountPoint> MountPoint::open(const std::string& path) {
     if (errno == ENOTCONN) return dead_mount(path, path);
     return failed(std::strerror(errno));
   }
-  if (!S_ISDIR(st.st_mode)) return Error{"mount point " + path + " is not a directory"};
+  if (!S_ISDIR(st.st_mode)) return Error{"mount point " + printable(path) + " is not a directory"};
   MountPoint opened(path, dir.release());
   if (auto free = opened.check_unmounted(); !free) return free.error();
   return opened;
@@ -138,8 +139,8 @@ Expected<void> MountPoint::check_unmounted() const {
   const std::string where = real_path();
   for (const auto& entry : read_mount_table())
     if (entry.point == where)
-      return Error{"mount point " + given_ + " is busy: something is already mounted there" +
-                   (where != given_ ? " (" + where + ")" : "")};
+      return Error{"mount point " + printable(given_) + " is busy: something is already mounted there" +
+                   (where != given_ ? " (" + printable(where) + ")" : "")};
   return {};
 }
 
@@ -147,27 +148,27 @@ Expected<int> MountPoint::open_fuse_root() const {
   const std::string where = real_path();
   const auto slash = where.rfind('/');
   if (where.empty() || where[0] != '/' || slash + 1 >= where.size())
-    return Error{"cannot tell where " + given_ + " is now"};
+    return Error{"cannot tell where " + printable(given_) + " is now"};
   // The mount on the directory is found by its name in its parent; that
   // it is the mount on *this* directory the mount table says below.
   Fd parent(::openat(fd_, "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (parent.get() < 0) return Error{where + "/..: " + std::strerror(errno)};
+  if (parent.get() < 0) return Error{printable(where) + "/..: " + std::strerror(errno)};
   Fd root(::openat(parent.get(), where.c_str() + slash + 1, kDirectoryFlags));
-  if (root.get() < 0) return Error{where + ": " + std::strerror(errno)};
+  if (root.get() < 0) return Error{printable(where) + ": " + std::strerror(errno)};
   auto under = mount_id(fd_);
   if (!under) return under.error();
   auto over = mount_id(root.get());
   if (!over) return over.error();
-  if (*over == *under) return Error{"nothing is mounted on " + where};
+  if (*over == *under) return Error{"nothing is mounted on " + printable(where)};
   for (const auto& entry : read_mount_table()) {
     if (entry.id != *over) continue;
     if (entry.parent_id != *under || entry.point != where)
-      return Error{"the mount at " + where + " is not on the directory that was checked"};
+      return Error{"the mount at " + printable(where) + " is not on the directory that was checked"};
     if (entry.type != "fuse" && entry.type.rfind("fuse.", 0) != 0)
-      return Error{"the mount on " + where + " is " + entry.type + ", not FUSE"};
+      return Error{"the mount on " + printable(where) + " is " + entry.type + ", not FUSE"};
     return root.release();
   }
-  return Error{"the mount at " + where + " is not in the mount table"};
+  return Error{"the mount at " + printable(where) + " is not in the mount table"};
 }
 
 Expected<void> MountPoint::check_fuse_mounted() const {

@@ -3,6 +3,7 @@
 #include <future>
 
 #include "protocol/io/asio.hpp"
+#include "aoefs/util/wire_text.hpp"
 #include "protocol/io/interfaces.hpp"
 
 namespace aoefs {
@@ -25,7 +26,7 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> open_chosen_links(boost::asio:
   std::vector<std::string> usable;
   for (const auto& name : choice.names) {
     if (auto facts = aoe::interface_facts(name); facts && !facts->up) {
-      const std::string down = "interface '" + name + "' is down";
+      const std::string down = "interface '" + printable(name) + "' is down";
       if (!choice.named) {
         warn(down);
         continue;

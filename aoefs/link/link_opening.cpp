@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "aoefs/helper/helper_client.hpp"
+#include "aoefs/util/wire_text.hpp"
 #include "protocol/io/raw_socket_link.hpp"
 
 namespace aoefs {
@@ -17,7 +18,7 @@ bool permission_denied(const std::error_code& ec) {
 
 std::string joined(const std::vector<std::string>& names) {
   std::string text;
-  for (const auto& n : names) text += (text.empty() ? "" : ", ") + n;
+  for (const auto& n : names) text += (text.empty() ? "" : ", ") + printable(n);
   return text;
 }
 
@@ -35,7 +36,7 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> from_helper(
   for (auto& passed : *got) {
     auto link = aoe::RawSocketLink::adopt(io, passed.fd);
     if (!link)
-      return Error{"interface " + passed.interface +
+      return Error{"interface " + printable(passed.interface) +
                    ": socket from the helper: " + link.error().message()};
     links.push_back(std::move(*link));
   }
@@ -55,7 +56,7 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> open_links(
     if (!link) {
       const std::error_code ec = link.error();
       if (permission_denied(ec) && ::geteuid() != 0) return from_helper(io, interfaces, note);
-      return Error{"interface " + name + ": " +
+      return Error{"interface " + printable(name) + ": " +
                    (ec == std::errc::no_such_device ? "no such interface" : ec.message())};
     }
     links.push_back(std::move(*link));

@@ -1,18 +1,27 @@
 #include "aoefs/settings/config_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
 
 #include "aoefs/settings/setting_keys.hpp"
+#include "aoefs/util/wire_text.hpp"
 
 namespace aoefs {
 namespace {
 
+// Far above any real configuration (a few dozen keys).
+constexpr std::size_t kMaxConfigBytes = 1u << 20;
+
+// `source` is a path the user chose: printable(), like every quoted name
+// of this file, so a control byte in it reaches the terminal as \xHH.
 std::string where(const std::string& source, const toml::source_region& region) {
-  return source + ":" + std::to_string(region.begin.line);
+  return printable(source) + ":" + std::to_string(region.begin.line);
 }
 
 // The text form of a TOML value for `key`.
@@ -70,6 +79,30 @@ Expected<std::string> value_text(const KeyInfo& key, const toml::node& node) {
   return Error{"unsupported key"};
 }
 
+// The whole file behind `fd`. A directory opens and reads as nothing with
+// some libraries (an empty, i.e. default, configuration): refused here, as
+// is anything longer than kMaxConfigBytes (a device such as /dev/zero would
+// be read forever) and a read error (a half-read file is not applied).
+Expected<std::string> read_config_bytes(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return Error{std::string("cannot stat: ") + std::strerror(errno)};
+  if (S_ISDIR(st.st_mode)) return Error{"is a directory, expected a TOML file"};
+  std::string text;
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error{std::string("cannot read configuration file: ") + std::strerror(errno)};
+    }
+    if (n == 0) return text;
+    if (text.size() + static_cast<std::size_t>(n) > kMaxConfigBytes)
+      return Error{"longer than " + std::to_string(kMaxConfigBytes >> 10) +
+                   " KiB, not a configuration file"};
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
 }  // namespace
 
 Expected<void> apply_config_text(Settings& settings, std::string_view text,
@@ -78,8 +111,7 @@ Expected<void> apply_config_text(Settings& settings, std::string_view text,
   try {
     table = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    return Error{where(source_name, e.source()) +
-                 ": invalid TOML: " + std::string(e.description())};
+    return Error{where(source_name, e.source()) + ": invalid TOML: " + sanitized(e.description())};
   }
   // Report the first problem in file order, so the message points at the
   // earliest bad line.
@@ -97,7 +129,7 @@ Expected<void> apply_config_text(Settings& settings, std::string_view text,
     const std::string name(key_name.str());
     const KeyInfo* key = find_key(name);
     if (!key) {
-      std::string msg = "unknown key '" + name + "'";
+      std::string msg = "unknown key '" + printable(name) + "'";
       if (auto near = closest_key(name); !near.empty())
         msg += " (did you mean '" + std::string(near) + "'?)";
       note(node, std::move(msg));
@@ -117,15 +149,17 @@ Expected<void> apply_config_text(Settings& settings, std::string_view text,
 }
 
 Expected<void> apply_config_file(Settings& settings, const std::string& path, bool required) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const std::string shown = required ? "--config " + printable(path) : printable(path);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     const int err = errno;
     if (err == ENOENT && !required) return {};
-    return Error{path + ": cannot read configuration file: " + std::strerror(err)};
+    return Error{shown + ": cannot read configuration file: " + std::strerror(err)};
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return apply_config_text(settings, content.str(), path);
+  auto text = read_config_bytes(fd);
+  ::close(fd);
+  if (!text) return Error{shown + ": " + text.error().message};
+  return apply_config_text(settings, *text, path);
 }
 
 }  // namespace aoefs

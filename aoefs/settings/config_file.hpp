@@ -19,7 +19,10 @@ namespace aoefs {
 Expected<void> apply_config_text(Settings& settings, std::string_view text,
                                  const std::string& source_name);
 
-// Reads and applies a file. A missing file is an error only if `required`.
+// Reads and applies a file. A missing file is an error only if `required`
+// (the file was named by --config, and the errors about reading it say
+// "--config PATH: ..."). A directory, an unreadable file and one longer
+// than 1 MiB are errors whether required or not.
 Expected<void> apply_config_file(Settings& settings, const std::string& path, bool required);
 
 }  // namespace aoefs

@@ -6,6 +6,7 @@
 
 #include "aoefs/settings/config_file.hpp"
 #include "aoefs/settings/setting_keys.hpp"
+#include "aoefs/util/wire_text.hpp"
 
 namespace aoefs {
 namespace {
@@ -67,7 +68,7 @@ Expected<CommandLine> parse_command_line(int argc, char** argv) {
     };
     if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
       if (positional.size() == 2)
-        return Error{"unexpected argument '" + std::string(arg) +
+        return Error{"unexpected argument '" + printable(arg) +
                      "' (at most SOURCE and MOUNTPOINT; see aoefs --help)"};
       positional.emplace_back(arg);
       continue;
@@ -92,7 +93,7 @@ Expected<CommandLine> parse_command_line(int argc, char** argv) {
     } else if (arg.starts_with("-o")) {
       split_commas(arg.substr(2), line.mount_options);
     } else {
-      return Error{"unknown option '" + std::string(arg) + "' (see aoefs --help)"};
+      return Error{"unknown option '" + printable(arg) + "' (see aoefs --help)"};
     }
   }
   if (positional.size() == 2) line.source = positional[0];
@@ -108,7 +109,8 @@ Expected<void> apply_mount_options(Settings& settings, const CommandLine& line,
     const std::string name = item.substr(0, eq);
     const std::optional<std::string> value =
         eq == std::string::npos ? std::nullopt : std::optional(item.substr(eq + 1));
-    auto fail = [&](const std::string& why) { return Error{"-o " + item + ": " + why}; };
+    // The item is the user's text: printable() in every message.
+    auto fail = [&](const std::string& why) { return Error{"-o " + printable(item) + ": " + why}; };
     if (name == "ro" || name == "rw") {
       if (value) return fail("takes no value");
       settings.read_only = name == "ro";
@@ -130,10 +132,10 @@ Expected<void> apply_mount_options(Settings& settings, const CommandLine& line,
     }
     const KeyInfo* key = find_key(name);
     if (!key) {
-      std::string msg = "unknown option '" + name + "'";
+      std::string msg = "unknown option '" + printable(name) + "'";
       if (auto near = closest_key(name); !near.empty())
         msg += " (did you mean '" + std::string(near) + "'?)";
-      return Error{"-o " + item + ": " + msg};
+      return fail(msg);
     }
     if (key->kind == KeyKind::flag && !value) {
       if (auto set = key->apply(settings, "true"); !set) return fail(set.error().message);

@@ -8,8 +8,11 @@
 #include <optional>
 #include <vector>
 
+#include "aoefs/util/human_size.hpp"
 #include "aoefs/util/interface_name.hpp"
+#include "aoefs/util/wire_text.hpp"
 #include <arpa/inet.h>
+#include <unistd.h>
 
 namespace aoefs {
 namespace {
@@ -57,9 +60,10 @@ Expected<mode_t> parse_octal_mask(std::string_view t) {
   return static_cast<mode_t>(*v);
 }
 
-// Bytes, optionally with a K, M or G suffix (powers of 1024).
+// Bytes, optionally with a K, M, G or T suffix (powers of 1024); a value
+// past 2^64 - 1 is refused, not wrapped.
 Expected<std::uint64_t> parse_size(std::string_view t) {
-  const Error expected{"expected a size in bytes, optionally with K, M or G (e.g. 64M)"};
+  const Error expected{"expected a size in bytes, optionally with K, M, G or T (e.g. 64M)"};
   if (t.empty()) return expected;
   std::uint64_t mult = 1;
   switch (t.back()) {
@@ -74,6 +78,10 @@ Expected<std::uint64_t> parse_size(std::string_view t) {
     case 'G':
     case 'g':
       mult = 1ull << 30;
+      break;
+    case 'T':
+    case 't':
+      mult = 1ull << 40;
       break;
     default:
       break;
@@ -111,7 +119,7 @@ Expected<std::vector<std::string>> parse_interface_list(std::string_view t) {
     const auto colon = t.find(':', start);
     const auto part = t.substr(start, colon == std::string_view::npos ? t.npos : colon - start);
     if (!is_valid_interface_name(part))
-      return Error{"expected interface names separated by ':' (bad name '" + std::string(part) +
+      return Error{"expected interface names separated by ':' (bad name '" + printable(part) +
                    "')"};
     list.emplace_back(part);
     if (colon == std::string_view::npos) break;
@@ -140,6 +148,27 @@ std::optional<ListenAddress> parse_listen_address(std::string_view t) {
   auto port = parse_unsigned<std::uint16_t>(port_text);
   if (!port || *port == 0) return std::nullopt;
   return ListenAddress{std::string(host), *port};
+}
+
+// The machine's physical memory in bytes; 0 when the system does not say.
+std::uint64_t physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return 0;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
+}
+
+// cache_size: at most the machine's memory. The budget is what the cache
+// may hold at once; more than all of memory is a typo (64G for 64M) that
+// would otherwise show up only later, as the OOM killer.
+Expected<std::uint64_t> parse_cache_size(std::string_view t) {
+  auto v = parse_size(t);
+  if (!v) return v;
+  const std::uint64_t memory = physical_memory_bytes();
+  if (memory != 0 && *v > memory)
+    return Error{human_size(*v) + " is more than this machine's " + human_size(memory) +
+                 " of memory (0 turns the cache off)"};
+  return v;
 }
 
 // `parsed`, unless it parsed but `ok` refuses it: then `expected`.
@@ -179,7 +208,7 @@ constexpr KeyInfo kKeys[] = {
     {"umask", KeyKind::octal_mode,
      [](S& s, Text t) { return store(parse_octal_mask(t), s.umask); }},
     {"cache_size", KeyKind::byte_size,
-     [](S& s, Text t) { return store(parse_size(t), s.cache_size); }},
+     [](S& s, Text t) { return store(parse_cache_size(t), s.cache_size); }},
     {"cache_block_size", KeyKind::byte_size,
      [](S& s, Text t) {
        const auto ok = [](std::uint64_t v) { return v != 0 && v % 512 == 0 && v <= (4u << 20); };

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Configuration on a real mount: a config typo (file or -o) exits 2 naming the
-# key (and line) with nothing mounted; --help lists every option; the file's
-# settings apply and -o overrides them (owner, mode, read-only).
+# key (and line) with nothing mounted, as do a missing --config file, a
+# directory as --config and a cache_size above the machine's memory; control
+# bytes in a key, an interface name or a mount point reach the message
+# escaped (\xHH); --help lists every option; the file's settings apply and
+# -o overrides them (owner, mode, read-only).
 source "$(dirname "$0")/../tools/fs_common.sh"
 
 fs_note "--help lists every option"
@@ -37,7 +40,51 @@ set +e
 out=$(fs_run_aoefs --config /nonexistent/aoefs.toml "$MP" 2>&1); rc=$?
 set -e
 fs_assert_eq "$rc" 2 "exit code for a missing --config file"
+grep -q -- "--config /nonexistent/aoefs.toml: cannot read configuration file: No such file" <<<"$out" ||
+  fs_fail "missing --config file: $out"
 mountpoint -q "$MP" && fs_fail "mounted despite errors"
+
+fs_note "--config DIR: exit 2, not an empty configuration"
+set +e
+out=$(fs_run_aoefs --config "$FS_TMP" -o interfaces=aoe0 "$MP" 2>&1); rc=$?
+set -e
+fs_assert_eq "$rc" 2 "exit code for --config DIR"
+fs_assert_eq "$out" "aoefs: --config $FS_TMP: is a directory, expected a TOML file" "--config DIR message"
+mountpoint -q "$MP" && fs_fail "mounted with a directory as --config"
+
+fs_note "cache_size above the machine's memory: exit 2, the memory named"
+set +e
+out=$(fs_run_aoefs -o interfaces=aoe0,cache_size=16384T "$MP" 2>&1); rc=$?
+set -e
+fs_assert_eq "$rc" 2 "exit code for cache_size=16384T"
+grep -q "cache_size=16384T: 16.0 PiB is more than this machine's .* of memory" <<<"$out" ||
+  fs_fail "cache_size message: $out"
+mountpoint -q "$MP" && fs_fail "mounted with cache_size=16384T"
+
+# has_control_bytes TEXT: true if TEXT holds a byte below 0x20 other than \n.
+has_control_bytes() { LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' <<<"$1"; }
+
+fs_note "control bytes in a TOML key, an interface name and a mount point are shown escaped"
+printf '"\\u001b]0;owned\\u0007" = 1\n' >"$FS_TMP/esc.toml"
+set +e
+out=$(fs_run_aoefs --config "$FS_TMP/esc.toml" "$MP" 2>&1); rc=$?
+set -e
+fs_assert_eq "$rc" 2 "exit code for a key with ESC"
+has_control_bytes "$out" && fs_fail "raw control bytes in: $(cat -v <<<"$out")"
+grep -qF "unknown key '\x1b]0;owned\x07'" <<<"$out" || fs_fail "key not escaped: $(cat -v <<<"$out")"
+set +e
+out=$(fs_run_aoefs -o $'interfaces=e\x1b[31mx' "$MP" 2>&1); rc=$?
+set -e
+fs_assert_eq "$rc" 1 "exit code for a missing interface"
+has_control_bytes "$out" && fs_fail "raw control bytes in: $(cat -v <<<"$out")"
+grep -qF 'interface e\x1b[31mx: no such interface' <<<"$out" || fs_fail "interface not escaped: $(cat -v <<<"$out")"
+set +e
+out=$(fs_run_aoefs -o interfaces=aoe0 $'/nonexistent/\x1b[2Jmp' 2>&1); rc=$?
+set -e
+fs_assert_eq "$rc" 1 "exit code for a missing mount point"
+has_control_bytes "$out" && fs_fail "raw control bytes in: $(cat -v <<<"$out")"
+grep -qF 'mount point /nonexistent/\x1b[2Jmp: No such file or directory' <<<"$out" ||
+  fs_fail "mount point not escaped: $(cat -v <<<"$out")"
 
 fs_note "file settings apply, -o overrides them"
 cat >"$FS_TMP/good.toml" <<'TOML'

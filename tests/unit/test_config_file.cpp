@@ -104,3 +104,43 @@ TEST_CASE("load_settings: file, then -o; --config must exist, the default may no
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().message, Catch::Contains(path));
 }
+
+TEST_CASE("config file: a directory is an error, not an empty configuration") {
+  Settings s;
+  s.debug = true;
+  auto dir = apply_config_file(s, "/etc", true);
+  REQUIRE_FALSE(dir);
+  CHECK(dir.error().message == "--config /etc: is a directory, expected a TOML file");
+  // The default path too: it exists, so it must be a file.
+  auto default_dir = apply_config_file(s, "/etc", false);
+  REQUIRE_FALSE(default_dir);
+  CHECK(default_dir.error().message == "/etc: is a directory, expected a TOML file");
+  CHECK(s.debug);  // nothing applied
+
+  CommandLine line;
+  line.mountpoint = "/mnt";
+  line.config_path = "/tmp";
+  std::vector<std::string> fuse;
+  auto loaded = load_settings(line, fuse);
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().message == "--config /tmp: is a directory, expected a TOML file");
+}
+
+TEST_CASE("config file: missing, endless and empty files") {
+  Settings s;
+  auto missing = apply_config_file(s, "/nonexistent/aoefs.toml", true);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message ==
+        "--config /nonexistent/aoefs.toml: cannot read configuration file: No such file or "
+        "directory");
+  CHECK(apply_config_file(s, "/nonexistent/aoefs.toml", false));  // the default may be missing
+  // A device that never ends is refused after 1 MiB, not read forever.
+  auto endless = apply_config_file(s, "/dev/zero", true);
+  REQUIRE_FALSE(endless);
+  CHECK(endless.error().message ==
+        "--config /dev/zero: longer than 1024 KiB, not a configuration file");
+  // An empty file is a valid (empty) configuration.
+  Settings before = s;
+  REQUIRE(apply_config_file(s, "/dev/null", true));
+  CHECK(s == before);
+}

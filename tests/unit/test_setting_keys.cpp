@@ -2,10 +2,14 @@
 // matches its parser, and every key stores into a field of its own.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "aoefs/settings/setting_keys.hpp"
+#include "aoefs/util/human_size.hpp"
 #include "aoefs/util/interface_name.hpp"
 
 using namespace aoefs;
@@ -97,4 +101,82 @@ TEST_CASE("interfaces= accepts exactly the names the helper accepts") {
   Settings s;
   REQUIRE(key->apply(s, "veth1@if2:eth0"));
   CHECK(s.interfaces == std::vector<std::string>{"veth1@if2", "eth0"});
+}
+
+namespace {
+
+std::uint64_t physical_memory() {
+  return static_cast<std::uint64_t>(::sysconf(_SC_PHYS_PAGES)) *
+         static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+TEST_CASE("cache_size: up to the machine's memory, with the amount in the error") {
+  const KeyInfo* key = find_key("cache_size");
+  REQUIRE(key);
+  const std::uint64_t memory = physical_memory();
+  REQUIRE(memory > (64u << 20));
+  Settings s;
+  REQUIRE(key->apply(s, "0"));
+  CHECK(s.cache_size == 0);
+  REQUIRE(key->apply(s, std::to_string(memory)));
+  CHECK(s.cache_size == memory);
+  const Settings before = s;
+  auto over = key->apply(s, std::to_string(memory + 1));
+  REQUIRE_FALSE(over);
+  CHECK_THAT(over.error().message,
+             Catch::Contains("is more than this machine's " + human_size(memory) + " of memory"));
+  CHECK(s == before);
+  // A petabyte (16384T) is more than any machine this runs on.
+  auto peta = key->apply(s, "1048576G");
+  REQUIRE_FALSE(peta);
+  CHECK_THAT(peta.error().message, Catch::StartsWith("1.0 PiB is more than this machine's "));
+  CHECK(s == before);
+}
+
+TEST_CASE("sizes: K, M, G and T; past 2^64 is refused, never wrapped") {
+  const KeyInfo* read_ahead = find_key("cache_read_ahead");
+  REQUIRE(read_ahead);
+  Settings s;
+  REQUIRE(read_ahead->apply(s, "1G"));
+  CHECK(s.cache_read_ahead == 1ull << 30);
+  auto tera = read_ahead->apply(s, "1T");  // parsed, then past its own bound
+  REQUIRE_FALSE(tera);
+  CHECK_THAT(tera.error().message, Catch::Contains("from 0 to 1G"));
+  const KeyInfo* cache = find_key("cache_size");
+  REQUIRE(cache);
+  // 2^64 / 2^40 = 16777216: one more T, or one more byte, does not fit.
+  for (const char* text : {"16777216T", "18446744073709551616", "99999999999999999999999K",
+                           "17179869184G", "-1", "1.5G", "1TB", "0x10"}) {
+    INFO(text);
+    auto r = cache->apply(s, text);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::StartsWith("expected a size in bytes"));
+  }
+  // The largest that fits is parsed, then refused by the memory bound.
+  auto largest = cache->apply(s, "18446744073709551615");
+  REQUIRE_FALSE(largest);
+  CHECK_THAT(largest.error().message, Catch::Contains("more than this machine's"));
+}
+
+TEST_CASE("counts, ids and seconds: absurd values are refused") {
+  struct Case {
+    const char* key;
+    const char* text;
+  };
+  for (auto c :
+       {Case{"max_targets", "4294967296"}, Case{"max_targets", "65537"}, Case{"max_paths", "0"},
+        Case{"read_ahead_kb", "18446744073709551616"}, Case{"uid", "4294967296"},
+        Case{"gid", "4294967295"}, Case{"dead_timeout", "1e400"}, Case{"dead_timeout", "86401"},
+        Case{"dead_timeout", "nan"}, Case{"dead_timeout", "0.0001"},
+        Case{"cache_block_size", "18446744073709551615"}}) {
+    INFO(c.key << "=" << c.text);
+    const KeyInfo* key = find_key(c.key);
+    REQUIRE(key);
+    Settings s;
+    const Settings before = s;
+    CHECK_FALSE(key->apply(s, c.text));
+    CHECK(s == before);
+  }
 }
