@@ -11,7 +11,7 @@ namespace aoefs {
 
 SegmentWatch::SegmentWatch(boost::asio::io_context& io, aoe::Initiator& initiator,
                            std::chrono::milliseconds interval)
-    : timer_(io), initiator_(initiator), interval_(interval) {}
+    : timer_(io), initiator_(initiator), interval_(interval), resize_timer_(io) {}
 
 SegmentTotals SegmentWatch::totals() const {
   SegmentTotals t;
@@ -39,6 +39,7 @@ void SegmentWatch::start() {
 void SegmentWatch::stop() {
   stopped_ = true;
   timer_.cancel();
+  resize_timer_.cancel();  // else a held-back line would keep the io thread up to an interval
 }
 
 void SegmentWatch::arm() {
@@ -75,6 +76,35 @@ void SegmentWatch::conflict_seen(const aoe::TargetInfo& info) {
                 quoted(c.model).c_str(), quoted(c.serial).c_str(),
                 human_size(c.capacity_sectors * 512).c_str(), quoted(info.serial).c_str());
   }
+}
+
+void SegmentWatch::resize_seen(const aoe::TargetInfo& info) {
+  if (!info.up || info.capacity_sectors == 0) return;
+  auto [it, first] = capacity_.try_emplace(info.address, info.capacity_sectors);
+  if (first || it->second == info.capacity_sectors) return;
+  const std::uint64_t from = it->second;
+  it->second = info.capacity_sectors;
+  if (auto note = resizes_.resized(file_name_of(info.address), from * 512,
+                                   info.capacity_sectors * 512, std::chrono::steady_clock::now()))
+    log_message(note->level, "%s", note->text.c_str());
+  arm_resize_timer();
+}
+
+// One wait at a time, for the earliest line due when it was armed; a line
+// that falls due before that waits for it (at most one interval more).
+void SegmentWatch::arm_resize_timer() {
+  if (stopped_ || resize_timer_armed_) return;
+  const auto next = resizes_.next_due();
+  if (!next) return;
+  resize_timer_armed_ = true;
+  resize_timer_.expires_at(*next);
+  resize_timer_.async_wait([this](const boost::system::error_code& ec) {
+    resize_timer_armed_ = false;
+    if (ec || stopped_) return;
+    for (const auto& note : resizes_.due(std::chrono::steady_clock::now()))
+      log_message(note.level, "%s", note.text.c_str());
+    arm_resize_timer();
+  });
 }
 
 }  // namespace aoefs

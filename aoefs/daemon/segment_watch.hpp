@@ -6,22 +6,31 @@
 // dropped for silence); info when only other initiators' answers grew, a
 // warning otherwise. Conflicts (another disk claiming a target's address)
 // are logged by conflict_seen(), once per target and MAC for the life of
-// the daemon.
+// the daemon. Changes of a target's capacity are logged by resize_seen(), at
+// most one line per target per kResizeLogInterval (resize_log.hpp): a target
+// re-announcing itself with ever new capacities cannot flood the log.
 //
 // REQUIRES: runs on the initiator's io_context thread (the timer posts
 // there); stop() before the io_context stops.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <utility>
 
+#include "aoefs/daemon/resize_log.hpp"
 #include "aoefs/daemon/segment_summary.hpp"
 #include "protocol/io/asio.hpp"
 #include "protocol/io/initiator.hpp"
 
 namespace aoefs {
+
+// Long enough that a resize storm costs a line per target per interval,
+// short enough that the capacity it ended at is told soon after.
+inline constexpr std::chrono::seconds kResizeLogInterval{10};
 
 class SegmentWatch {
  public:
@@ -31,16 +40,25 @@ class SegmentWatch {
   void stop();
   // Logs each conflict of `info` not logged before.
   void conflict_seen(const aoe::TargetInfo& info);
+  // Logs a new capacity of `info` (not its first), rate-limited. Only
+  // targets up with a capacity count: one going down changes nothing.
+  void resize_seen(const aoe::TargetInfo& info);
 
  private:
   SegmentTotals totals() const;
   void arm();
+  void arm_resize_timer();
 
   boost::asio::steady_timer timer_;
   aoe::Initiator& initiator_;
   std::chrono::milliseconds interval_;
   SegmentTotals last_;
   std::set<std::pair<aoe::TargetAddress, aoe::MacAddress>> logged_;
+  // The capacity last seen of each target, and the resize lines held back.
+  std::map<aoe::TargetAddress, std::uint64_t> capacity_;
+  ResizeLog resizes_{kResizeLogInterval};
+  boost::asio::steady_timer resize_timer_;
+  bool resize_timer_armed_ = false;
   bool stopped_ = false;
 };
 

@@ -56,9 +56,7 @@ void on_target_event(TargetEvents& ev, const aoe::TargetInfo& info) {
       raw = std::make_shared<AoeBlockDevice>(ev.initiator, info.address, info.capacity_sectors);
       device = ev.block_cache.wrap(inode, raw);
     } else if (raw->size_sectors() != info.capacity_sectors) {
-      log_message(LogLevel::info, "%s resized: %s -> %s", name.c_str(),
-                  human_size(raw->size_sectors() * 512).c_str(),
-                  human_size(info.capacity_sectors * 512).c_str());
+      // Told by SegmentWatch::resize_seen(), rate-limited.
       raw->set_capacity(info.capacity_sectors);
       device = ev.block_cache.wrap(inode, raw);
     }

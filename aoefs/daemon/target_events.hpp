@@ -9,10 +9,11 @@
 //  * A new capacity is set on that device, its cached blocks are dropped (a
 //    restarted target may serve other data), and once mounted the kernel
 //    forgets the file's attributes and pages.
-//  * Logged once per change: found / back / down, resized, a flush mode that
+//  * Logged once per change: found / back / down, a flush mode that
 //    gives fsync no FLUSH CACHE to wait for (`none ...`: fsync completes once
 //    every write was acknowledged), frames smaller than the target and path
-//    allow (a jumbo black hole) and their return to full size.
+//    allow (a jumbo black hole) and their return to full size. A resize is
+//    logged by SegmentWatch::resize_seen() (at a bounded rate), not here.
 #pragma once
 
 #include <atomic>

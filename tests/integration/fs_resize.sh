@@ -5,7 +5,9 @@
 # follows within a few seconds without a remount, the data stays, the change
 # is logged once, and past a shrunk end a read is EOF and a write ENOSPC —
 # also through a descriptor opened before the shrink — without the request
-# reaching the target.
+# reaching the target. A storm of restarts on other sizes is logged in few
+# lines: the first resize at once, then at most one line per 10 s with the
+# count and the capacity it ended at.
 source "$(dirname "$0")/../tools/fs_common.sh"
 
 MiB=$((1 << 20))
@@ -62,9 +64,40 @@ if err=$(dd if="$FS_TMP/a" of="$MP/e1.0" bs=1M seek=40 count=1 conv=notrunc stat
 fi
 echo "$err" | grep -q "No space left on device" || fs_fail "write past the end: $err"
 fs_assert_eq "$(stat -c %s "$FS_DIR/e1.0")" $((32 * MiB)) "backing file size (nothing written past the end)"
+# The shrink came within 10 s of the grow's line: its own line follows when
+# those 10 s are over (resize_log.hpp), not at once.
+for _ in $(seq 75); do [ "$(grep -c 'e1.0 resized' "$FS_TMP/aoefs.log")" -ge 2 ] && break; sleep 0.2; done
+grep -q "e1.0 resized: 128.0 MiB -> 32.0 MiB" "$FS_TMP/aoefs.log" ||
+  fs_fail "no shrink line in the log: $(grep resized "$FS_TMP/aoefs.log")"
 fs_assert_eq "$(grep -c 'e1.0 resized' "$FS_TMP/aoefs.log")" 2 "resize log lines (once per change)"
 # The same size again (a restart without resize) logs nothing more.
 "$AOENET" target rsz start 1.0 32M >/dev/null
 sleep 4
 fs_assert_eq "$(grep -c 'e1.0 resized' "$FS_TMP/aoefs.log")" 2 "resize log lines after a restart at the same size"
 cmp <(dd if="$MP/e1.0" bs=1M count=1 status=none) "$FS_TMP/a" || fs_fail "data at 0 after the restart"
+
+fs_note "a resize storm: vblade restarted 10 times on ever other sizes, the log says it in few lines"
+# resize_lines: the log's lines about e1.0's capacity.
+resize_lines() { grep -E 'e1.0 resized: |e1.0: resized ' "$FS_TMP/aoefs.log" || true; }
+sleep 11  # the last line's interval is over: the storm's first resize is told at once
+before=$(resize_lines | wc -l)
+start=$SECONDS
+for size in 40 48 40 48 40 48 40 48 40 48; do
+  "$AOENET" target rsz start 1.0 ${size}M >/dev/null
+  sleep 0.5
+done
+storm=$((SECONDS - start))
+wait_size $((48 * MiB)) 12
+# Within one interval (plus slack) after the storm the last line tells its
+# final capacity.
+for _ in $(seq 75); do resize_lines | tail -1 | grep -qE '(-> |now )48.0 MiB$' && break; sleep 0.2; done
+resize_lines | tail -1 | grep -qE '(-> |now )48.0 MiB$' ||
+  fs_fail "the last resize line is not the final 48 MiB: $(resize_lines | tail -3)"
+told=$(($(resize_lines | wc -l) - before))
+fs_note "$told resize lines for a storm of 10 restarts in $storm s"
+# At most one line per 10 s after the first: the first, one per interval
+# the storm lasted, and the last one's.
+[ "$told" -le $((2 + storm / 10 + 1)) ] || fs_fail "$told resize lines for the storm: $(resize_lines | tail -n "$told")"
+resize_lines | tail -n "$told" | grep -qE 'e1.0: resized [0-9]+ more times in the last [0-9]+ s; now ' ||
+  fs_fail "no summary line with the count: $(resize_lines | tail -n "$told")"
+cmp <(dd if="$MP/e1.0" bs=1M count=1 status=none) "$FS_TMP/a" || fs_fail "data at 0 after the storm"
