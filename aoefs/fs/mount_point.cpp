@@ -51,7 +51,8 @@ std::vector<std::string> components(const std::string& path) {
 // `where`: the dead mount, `path` or a directory on the way to it.
 Error dead_mount(const std::string& path, const std::string& where) {
   return Error{"mount point " + printable(path) +
-               " is busy: a dead FUSE mount is still there (fusermount3 -u " + printable(where) + ")"};
+               " is busy: a dead FUSE mount is still there (fusermount3 -u " + printable(where) +
+               ")"};
 }
 
 // The mount id of what `fd` names, without asking its filesystem anything
@@ -91,7 +92,8 @@ Expected<MountPoint> MountPoint::open(const std::string& path) {
         return failed(printable(shown) + " is a symbolic link; give the real path");
       if (err == ENOTCONN) return dead_mount(path, above);
       if (err == ENOTDIR) {
-        if (i + 1 == parts.size()) return Error{"mount point " + printable(path) + " is not a directory"};
+        if (i + 1 == parts.size())
+          return Error{"mount point " + printable(path) + " is not a directory"};
         return failed(printable(shown) + " is not a directory");
       }
       return failed(std::strerror(err));
@@ -139,7 +141,8 @@ Expected<void> MountPoint::check_unmounted() const {
   const std::string where = real_path();
   for (const auto& entry : read_mount_table())
     if (entry.point == where)
-      return Error{"mount point " + printable(given_) + " is busy: something is already mounted there" +
+      return Error{"mount point " + printable(given_) +
+                   " is busy: something is already mounted there" +
                    (where != given_ ? " (" + printable(where) + ")" : "")};
   return {};
 }
@@ -163,7 +166,8 @@ Expected<int> MountPoint::open_fuse_root() const {
   for (const auto& entry : read_mount_table()) {
     if (entry.id != *over) continue;
     if (entry.parent_id != *under || entry.point != where)
-      return Error{"the mount at " + printable(where) + " is not on the directory that was checked"};
+      return Error{"the mount at " + printable(where) +
+                   " is not on the directory that was checked"};
     if (entry.type != "fuse" && entry.type.rfind("fuse.", 0) != 0)
       return Error{"the mount on " + printable(where) + " is " + entry.type + ", not FUSE"};
     return root.release();

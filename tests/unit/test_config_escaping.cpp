@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "aoefs/fs/fuse_mount.hpp"
+#include "aoefs/fs/mount_point.hpp"
 #include "aoefs/settings/config_file.hpp"
 #include "aoefs/settings/options.hpp"
 
@@ -97,6 +97,6 @@ TEST_CASE("config escaping: -o items and arguments with ESC") {
 }
 
 TEST_CASE("config escaping: a mount point with ESC") {
-  const auto m = clean_error(check_mountpoint("/nonexistent-aoefs/\x1b[31mred"));
+  const auto m = clean_error(MountPoint::open("/nonexistent-aoefs/\x1b[31mred"));
   CHECK_THAT(m, Catch::StartsWith("mount point /nonexistent-aoefs/\\x1b[31mred: "));
 }
