@@ -9,10 +9,8 @@
 #include <mutex>
 #include <set>
 
+#include "aoefs/locks/lock_log.hpp"
 #include "aoefs/locks/lock_string.hpp"
-#include "aoefs/util/log.hpp"
-#include "aoefs/util/target_name.hpp"
-#include "protocol/codec/error.hpp"
 #include "protocol/io/initiator.hpp"
 
 namespace aoefs {
@@ -22,19 +20,6 @@ std::string host_name() {
   char buf[HOST_NAME_MAX + 1] = {};
   if (::gethostname(buf, sizeof buf - 1) != 0) return "-";
   return buf;
-}
-
-// The log lines the daemon's log promises for locks: taken and released.
-void log_lock_event(aoe::TargetAddress target, aoe::ConfigCommand cmd, bool clear,
-                    const std::error_code& ec, const std::string& now) {
-  const std::string name = file_name_of(target);
-  if (cmd == aoe::ConfigCommand::set_if_empty && !ec)
-    log_message(LogLevel::info, "%s: lock taken (config string '%s')", name.c_str(), now.c_str());
-  else if (clear && !ec)
-    log_message(LogLevel::info, "%s: lock released", name.c_str());
-  else if (clear || (ec && ec != aoe::AoeErrc::config_string_present))
-    log_message(LogLevel::warning, "%s: lock %s failed: %s", name.c_str(),
-                clear ? "release" : "query", ec.message().c_str());
 }
 
 }  // namespace
@@ -47,14 +32,14 @@ struct LockService::Timers {
 LockService::LockService(boost::asio::io_context& io, aoe::Initiator& initiator)
     : io_(io),
       timers_(std::make_unique<Timers>()),
+      log_(std::make_unique<LockLog>()),
       locks_(
-          [&initiator](aoe::TargetAddress target, aoe::ConfigCommand cmd, std::string value,
-                       ConfigQueryDone done) {
-            const bool clear = cmd == aoe::ConfigCommand::force_set && value.empty();
-            initiator.query_config(target, cmd, std::move(value),
-                                   [done = std::move(done), target, cmd, clear](
+          [&initiator, log = log_.get()](aoe::TargetAddress target, aoe::ConfigCommand cmd,
+                                         std::string value, ConfigQueryDone done) {
+            initiator.query_config(target, cmd, value,
+                                   [done = std::move(done), target, cmd, value, log](
                                        std::error_code ec, const aoe::ConfigReply& r) {
-                                     log_lock_event(target, cmd, clear, ec, r.config_storage);
+                                     log->log(target, cmd, value, ec, r.config_storage);
                                      done(ec, r.config_storage);
                                    });
           },

@@ -1,6 +1,7 @@
 // The daemon's ConfigLocks (config_lock.hpp) wired to the real world: Query
 // Config through the initiator, retry timers on the initiator's io_context,
-// lock strings naming this host, its MACs and the daemon (lock_string.hpp).
+// lock strings naming this host, its MACs and the daemon (lock_string.hpp),
+// a log line per claim and release (lock_log.hpp).
 //
 // Lifetime: construct after the initiator, call release_all() before
 // initiator->shutdown() (clean shutdown releases what the mount holds),
@@ -21,6 +22,8 @@ class Initiator;
 
 namespace aoefs {
 
+class LockLog;
+
 class LockService {
  public:
   LockService(boost::asio::io_context& io, aoe::Initiator& initiator);
@@ -37,6 +40,7 @@ class LockService {
   struct Timers;  // the retry timers waiting, cancelled at release_all()
   boost::asio::io_context& io_;
   std::unique_ptr<Timers> timers_;
+  std::unique_ptr<LockLog> log_;  // before locks_: its queries log through it
   ConfigLocks locks_;
 };
 
