@@ -9,6 +9,12 @@
 //    interrupted by a signal (fuse_req_interrupt_func); EIO: the target did
 //    not answer the claim or the release; ECANCELED: the daemon is shutting
 //    down.
+//  * A lock writes the target's config string, so it needs what a setxattr
+//    of user.aoe.config needs: on a read-only mount (ro) LOCK_SH and
+//    LOCK_EX fail with EROFS before anything is sent (logged once per
+//    mount); from a descriptor opened O_RDONLY the caller must be allowed
+//    to write the file by its permission bits (write_permission.hpp), else
+//    EACCES — the error the kernel gives that caller's setxattr.
 //  * The close of the last descriptor of an open file that holds a lock
 //    (release with flock_release) drops it like LOCK_UN; the release is
 //    answered after the config string was checked and cleared.
