@@ -51,6 +51,7 @@ void Engine::submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now
     if (t->identified && !t->in_range(op->lba, op->sectors))
       return fail(InitiatorErrc::out_of_range);
   }
+  if (!fits_one_frame(*t, *op)) return fail(InitiatorErrc::too_large);
   if (op->is_request()) ++t->stats.requests;
   op->deadline = now + dead_timeout();
   op->submitted = now;
@@ -236,6 +237,9 @@ void Engine::transmit(std::uint16_t slot) {
   const std::span<const std::uint8_t> payload = op.encode(*this, f, frame);
   const std::error_code sent =
       link.send_frame(frame, payload.empty() ? Link::Data::encoded : Link::Data::in_place);
+  // Too large for the link (an I/O frame after the MTU shrank; control
+  // frames are checked at submit()): the operation fails now, never retried
+  // as a lost frame.
   if (sent == std::errc::invalid_argument || sent == std::errc::message_size) {
     finish(t, op,
            sent == std::errc::message_size ? InitiatorErrc::too_large

@@ -115,6 +115,15 @@
 //    copy re-split at the fallback, from that path's port) brings the path
 //    back to full size at once — counted as a restore and told
 //    only when a small answer had already confirmed the hole.
+//  * A control command is one frame: a mask edit or reserve list (or a
+//    config string) whose frame is larger than what every path of the
+//    target carries now (the link's MTU; 1500 bytes on a path fallen back
+//    to small frames), or with more than 255 entries (the count is a
+//    byte), fails at once with InitiatorErrc::too_large, nothing sent. At
+//    MTU 1500 a mask edit carries at most 185 directives, a reserve list
+//    185 MACs. A send the link refuses as too large (message_size) also
+//    fails the operation with too_large at once: it is never taken for a
+//    lost frame.
 //  * Discovery after start() is repeated after 250 ms, 1 s and 3 s (then
 //    every discovery_interval), so one lost broadcast does not hide a target
 //    for a whole interval.
@@ -387,6 +396,10 @@ class Engine {
   void update_frame_size(Target& t);
   std::optional<unsigned> probe_due(Target& t, TimePoint now);
   unsigned frame_sectors(const Target& t, const Path& p) const;
+  // The largest frame every path of `t` carries now (0: no paths).
+  std::size_t largest_frame(const Target& t) const;
+  // Whether control operation `op` fits one frame that every path carries.
+  bool fits_one_frame(const Target& t, const Op& op) const;
   // True when it found a black hole and re-split every big frame in flight.
   bool on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint now);
   // Big-frame answers before on_path_answer: a full-size answer on a path

@@ -246,7 +246,8 @@ bool same_disk(const TargetInfo& target, const IdentifyInfo& id) {
 
 void Engine::sync_paths_info(Target& t) {
   t.info.paths.clear();
-  for (const Path& p : t.ports.paths) t.info.paths.push_back({links_[p.link]->name(), p.mac});
+  for (const Path& p : t.ports.paths)
+    t.info.paths.push_back({links_[p.link]->name(), p.mac, links_[p.link]->mac()});
   t.info.conflicts.clear();
   for (const Candidate& c : t.ports.candidates)
     if (c.conflict) t.info.conflicts.push_back(c.seen);

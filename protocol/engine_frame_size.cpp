@@ -1,5 +1,6 @@
 // Engine: frame size per path, jumbo black holes (engine.hpp, "Frame size").
 #include <algorithm>
+#include <variant>
 
 #include "protocol/codec/ata.hpp"
 #include "protocol/engine.hpp"
@@ -18,6 +19,36 @@ unsigned Engine::frame_sectors(const Target& t, const Path& p) const {
   const unsigned by_mtu = sectors_per_frame(links_[p.link]->mtu());
   const unsigned s = t.advertised_spf == 0 ? by_mtu : std::min<unsigned>(t.advertised_spf, by_mtu);
   return std::clamp(s, 1u, 255u);
+}
+
+std::size_t Engine::largest_frame(const Target& t) const {
+  std::size_t least = 0;
+  for (const Path& p : t.ports.paths) {
+    unsigned mtu = links_[p.link]->mtu();
+    if (p.small) mtu = std::min(mtu, kSmallFrameMtu);
+    const std::size_t frame = mtu + kEthernetHeaderSize;
+    least = least == 0 ? frame : std::min(least, frame);
+  }
+  return least;
+}
+
+bool Engine::fits_one_frame(const Target& t, const Op& op) const {
+  Frame frame;
+  if (const auto* m = std::get_if<MaskOp>(&op.body)) {
+    if (m->request.directives.size() > kMaxMacMaskDirectives) return false;
+    frame.body = m->request;
+  } else if (const auto* r = std::get_if<ReserveOp>(&op.body)) {
+    if (r->request.macs.size() > kMaxReserveMacs) return false;
+    frame.body = r->request;
+  } else if (const auto* c = std::get_if<ConfigOp>(&op.body)) {
+    QueryConfigMessage qc;
+    qc.config = c->config;
+    frame.body = qc;
+  } else {
+    return true;  // I/O is carved to the frame size; IDENTIFY and flush are small
+  }
+  const std::size_t limit = largest_frame(t);
+  return limit == 0 || encoded_size(frame) <= limit;
 }
 
 // The size new frames get: the least any path carries now.

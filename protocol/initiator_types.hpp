@@ -66,7 +66,8 @@ constexpr std::string_view flush_mode_text(FlushMode mode) {
 
 struct TargetPath {
   std::string interface;
-  MacAddress mac;  // the target's MAC on that interface
+  MacAddress mac;        // the target's MAC on that interface
+  MacAddress local_mac;  // ours on that interface: what the target sees as the source
 };
 
 // A port that claims the target's address but serves another disk: its

@@ -2,12 +2,17 @@
 
 #include <sys/xattr.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "aoefs/fs/errno_mapping.hpp"
 #include "aoefs/fs/fs_context.hpp"
+#include "aoefs/fs/mask_edit.hpp"
 #include "aoefs/fs/xattr_values.hpp"
+#include "aoefs/util/log.hpp"
+#include "aoefs/util/target_name.hpp"
 #include "protocol/io/initiator.hpp"
 
 namespace aoefs {
@@ -91,6 +96,52 @@ void set_reserve(fuse_req_t req, const Subject& s, const ReserveRequest& r) {
       [req](std::error_code ec, const aoe::ReserveMessage&) { reply_error(req, ec); });
 }
 
+// The edit is sent only if the mask it leaves still lets this mount in
+// (mask_edit.hpp): the current list is read first.
+void edit_mask(fuse_req_t req, const Subject& s, std::vector<aoe::MaskDirective> edit) {
+  auto info = s.initiator->target(s.address);
+  if (!info) return (void)fuse_reply_err(req, ENXIO);
+  std::vector<aoe::MacAddress> own;
+  std::vector<std::string> own_ports;
+  for (const auto& p : info->paths) {
+    own.push_back(p.local_mac);
+    own_ports.push_back(p.interface);
+  }
+  aoe::Initiator* initiator = s.initiator;
+  const aoe::TargetAddress address = s.address;
+  initiator->mac_mask(
+      address, aoe::MacMaskMessage{},
+      [req, initiator, address, edit = std::move(edit), own, own_ports](
+          std::error_code ec, const aoe::MacMaskMessage& current) mutable {
+        if (ec) return reply_error(req, ec);
+        std::vector<aoe::MacAddress> list;
+        for (const auto& d : current.directives) list.push_back(d.mac);
+        const auto missing = macs_left_out(apply_mask_edit(std::move(list), edit), own);
+        if (!missing.empty()) {
+          std::string macs;
+          for (const auto& mac : missing) {
+            const auto i =
+                static_cast<std::size_t>(std::find(own.begin(), own.end(), mac) - own.begin());
+            macs += (macs.empty() ? "" : ", ") + mac.to_string() + " (" + own_ports[i] + ")";
+          }
+          log_message(LogLevel::warning,
+                      "%s: mask edit refused (EPERM): it leaves out this host's MAC%s %s, which "
+                      "would lock this mount out; include %s (+MAC) or remove every entry (an "
+                      "empty mask lets every host in)",
+                      file_name_of(address).c_str(), missing.size() > 1 ? "s" : "", macs.c_str(),
+                      missing.size() > 1 ? "them" : "it");
+          return (void)fuse_reply_err(req, EPERM);
+        }
+        aoe::MacMaskMessage msg;
+        msg.command = static_cast<std::uint8_t>(aoe::MaskCommand::edit);
+        msg.directives = std::move(edit);
+        initiator->mac_mask(address, std::move(msg),
+                            [req](std::error_code ec2, const aoe::MacMaskMessage& m) {
+                              reply_error(req, ec2 ? ec2 : mask_error(m.error));
+                            });
+      });
+}
+
 // Checks common to setxattr and removexattr: the name is ours and writable,
 // the mount writable. Replies and returns false otherwise.
 bool may_write(fuse_req_t req, Xattr which) {
@@ -121,14 +172,7 @@ void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* v
     case Xattr::mask: {
       auto directives = parse_mask_value(text);
       if (!directives) return (void)fuse_reply_err(req, EINVAL);
-      aoe::MacMaskMessage msg;
-      msg.command = static_cast<std::uint8_t>(aoe::MaskCommand::edit);
-      msg.directives = std::move(*directives);
-      s.initiator->mac_mask(s.address, std::move(msg),
-                            [req](std::error_code ec, const aoe::MacMaskMessage& m) {
-                              reply_error(req, ec ? ec : mask_error(m.error));
-                            });
-      return;
+      return edit_mask(req, s, std::move(*directives));
     }
     default:
       fuse_reply_err(req, EPERM);

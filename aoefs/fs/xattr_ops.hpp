@@ -12,7 +12,10 @@
 //  * Errors: a bad value (config string over 1024 bytes, malformed MAC or
 //    directive) EINVAL; set of a read-only attribute EPERM; read-only mount
 //    EROFS; set-if-empty refused (XATTR_CREATE on config) EBUSY;
-//    reservation held by another host EACCES; mask list full ENOSPC; target
+//    reservation held by another host EACCES; mask list full ENOSPC; a
+//    mask edit that would leave this host's own MACs out of a non-empty
+//    mask EPERM (nothing sent but the read of the mask; mask_edit.hpp); a
+//    mask or reserve list longer than one frame carries E2BIG; target
 //    silent or down EIO; unknown target ENXIO; no AoE initiator behind the
 //    mount (test tools) ENOTSUP; buffer too small ERANGE.
 #pragma once

@@ -4,7 +4,6 @@
 #include <cstdio>
 
 #include "protocol/codec/query_config.hpp"
-#include "protocol/codec/reserve.hpp"
 
 namespace aoefs {
 namespace {
@@ -126,7 +125,6 @@ std::optional<ReserveRequest> parse_reserve_value(std::string_view value) {
     r.force = true;
     words.erase(words.begin());
   }
-  if (words.size() > aoe::kMaxReserveMacs) return std::nullopt;
   for (auto w : words) {
     auto mac = aoe::MacAddress::parse(w);
     if (!mac) return std::nullopt;
@@ -145,7 +143,7 @@ std::optional<std::vector<aoe::MaskDirective>> parse_mask_value(std::string_view
         w[0] == '+' ? aoe::MaskDirectiveCommand::add : aoe::MaskDirectiveCommand::remove;
     out.push_back({static_cast<std::uint8_t>(cmd), *mac});
   }
-  if (out.empty() || out.size() > aoe::kMaxMacMaskDirectives) return std::nullopt;
+  if (out.empty()) return std::nullopt;
   return out;
 }
 

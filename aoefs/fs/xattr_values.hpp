@@ -75,9 +75,11 @@ struct ReserveRequest {
   bool force = false;
   std::vector<aoe::MacAddress> macs;  // empty = release
 };
-// nullopt: a malformed MAC, or more than 255 of them.
+// nullopt: a malformed MAC. Any number of them: a list longer than one
+// frame carries is the engine's to refuse (too_large, E2BIG).
 std::optional<ReserveRequest> parse_reserve_value(std::string_view value);
-// nullopt: a token that is not +MAC or -MAC, none at all, or more than 255.
+// nullopt: a token that is not +MAC or -MAC, or none at all. Any number of
+// them, as for reserve.
 std::optional<std::vector<aoe::MaskDirective>> parse_mask_value(std::string_view value);
 // The MError of a mask edit answer as an error (none = success).
 std::error_code mask_error(std::uint8_t merror);

@@ -23,7 +23,7 @@ TargetReport sample_target() {
   t.info.capacity_sectors = 131072;
   t.info.model = "Coraid \"EtherDrive\" vblade";
   t.info.config_string = "aoefs-lock/1 host=a\\b\nx";
-  t.info.paths = {{"aoe0", *aoe::MacAddress::parse("02:00:00:00:00:01")}};
+  t.info.paths = {{"aoe0", *aoe::MacAddress::parse("02:00:00:00:00:01"), {}}};
   t.stats.requests = 7;
   t.stats.bytes_read = 4096;
   t.stats.bytes_written = 1024;
