@@ -52,16 +52,27 @@ void Engine::submit(TargetAddress address, std::unique_ptr<Op> op, TimePoint now
       return fail(InitiatorErrc::out_of_range);
   }
   if (!fits_one_frame(*t, *op)) return fail(InitiatorErrc::too_large);
+  if ((op->kind() == OpKind::mask && t->info.mask_unsupported) ||
+      (op->kind() == OpKind::reserve && t->info.reserve_unsupported))
+    return fail(InitiatorErrc::not_supported);
   if (op->is_request()) ++t->stats.requests;
-  op->deadline = now + dead_timeout();
+  op->deadline = now + (op->is_control() ? control_patience(*t) : dead_timeout());
   op->submitted = now;
   op->queued = true;
+  // The dead clock runs from the oldest operation the target has not
+  // answered anything since (engine.hpp, "A target is marked down").
+  if (!t->unanswered_since) t->unanswered_since = now;
   Op* raw = op.get();
   t->ops.push_back(std::move(op));
   raw->self = std::prev(t->ops.end());
-  t->queue.push_back(raw);
+  (raw->is_control() ? t->control_queue : t->queue).push_back(raw);
   want_wakeup(raw->deadline);
   pump(*t, now);
+}
+
+Duration Engine::control_patience(const Target& t) const {
+  return std::min(dead_timeout(),
+                  std::clamp<Duration>(t.rtt.rto() * 16, kControlPatienceMin, kControlPatienceMax));
 }
 
 void Engine::read(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
@@ -123,13 +134,27 @@ bool Engine::write_in_flight(const Target& t) const {
 }
 
 void Engine::pump(Target& t, TimePoint now) {
+  pump_control(t, now);
   while (!t.queue.empty()) {
     if (t.in_flight.size() >= t.window.size() || tags_.full()) return;
     Op& op = *t.queue.front();
     const bool sent = op.kind() == OpKind::trim ? pump_trim(t, op, now)
                       : op.is_data()            ? pump_data(t, op, now)
-                                                : pump_control(t, op, now);
+                                                : pump_flush(t, op, now);
     if (!sent) return;
+  }
+}
+
+// Control commands go at once, beside the window, at most
+// kControlInFlight at a time per target.
+void Engine::pump_control(Target& t, TimePoint now) {
+  while (!t.control_queue.empty() && t.control_in_flight.size() < kControlInFlight &&
+         !tags_.full()) {
+    Op& op = *t.control_queue.front();
+    t.control_queue.pop_front();
+    op.queued = false;
+    op.started = true;
+    issue(t, op, 0, 0, 0, now);
   }
 }
 
@@ -169,13 +194,11 @@ bool Engine::pump_data(Target& t, Op& op, TimePoint now) {
   return true;
 }
 
-// Sends the head flush, IDENTIFY or control command as its one frame;
-// false when it must wait.
-bool Engine::pump_control(Target& t, Op& op, TimePoint now) {
-  if (auto* flush = std::get_if<FlushOp>(&op.body)) {
-    const FlushStart start = start_flush(t, op, *flush);
-    if (start != FlushStart::send) return start == FlushStart::done;
-  }
+// Sends the head flush as its one frame; false when it must wait.
+bool Engine::pump_flush(Target& t, Op& op, TimePoint now) {
+  auto& flush = std::get<FlushOp>(op.body);
+  const FlushStart start = start_flush(t, op, flush);
+  if (start != FlushStart::send) return start == FlushStart::done;
   t.queue.pop_front();
   op.queued = false;
   op.started = true;
@@ -208,7 +231,7 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, s
   f.first_sent = f.last_sent = now;
   f.retransmit_at = first_timeout(t, op, now);
   ++op.in_flight;
-  t.in_flight.push_back(slot);
+  (f.control() ? t.control_in_flight : t.in_flight).push_back(slot);
   if (!t.unanswered_since) t.unanswered_since = now;
   want_wakeup(f.retransmit_at);
   transmit(slot);
@@ -256,6 +279,7 @@ void Engine::transmit(std::uint16_t slot) {
 void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   PendingFrame& f = tags_.entry(slot);
   Target& t = *f.target;
+  if (f.control()) return retransmit_control(slot, now);
   // A black hole found: every big frame in flight, this one too, was re-split.
   if (!fast && big_frame(f) && on_big_frame_timeout(t, f, now)) return;
   if (!fast && !big_frame(f)) on_small_frame_timeout(t, f);
@@ -284,6 +308,33 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
   transmit(slot);
 }
 
+// A control command unanswered: sent again on the same path, with the
+// RTO's back-off. Its silence says nothing of the data path (a target may
+// not implement the command): no window cut, no path miss.
+void Engine::retransmit_control(std::uint16_t slot, TimePoint now) {
+  PendingFrame& f = tags_.entry(slot);
+  Target& t = *f.target;
+  // A silent MAC Mask or Reserve means "not implemented" only if the target
+  // answers something else meanwhile (expiry_error): an otherwise idle one
+  // is asked its Query Config beside it.
+  const bool optional_command = f.kind == OpKind::mask || f.kind == OpKind::reserve;
+  if (optional_command && f.sends == 1 && t.in_flight.empty() && t.control_in_flight.size() == 1)
+    query_config(
+        t.info.address, ConfigCommand::read, {}, [](std::error_code, ConfigReply) {}, now);
+  f.prev_tag = tags_.tag(slot);
+  f.prev_sent = f.last_sent;
+  tags_.retag(slot);
+  ++f.sends;
+  f.last_sent = now;
+  const auto queued = static_cast<unsigned>(t.in_flight.size());
+  f.retransmit_at =
+      std::min(now + t.rtt.backoff(f.sends - 1) + queued * t.per_frame, f.op->deadline);
+  ++t.stats.retransmits;
+  ++t.stats.retransmits_timeout;
+  want_wakeup(f.retransmit_at);
+  transmit(slot);
+}
+
 // Removes a frame from flight. A write frame quarantines its sectors for as
 // long as copies of it may still arrive (write_guard.hpp).
 void Engine::retire_frame(Target& t, std::uint16_t slot, bool answered) {
@@ -296,10 +347,11 @@ void Engine::retire_frame(Target& t, std::uint16_t slot, bool answered) {
   }
   if (f.op) --f.op->in_flight;
   if (Path* path = t.ports.at(f.path); path && f.size_probe) path->probing = false;
-  auto it = std::find(t.in_flight.begin(), t.in_flight.end(), slot);
-  if (it != t.in_flight.end()) {
-    *it = t.in_flight.back();
-    t.in_flight.pop_back();
+  auto& list = f.control() ? t.control_in_flight : t.in_flight;
+  auto it = std::find(list.begin(), list.end(), slot);
+  if (it != list.end()) {
+    *it = list.back();
+    list.pop_back();
   }
   tags_.release(slot);
 }
@@ -309,13 +361,15 @@ void Engine::finish(Target& t, Op& op, std::error_code ec) {
   op.finished = true;
   if (op.in_flight) {
     std::vector<std::uint16_t> mine;
-    for (std::uint16_t s : t.in_flight)
-      if (tags_.entry(s).op == &op) mine.push_back(s);
+    for (const auto* list : {&t.in_flight, &t.control_in_flight})
+      for (std::uint16_t s : *list)
+        if (tags_.entry(s).op == &op) mine.push_back(s);
     for (std::uint16_t s : mine) retire_frame(t, s, false);
   }
   if (op.queued) {
-    auto it = std::find(t.queue.begin(), t.queue.end(), &op);
-    if (it != t.queue.end()) t.queue.erase(it);
+    auto& queue = op.is_control() ? t.control_queue : t.queue;
+    auto it = std::find(queue.begin(), queue.end(), &op);
+    if (it != queue.end()) queue.erase(it);
     op.queued = false;
   }
   if (op.kind() == OpKind::identify) t.identify_pending = false;
@@ -350,10 +404,11 @@ void Engine::on_timer(TimePoint now) {
     expired.clear();
     for (auto& op : t.ops)
       if (now >= op->deadline) expired.push_back(op.get());
-    for (Op* op : expired) finish(t, *op, InitiatorErrc::timeout);
+    for (Op* op : expired) finish(t, *op, expiry_error(t, *op));
     due.clear();
-    for (std::uint16_t s : t.in_flight)
-      if (now >= tags_.entry(s).retransmit_at) due.push_back(s);
+    for (const auto* list : {&t.in_flight, &t.control_in_flight})
+      for (std::uint16_t s : *list)
+        if (now >= tags_.entry(s).retransmit_at) due.push_back(s);
     for (std::uint16_t s : due)
       // An earlier one may have ended the operation, or re-split frames
       // into fresh ones in the same slots.
@@ -367,6 +422,7 @@ void Engine::on_timer(TimePoint now) {
     }
     pump(t, now);
     for (std::uint16_t s : t.in_flight) want_wakeup(tags_.entry(s).retransmit_at);
+    for (std::uint16_t s : t.control_in_flight) want_wakeup(tags_.entry(s).retransmit_at);
     for (auto& op : t.ops) want_wakeup(op->deadline);
     // A write held by a quarantine asked pump() to wake it when that
     // expires; waking at every expiry (every frame's, under a stream of
@@ -374,6 +430,23 @@ void Engine::on_timer(TimePoint now) {
     t.guard.sweep(now);
   }
   evict_unidentified(now);
+}
+
+// Why an operation ran out of time. A MAC Mask or Reserve command the
+// target left unanswered while it answered something else since it was
+// submitted is one it does not implement: remembered, told once.
+std::error_code Engine::expiry_error(Target& t, const Op& op) {
+  const bool answered_since = !t.unanswered_since || *t.unanswered_since > op.submitted;
+  if (!answered_since) return InitiatorErrc::timeout;
+  bool* unsupported = op.kind() == OpKind::mask      ? &t.info.mask_unsupported
+                      : op.kind() == OpKind::reserve ? &t.info.reserve_unsupported
+                                                     : nullptr;
+  if (!unsupported) return InitiatorErrc::timeout;
+  if (!*unsupported) {
+    *unsupported = true;
+    if (t.identified) notify(t);
+  }
+  return InitiatorErrc::not_supported;
 }
 
 void Engine::shutdown() {

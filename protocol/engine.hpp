@@ -146,10 +146,26 @@
 //    leaves it uninitialised, a target echoing EAh sets BSY/DF;
 //    stats.flush_odd_status counts such answers); ERR is an error. A mode
 //    change reaches the target listener once.
+//  * Control commands (IDENTIFY, Query Config, MAC Mask, Reserve/Release)
+//    queue apart and go at once, at most kControlInFlight per target, beside
+//    the data window: they take no window slot, and a silent one is sent
+//    again on its RTO back-off without cutting the window, counting a path
+//    miss or being fast-retransmitted. Each must complete within
+//    control_patience (16 RTOs, 1 to 3 s, at most dead_timeout), else it
+//    fails — a target may simply not implement it: a MAC Mask or Reserve
+//    that times out while the target answered anything else since it was
+//    submitted (an otherwise idle target is asked its Query Config beside
+//    it) marks the command unsupported (TargetInfo::mask_unsupported,
+//    reserve_unsupported; the listener hears it once), fails with
+//    not_supported, and so does every later one, at once, without a frame.
 //  * A target is marked down when it has not answered anything for
-//    dead_timeout since we first sent to it after its last answer (I/O or a
-//    discovery broadcast on one of its interfaces); new operations on a down
-//    target fail with target_down; any answer brings it back (re-IDENTIFY).
+//    dead_timeout since the oldest operation submitted after its last answer
+//    (or since we first sent to it: I/O, or a discovery broadcast on one of
+//    its interfaces). Then every operation queued or in flight fails at once
+//    with target_down (none was acknowledged: those completed), so a write
+//    and the flush after it cost one dead timeout, not two; new operations
+//    on a down target fail with target_down; any answer brings it back
+//    (re-IDENTIFY).
 //  * Trim: DATA SET MANAGEMENT (06h, feature 1, LBA48 form) when IDENTIFY
 //    word 169 bit 0 says the target has it, else not_supported without a
 //    frame. Each frame carries up to min(sectors per frame, word 105) blocks
@@ -226,6 +242,12 @@ class Engine {
   // answer (never longer than dead_timeout), and at most this many wait.
   static constexpr Duration kIdentifyPatience = std::chrono::seconds(3);
   static constexpr std::size_t kMaxUnidentified = 64;
+  // Control commands: at most this many in flight per target, beside the
+  // window; each must be answered within 16 RTOs, clamped to these bounds
+  // (and never beyond dead_timeout).
+  static constexpr std::size_t kControlInFlight = 2;
+  static constexpr Duration kControlPatienceMin = std::chrono::seconds(1);
+  static constexpr Duration kControlPatienceMax = std::chrono::seconds(3);
 
   using Defer = std::function<void(std::function<void()>)>;
 
@@ -280,6 +302,10 @@ class Engine {
   struct MaskOp;
   struct ReserveOp;
   struct TrimOp;
+  static constexpr bool is_control_kind(OpKind k) {
+    return k == OpKind::identify || k == OpKind::config || k == OpKind::mask ||
+           k == OpKind::reserve;
+  }
   struct FrameFields;
   struct Op;
   struct Target;
@@ -320,6 +346,7 @@ class Engine {
     // Writes and trims change the media: ordered, quarantined, covered by flushes.
     bool changes_media() const { return kind == OpKind::write || kind == OpKind::trim; }
     bool carries_data() const { return kind == OpKind::read || kind == OpKind::write; }
+    bool control() const { return kind && is_control_kind(*kind); }
     std::uint32_t media_sectors() const { return kind == OpKind::trim ? offset : sectors; }
   };
 
@@ -331,13 +358,18 @@ class Engine {
   // Carves frames from the head of the queue while the window allows.
   void pump(Target& t, TimePoint now);
   bool pump_data(Target& t, Op& op, TimePoint now);
-  bool pump_control(Target& t, Op& op, TimePoint now);
+  bool pump_flush(Target& t, Op& op, TimePoint now);
+  void pump_control(Target& t, TimePoint now);
+  // A control command's deadline from its start (see "Control commands").
+  Duration control_patience(const Target& t) const;
+  std::error_code expiry_error(Target& t, const Op& op);
   bool write_in_flight(const Target& t) const;
   bool overlaps_write_in_flight(const Target& t, std::uint64_t lba, std::uint32_t sectors) const;
   void issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, std::uint8_t sectors,
              TimePoint now, std::optional<unsigned> probe_path = std::nullopt);
   void transmit(std::uint16_t slot);
   void retransmit(std::uint16_t slot, bool fast, TimePoint now);
+  void retransmit_control(std::uint16_t slot, TimePoint now);
   // When a first transmission sent now times out: the RTO plus the service
   // time of the frames queued ahead of it at the target.
   TimePoint first_timeout(const Target& t, const Op& op, TimePoint now) const;

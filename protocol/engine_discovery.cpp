@@ -170,10 +170,13 @@ void Engine::heard_from(Target& t) {
   }
 }
 
+// Nothing waits on a dead target: every operation queued or in flight
+// fails now (none of them was acknowledged: those complete on their answer).
 void Engine::mark_down(Target& t) {
   if (t.down) return;
   t.down = true;
   t.info.up = false;
+  while (!t.ops.empty()) finish(t, *t.ops.front(), InitiatorErrc::target_down);
   if (t.identified) notify(t);  // the listener knows only identified targets
 }
 
@@ -185,12 +188,13 @@ void Engine::notify(const Target& t) {
 void Engine::queue_identify(Target& t, TimePoint now) {
   if (t.identify_pending) return;
   auto op = std::make_unique<Op>(IdentifyOp{});
-  op->deadline = now + dead_timeout();
+  op->deadline = now + control_patience(t);
+  op->submitted = now;
   op->queued = true;
   Op* raw = op.get();
   t.ops.push_front(std::move(op));
   raw->self = t.ops.begin();
-  t.queue.push_front(raw);
+  t.control_queue.push_front(raw);
   t.identify_pending = true;
   t.identify_sent = now;
   want_wakeup(raw->deadline);

@@ -143,6 +143,9 @@ struct Engine::Op {
   void on_answer(Engine& e, Target& t, const PendingFrame& f, const Frame& frame);
   void fail(std::error_code ec);
   bool is_data() const { return kind() == OpKind::read || kind() == OpKind::write; }
+  // IDENTIFY, Query Config, MAC Mask, Reserve/Release: one frame each,
+  // outside the data window (engine.hpp, "Control commands").
+  bool is_control() const { return is_control_kind(kind()); }
   // Operations a caller counts as requests (stats.requests).
   bool is_request() const { return is_data() || kind() == OpKind::flush || kind() == OpKind::trim; }
 };
@@ -168,9 +171,11 @@ struct Engine::Target {
   RttEstimator rtt;
   CongestionWindow window;
   WriteGuard guard;
-  std::deque<Op*> queue;                 // operations with frames still to send
+  std::deque<Op*> queue;                 // data operations (and flushes) with frames to send
+  std::deque<Op*> control_queue;         // control commands not yet sent
   std::list<std::unique_ptr<Op>> ops;    // every unfinished operation
-  std::vector<std::uint16_t> in_flight;  // tag slots
+  std::vector<std::uint16_t> in_flight;  // tag slots of data frames: the window's
+  std::vector<std::uint16_t> control_in_flight;  // tag slots of control commands
   TargetStats stats;
   std::optional<TimePoint> unanswered_since;
   std::uint64_t send_seq = 0;

@@ -103,6 +103,11 @@ struct TargetInfo {
   // Ports whose IDENTIFY matched the first one's: the only ones used for I/O.
   std::vector<TargetPath> paths;
   std::vector<TargetConflict> conflicts;
+  // Commands the target never answered while it answered others (AoE MAC
+  // Mask List, Reserve/Release: optional; older targets lack them). Their
+  // operations fail with not_supported from then on, without a frame.
+  bool mask_unsupported = false;
+  bool reserve_unsupported = false;
 };
 
 // One path's traffic, counted since it became a path of the target.

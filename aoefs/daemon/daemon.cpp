@@ -115,6 +115,7 @@ int serve(MountPoint mount_point, const Settings& settings,
     on_target_event(events, info);
     watch.conflict_seen(info);
     watch.resize_seen(info);
+    watch.unsupported_seen(info);
   });
   // Declared before the runtime, so that on every way out the io thread has
   // stopped before the lock service goes (lock_service.hpp).

@@ -107,4 +107,23 @@ void SegmentWatch::arm_resize_timer() {
   });
 }
 
+void SegmentWatch::unsupported_seen(const aoe::TargetInfo& info) {
+  const struct {
+    bool unsupported;
+    int command;
+    const char* what;
+    const char* attribute;
+  } optional[] = {
+      {info.mask_unsupported, 2, "MAC Mask List", "user.aoe.mask"},
+      {info.reserve_unsupported, 3, "Reserve/Release", "user.aoe.reserve"},
+  };
+  for (const auto& o : optional) {
+    if (!o.unsupported || !unsupported_logged_.insert({info.address, o.command}).second) continue;
+    log_message(LogLevel::warning,
+                "%s: the target does not answer %s (AoE command %d) though it answers others: "
+                "taken as not implemented; %s gives EOPNOTSUPP at once from now on",
+                file_name_of(info.address).c_str(), o.what, o.command, o.attribute);
+  }
+}
+
 }  // namespace aoefs

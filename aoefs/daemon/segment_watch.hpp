@@ -43,6 +43,9 @@ class SegmentWatch {
   // Logs a new capacity of `info` (not its first), rate-limited. Only
   // targets up with a capacity count: one going down changes nothing.
   void resize_seen(const aoe::TargetInfo& info);
+  // Logs once per target each optional command it was found not to answer
+  // (MAC Mask List, Reserve/Release).
+  void unsupported_seen(const aoe::TargetInfo& info);
 
  private:
   SegmentTotals totals() const;
@@ -54,6 +57,7 @@ class SegmentWatch {
   std::chrono::milliseconds interval_;
   SegmentTotals last_;
   std::set<std::pair<aoe::TargetAddress, aoe::MacAddress>> logged_;
+  std::set<std::pair<aoe::TargetAddress, int>> unsupported_logged_;  // (target, AoE command)
   // The capacity last seen of each target, and the resize lines held back.
   std::map<aoe::TargetAddress, std::uint64_t> capacity_;
   ResizeLog resizes_{kResizeLogInterval};

@@ -8,7 +8,9 @@
 #     success) no earlier than dead_timeout/2 and no later than
 #     dead_timeout + 2 s (margin: the failing call may have started just
 #     before the kill; scheduling on a loaded 2-core box); the mount still
-#     answers, and every block acknowledged before the kill is on disk.
+#     answers, and every block acknowledged before the kill is on disk; an
+#     fsync afterwards fails with EIO within the same bound (the target is
+#     down: no second dead timeout).
 # Prints retransmits, the outage, blocks verified and the seconds to EIO.
 source "$(dirname "$0")/../tools/fault_common.sh"
 BS=65536 BLOCKS=384   # 24 MiB
@@ -22,6 +24,10 @@ mount_write_kill() {
   "$WRITER" write "$MP/e1.0" $BS $BLOCKS $((40 + $2)) "$FS_TMP/acked$2" --direct >"$FS_TMP/writer$2.log" 2>&1 &
   W=$!
   fault_wait_acked "$FS_TMP/acked$2" 32 $W
+  # Descriptor 7 (step 2): opened before the target dies, for an fsync
+  # afterwards (its file leaves the directory once it is down). Opened
+  # here, so that no process started before holds it.
+  [ "${3:-}" = fsync ] && exec 7<>"$MP/e1.0"
   T0=$(fault_now)
   "$AOENET" target ft4 kill 1.0 >/dev/null
 }
@@ -48,7 +54,7 @@ wait "$FS_PID" || fs_fail "daemon exited with status $? after unmount"
 
 fs_note "2. vblade SIGKILLed mid-write, not restarted (dead_timeout=4): EIO in bounds"
 DEAD=4 MARGIN=2
-mount_write_kill $DEAD 2
+mount_write_kill $DEAD 2 fsync
 rc=0
 # The bound is checked below; this only stops a hang from stalling the suite.
 timeout $((DEAD + 20)) tail --pid=$W -f /dev/null || fs_fail "writer still blocked $((DEAD + 20)) s after the kill (hang)"
@@ -60,9 +66,25 @@ grep -q "Input/output error (errno 5)" "$FS_TMP/writer2.log" || fs_fail "writer 
 TTE=$(fault_elapsed "$T0" "$T1")
 python3 -c "import sys; t=$TTE; sys.exit(0 if $DEAD * 0.5 <= t <= $DEAD + $MARGIN else 1)" ||
   fs_fail "EIO after $TTE s: outside [$DEAD/2, $DEAD + $MARGIN] s"
+# The fsync that follows a failed write fails too, at once: the target is
+# down, not one more dead timeout to wait (issue 30: it was two).
+FSYNC_OUT=$(python3 -c '
+import errno, os
+try:
+    os.fsync(7)
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])')
+T2=$(fault_now)
+fs_assert_eq "$FSYNC_OUT" EIO "fsync after the writer's EIO"
+TTF=$(fault_elapsed "$T0" "$T2")
+python3 -c "import sys; sys.exit(0 if $TTF <= $DEAD + $MARGIN else 1)" ||
+  fs_fail "fsync failed $TTF s after the kill: more than dead_timeout + $MARGIN s"
 mountpoint -q "$MP" && ls "$MP" >/dev/null || fs_fail "mount point does not answer after the target died"
 kill -0 "$FS_PID" || fs_fail "daemon died with its target"
 # The data acknowledged before the kill is on vblade's disk.
 V3=$("$WRITER" verify "$FS_DIR/e1.0" $BS 42 "$FS_TMP/acked2") || fs_fail "backing file: $V3"
 fault_figure "no restart: time to EIO $TTE s (dead_timeout $DEAD s, bound [$((DEAD / 2)), $((DEAD + MARGIN))] s), $(grep -o 'block.*' "$FS_TMP/writer2.log"), acked blocks on disk: $V3"
+fault_figure "no restart: the following fsync failed (EIO) $TTF s after the kill"
 fault_figure "no restart: daemon $(fault_daemon_figures "$MP" e1.0)"
+exec 7>&-

@@ -62,6 +62,9 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
   if (!for_us || silent) return std::nullopt;
   if (query_config_only && !std::holds_alternative<QueryConfigMessage>(in.body))
     return std::nullopt;
+  if (no_mask_reserve && (std::holds_alternative<MacMaskMessage>(in.body) ||
+                          std::holds_alternative<ReserveMessage>(in.body)))
+    return std::nullopt;
   if (no_io) {
     const auto* a = std::get_if<AtaMessage>(&in.body);
     if (a && a->cmd_status != ata_cmd::identify_device) return std::nullopt;

@@ -103,6 +103,8 @@ class FakeTarget {
   bool query_config_only = false;
   // An impostor: answers Query Config and IDENTIFY (as this disk), no I/O.
   bool no_io = false;
+  // An older target: MAC Mask List and Reserve/Release go unanswered.
+  bool no_mask_reserve = false;
   // A new capacity (the backing file grown or shrunk while the target runs
   // on); IDENTIFY reports it from then on, the data below it stays.
   void resize(std::uint64_t sectors);

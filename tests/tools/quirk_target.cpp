@@ -48,6 +48,10 @@
 //   --firmware X            Query Config firmware version (a number, e.g.
 //                           0x4019; default 0x0001) and IDENTIFY firmware
 //                           string (X as written).
+//   --silent-mask-reserve   MAC Mask List (AoE command 2) and Reserve/Release
+//                           (3) go unanswered, as on an older target that
+//                           implements only ATA and Query Config (without
+//                           it they get an "unrecognized command" error).
 //   --serial S, --model M   IDENTIFY serial number (default QTshelf.slot) and
 //                           model (default "aoefs quirk_target"): with
 //                           --firmware, another disk's identity copied.
@@ -120,6 +124,7 @@ struct Options {
   std::string serial;  // empty: QTshelf.slot
   std::string model = "aoefs quirk_target";
   bool unswapped_strings = false;
+  bool silent_mask_reserve = false;
   bool trim = false;
   std::string config;
   std::string stats_path;
@@ -184,6 +189,10 @@ class QuirkTarget {
     if (!shelf_ok || !slot_ok) return;
     ++counters_.requests;
     if (config) return on_config(*frame);
+    if (opt_.silent_mask_reserve &&
+        (h.command == static_cast<std::uint8_t>(aoe::Command::mac_mask_list) ||
+         h.command == static_cast<std::uint8_t>(aoe::Command::reserve_release)))
+      return;
     if (h.command != static_cast<std::uint8_t>(aoe::Command::ata))
       return error_answer(*frame, aoe::AoeErrc::unrecognized_command);
     const auto* ata = std::get_if<aoe::AtaMessage>(&frame->body);
@@ -498,7 +507,8 @@ class QuirkTarget {
       "usage: quirk_target [--reorder P[:DEPTH]] [--seed N] [--no-write-cache] [--flush-echo]\n"
       "         [--write-cache-no-flush] [--slow-write-ms N] [--stall-ms N[:EVERY]]\n"
       "         [--buffers N] [--sectors N]\n"
-      "         [--firmware X] [--serial S] [--model M] [--unswapped-strings] [--trim] [--config "
+      "         [--firmware X] [--serial S] [--model M] [--unswapped-strings]\n"
+      "         [--silent-mask-reserve] [--trim] [--config "
       "S] [--stats PATH]\n"
       "         SHELF SLOT IFACE FILE\n",
       why);
@@ -559,6 +569,8 @@ Options parse(int argc, char** argv) {
       if (o.sectors == 0) usage("--sectors must be 1..255");
     } else if (a == "--firmware") {
       o.firmware = value();
+    } else if (a == "--silent-mask-reserve") {
+      o.silent_mask_reserve = true;
     } else if (a == "--serial") {
       o.serial = value();
       if (o.serial.size() > 20) usage("--serial: at most 20 characters");
