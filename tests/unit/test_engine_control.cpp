@@ -132,11 +132,10 @@ TEST_CASE("dead target: every operation fails within one dead timeout, later one
     rig.net.run_for(1s);  // submitted one after another, as a writer does
   }
   std::optional<std::error_code> flush;
-  rig.engine->flush({1, 0}, [&](std::error_code ec) { flush = ec; }, rig.net.now());
+  rig.engine->flush(
+      {1, 0}, [&](std::error_code ec) { flush = ec; }, rig.net.now());
   REQUIRE(rig.net.run_until(
-      [&] {
-        return flush && std::all_of(writes.begin(), writes.end(), [](auto& w) { return w; });
-      },
+      [&] { return flush && std::all_of(writes.begin(), writes.end(), [](auto& w) { return w; }); },
       20s));
   // One dead timeout from the first unanswered operation, not one per operation.
   CHECK(rig.net.now() - died <= 10s + 100ms);
@@ -145,7 +144,8 @@ TEST_CASE("dead target: every operation fails within one dead timeout, later one
   CHECK_FALSE(rig.info().up);
   // A flush (fsync) after the failed writes: at once.
   flush.reset();
-  rig.engine->flush({1, 0}, [&](std::error_code ec) { flush = ec; }, rig.net.now());
+  rig.engine->flush(
+      {1, 0}, [&](std::error_code ec) { flush = ec; }, rig.net.now());
   rig.net.run_deferred();
   REQUIRE(flush.has_value());
   CHECK(*flush == aoe::InitiatorErrc::target_down);
