@@ -18,7 +18,9 @@ Engine::Engine(std::vector<Link*> links, EngineConfig config, Defer defer)
       defer_(std::move(defer)),
       tags_(config.tag_seed),
       discovery_slot_(links_.size()),
-      random_state_(config.tag_seed ^ 0x636f6e74656e74ull) {}
+      random_state_(config.tag_seed ^ 0x636f6e74656e74ull) {
+  passed_.reserve(TagTable<PendingFrame>::kSlots);  // no allocation in a batch
+}
 
 Engine::~Engine() = default;
 
@@ -228,7 +230,7 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, s
     t.ports.paths[f.path].probing = true;
   }
   f.sends = 1;
-  f.first_sent = f.last_sent = now;
+  f.first_sent = f.last_sent = f.sent_at[0] = now;
   f.retransmit_at = first_timeout(t, op, now);
   ++op.in_flight;
   (f.control() ? t.control_in_flight : t.in_flight).push_back(slot);
@@ -288,12 +290,15 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
     resplit(slot, now);
     return;
   }
-  f.cut_window = t.window.on_loss(f.last_sent, now);
-  f.fast = fast;
-  f.prev_tag = tags_.tag(slot);
-  f.prev_sent = f.last_sent;
+  const bool cut = t.window.on_loss(f.last_sent, now);
   tags_.retag(slot);
   ++f.sends;
+  if (f.sends <= 32) {
+    const std::uint32_t bit = 1u << (f.sends - 1);
+    if (fast) f.fast_copies |= bit;
+    if (cut) f.cut_copies |= bit;
+  }
+  f.sent_at[(f.sends - 1) % PendingFrame::kTimedCopies] = now;
   if (Path* path = t.ports.at(f.path)) {
     ++path->misses;
     f.path = t.ports.next_healthy(f.path);

@@ -3,7 +3,12 @@
 // Engine holds every target's session — discovery facts, the window, the tag
 // table, the RTT estimator, retransmission deadlines, the stale-write guard,
 // queued and running operations — and is driven from outside:
-//   on_frame(link, bytes, now)   a frame arrived on links[link]
+//   on_frames(link, frames, now) a receive batch arrived on links[link]
+//                                (one recvmmsg); on_frame(link, bytes, now)
+//                                is a batch of one. Decisions that depend
+//                                on the batch as a whole (fast retransmit)
+//                                are made before it returns, so no state
+//                                is left between calls
 //   on_timer(now)                time passed; do whatever is due
 //   read()/write()/... (now)     start an operation
 // and it acts only through Link::send_frame() and the `defer` callback,
@@ -74,21 +79,28 @@
 //    count, sector count and config string (an unsolicited one, which
 //    anyone can forge with the target's MAC, only the first time).
 //  * Fast retransmit: when reorder_threshold frames sent after a frame were
-//    answered while it was not, it is taken as lost and sent again at once
-//    (as TCP does on three duplicate ACKs). Targets like vblade serve
+//    answered while it was not, it is taken as lost and sent again at the
+//    end of the receive batch (as TCP does on three duplicate ACKs) — if
+//    its answer was not further down the same batch, as it often is from a
+//    target that reorders (and unless a spurious retransmission proven in
+//    the batch raised the threshold past its passes). Targets like vblade serve
 //    requests in order, so on a LAN this finds a loss within a few frame
 //    times instead of an RTO (>= 10 ms) — under 5 % loss that is the
 //    difference between a few MB/s and near line rate. The threshold starts
 //    at kFastRetransmitAnswers; with fewer frames in flight than that it
 //    drops to what is possible (RFC 5827 style), unless the target is known
 //    to reorder.
-//  * Spurious retransmissions: a retransmitted frame remembers the tag of
-//    the copy before. An answer to that tag proves the frame was not lost:
-//    it completes the frame (the data is the same), is counted in
-//    stats.retransmits_spurious, undoes the window cut the retransmission
-//    made (Eifel), and, for a fast retransmission, raises the target's
-//    reorder threshold past the reordering seen (the answers between the
+//  * Spurious retransmissions: every copy of a frame has its own tag, and
+//    the copies of one frame take consecutive generations of its slot
+//    (tag_table.hpp), so an answer to any earlier copy is recognised in
+//    O(1). It proves the frame was not lost after that copy: it completes
+//    the frame (the data is the same), the retransmissions since count in
+//    stats.retransmits_spurious, a window cut any of them made is undone
+//    once (Eifel), and, when the first of them was a fast retransmission
+//    (the answered copy was taken for lost), the target's reorder
+//    threshold rises past the reordering seen (the answers between the
 //    frame being first passed and its answer), at most to the window limit.
+//    An answer to a copy after a later one was answered is a duplicate.
 //    A raised threshold steps back by one every kReorderDecayAnswers answers
 //    without a spurious retransmission. stats.retransmits_timeout and
 //    retransmits_fast tell the two kinds apart. A target serving from
@@ -182,6 +194,7 @@
 //    operations past the new end fail with out_of_range without a frame.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -261,6 +274,9 @@ class Engine {
 
   void start(TimePoint now);         // first discovery round, then periodic
   void discover_now(TimePoint now);  // a discovery round now
+  // One receive batch of links[link] (Link::Receiver): fast retransmissions
+  // are decided after its last frame. on_frame() is a batch of one.
+  void on_frames(std::size_t link, Link::Batch frames, TimePoint now);
   void on_frame(std::size_t link, std::span<const std::uint8_t> frame, TimePoint now);
   void on_timer(TimePoint now);
   TimePoint next_wakeup() const { return wakeup_; }
@@ -330,19 +346,33 @@ class Engine {
     std::uint8_t subcommand = 0;  // Query Config / MAC Mask / Reserve: the sub-command sent
     std::optional<OpKind> kind;   // I/O frames: their operation's (op may finish first)
     unsigned path = 0;
+    // Copies sent, the current one being copy `sends` (copy 1 is the first
+    // transmission). Copy c's tag is the one the slot had sends - c retags
+    // ago (TagTable::retags_since): every earlier copy's answer is known.
     unsigned sends = 0;
     std::uint64_t seq = 0;        // target-wide send order of the current copy
     unsigned later_answers = 0;   // answers to copies sent after this one
     std::uint64_t passed_at = 0;  // Target::answers when the first of those came
-    std::uint32_t prev_tag = 0;   // the copy before the current one (0: none)
+    // Bit c - 1: copy c was a fast retransmission / sending it cut the window
+    // (copies past the 32nd are not kept: a frame sent that often is timing
+    // out against a dead target, not being reordered).
+    std::uint32_t fast_copies = 0;
+    std::uint32_t cut_copies = 0;
     // Copies whose answers were refused for what the target was learned to
     // return, and the last such copy's tag (AnswerEcho::kDoubtAfter).
     std::uint32_t refused_tag = 0;
     unsigned refused_copies = 0;
-    bool fast = false;        // the current copy is a fast retransmission
     bool size_probe = false;  // full-size frame on a path fallen back to small ones
-    bool cut_window = false;  // ... and its sending cut the window
-    TimePoint first_sent{}, prev_sent{}, last_sent{}, retransmit_at{};
+    TimePoint first_sent{}, last_sent{}, retransmit_at{};
+    // When the last kTimedCopies copies were sent: copy c at
+    // sent_at[(c - 1) % kTimedCopies]. An answer to an older one is still
+    // spurious, only no RTT sample.
+    static constexpr unsigned kTimedCopies = 4;
+    std::array<TimePoint, kTimedCopies> sent_at{};
+    std::optional<TimePoint> copy_sent(unsigned copy) const {
+      if (copy == 0 || copy > sends || sends - copy >= kTimedCopies) return std::nullopt;
+      return sent_at[(copy - 1) % kTimedCopies];
+    }
     // Writes and trims change the media: ordered, quarantined, covered by flushes.
     bool changes_media() const { return kind == OpKind::write || kind == OpKind::trim; }
     bool carries_data() const { return kind == OpKind::read || kind == OpKind::write; }
@@ -383,6 +413,7 @@ class Engine {
   // ---- engine_answers.cpp: which frame an answer is for; what every answer does
   // decode(), counting a frame that fails it as malformed.
   std::optional<Frame> decode_counted(std::span<const std::uint8_t> bytes);
+  void on_one_frame(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now);
   void on_current_answer(std::size_t link, std::uint16_t slot, const Header& h,
                          std::span<const std::uint8_t> bytes, TimePoint now);
   void on_stale_answer(std::size_t link, std::uint16_t slot, const Header& h,
@@ -391,22 +422,25 @@ class Engine {
                          TimePoint now);
   // Answers to I/O frames (not discovery, not probes): checked against what
   // the tag was sent with (answer_check.hpp) before they complete anything.
-  void on_io_answer(std::uint16_t slot, std::span<const std::uint8_t> bytes, bool earlier_copy,
+  // `copy`: which copy the tag named (PendingFrame::sends: the current one).
+  void on_io_answer(std::uint16_t slot, std::span<const std::uint8_t> bytes, unsigned copy,
                     TimePoint now);
   SentFrame sent_frame(const PendingFrame& f) const;
   void refuse(RefusedAnswer reason);
-  void handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy, TimePoint now);
-  // Frames an answer passed that reached the reorder threshold with it.
-  struct PassedFrames {
-    std::uint16_t slots[TagTable<PendingFrame>::kSlots / 64];
-    std::size_t count = 0;
-    unsigned threshold = 0;
+  void handle_answer(std::uint16_t slot, const Frame& frame, unsigned copy, TimePoint now);
+  // A frame an answer of this batch passed to the reorder threshold: the
+  // copy passed, the threshold then and the target's reorder_threshold then.
+  struct Passed {
+    std::uint16_t slot;
+    std::uint32_t tag;
+    unsigned threshold;
+    unsigned reorder_threshold;
   };
-  PassedFrames pass_frames_before(Target& t, std::uint16_t slot, const PendingFrame& f,
-                                  bool earlier_copy);
+  void pass_frames_before(Target& t, std::uint16_t slot, const PendingFrame& f, bool earlier_copy);
+  void retransmit_passed(TimePoint now);
   void decay_reorder_threshold(Target& t);
-  void on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now);
-  void on_spurious(Target& t, const PendingFrame& f);
+  void on_answer_timing(Target& t, const PendingFrame& f, unsigned copy, TimePoint now);
+  void on_spurious(Target& t, const PendingFrame& f, unsigned copy);
 
   // ---- engine_ops.cpp: helpers of the per-kind entries (engine_state.hpp)
   const AtaMessage* ata_answer(Target& t, Op& op, const Frame& frame, bool check_status);
@@ -501,6 +535,7 @@ class Engine {
   Defer defer_;
   TargetListener listener_;
   TagTable<PendingFrame> tags_;
+  std::vector<Passed> passed_;  // this batch's (on_frames), empty between batches
   std::map<TargetAddress, std::unique_ptr<Target>> targets_;
   std::vector<std::optional<std::uint16_t>> discovery_slot_;  // per link
   std::vector<std::uint8_t> trim_scratch_;                    // one frame's TRIM ranges

@@ -22,7 +22,19 @@ std::optional<Frame> Engine::decode_counted(std::span<const std::uint8_t> bytes)
 
 // ---- answers --------------------------------------------------------------
 
-void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now) {
+void Engine::on_frame(std::size_t link, std::span<const std::uint8_t> frame, TimePoint now) {
+  on_frames(link, Link::Batch(&frame, 1), now);
+}
+
+// Fast retransmissions wait for the end of the batch: the answer that
+// proves a passed frame was only reordered is often further down the same
+// recvmmsg (engine.hpp, "Fast retransmit").
+void Engine::on_frames(std::size_t link, Link::Batch frames, TimePoint now) {
+  for (std::span<const std::uint8_t> bytes : frames) on_one_frame(link, bytes, now);
+  retransmit_passed(now);
+}
+
+void Engine::on_one_frame(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now) {
   if (shut_down_ || link >= links_.size()) return;
   now_ = now;
   ++link_stats_.frames_received;
@@ -78,7 +90,7 @@ void Engine::on_current_answer(std::size_t link, std::uint16_t slot, const Heade
   // dual-ported target may answer on either).
   if (!(path && path->link == link && path->mac == h.src) && !t.ports.is_path(link, h.src))
     return refuse(RefusedAnswer::port);
-  on_io_answer(slot, bytes, false, now);
+  on_io_answer(slot, bytes, f.sends, now);
 }
 
 // A late answer to a copy we no longer wait for — if it comes from one of
@@ -91,11 +103,13 @@ void Engine::on_stale_answer(std::size_t link, std::uint16_t slot, const Header&
     return;
   }
   if (tags_.live(slot)) {
-    // The answer to the copy before the one in flight: the frame was not
-    // lost, its retransmission was spurious (engine.hpp).
+    // The answer to an earlier copy of a frame in flight: the frame was not
+    // lost, the retransmissions since were spurious (engine.hpp). A tag
+    // further back than the frame's copies is the slot's previous frame's.
     const PendingFrame& f = tags_.entry(slot);
-    if (!f.discovery && !f.probe && f.prev_tag == h.tag && f.target == t)
-      return on_io_answer(slot, bytes, true, now);
+    const std::uint32_t back = tags_.retags_since(slot, h.tag);
+    if (!f.discovery && !f.probe && f.target == t && back >= 1 && back < f.sends)
+      return on_io_answer(slot, bytes, f.sends - back, now);
   }
   ++t->stats.duplicates;
   heard_from(*t);
@@ -115,11 +129,12 @@ void Engine::on_unknown_answer(std::size_t link, const Header& h,
   ++link_stats_.unmatched;
 }
 
-void Engine::on_io_answer(std::uint16_t slot, std::span<const std::uint8_t> bytes,
-                          bool earlier_copy, TimePoint now) {
+void Engine::on_io_answer(std::uint16_t slot, std::span<const std::uint8_t> bytes, unsigned copy,
+                          TimePoint now) {
   auto frame = decode_counted(bytes);
   if (!frame) return;
   PendingFrame& f = tags_.entry(slot);
+  const bool earlier_copy = copy < f.sends;
   AnswerEcho& echo = f.target->echo;
   const SentFrame sent = sent_frame(f);
   auto reason = check_answer(sent, *frame, echo);
@@ -135,7 +150,7 @@ void Engine::on_io_answer(std::uint16_t slot, std::span<const std::uint8_t> byte
   }
   if (reason) return refuse(*reason);
   learn_echo(echo, sent, *frame);
-  handle_answer(slot, *frame, earlier_copy, now);
+  handle_answer(slot, *frame, copy, now);
 }
 
 SentFrame Engine::sent_frame(const PendingFrame& f) const {
@@ -161,17 +176,15 @@ void Engine::refuse(RefusedAnswer reason) {
 
 // Frames sent before the answered one and still unanswered: presumed lost
 // once reorder_threshold later answers passed them (engine.hpp, "Fast
-// retransmit"). With few frames in flight there cannot be three later
-// answers: the threshold drops to what is possible (early retransmit, RFC
-// 5827) — unless the target is known to reorder, where that only makes
-// duplicates.
-Engine::PassedFrames Engine::pass_frames_before(Target& t, std::uint16_t slot,
-                                                const PendingFrame& f, bool earlier_copy) {
-  PassedFrames out;
-  out.threshold = t.reorder_threshold;
-  if (out.threshold <= kFastRetransmitAnswers)
-    out.threshold =
-        std::clamp<unsigned>(static_cast<unsigned>(t.in_flight.size()) - 1, 1, out.threshold);
+// retransmit"); noted in passed_, retransmitted at the end of the batch.
+// With few frames in flight there cannot be three later answers: the
+// threshold drops to what is possible (early retransmit, RFC 5827) —
+// unless the target is known to reorder, where that only makes duplicates.
+void Engine::pass_frames_before(Target& t, std::uint16_t slot, const PendingFrame& f,
+                                bool earlier_copy) {
+  unsigned threshold = t.reorder_threshold;
+  if (threshold <= kFastRetransmitAnswers)
+    threshold = std::clamp<unsigned>(static_cast<unsigned>(t.in_flight.size()) - 1, 1, threshold);
   const std::uint64_t seq = earlier_copy ? 0 : f.seq;  // an old copy passes nobody
   for (std::uint16_t s : t.in_flight) {
     if (s == slot) continue;
@@ -180,10 +193,23 @@ Engine::PassedFrames Engine::pass_frames_before(Target& t, std::uint16_t slot,
     // passed_at keeps the first passing of the first copy: the reordering
     // a spurious retransmission proves is measured from there.
     if (++g.later_answers == 1 && g.passed_at == 0) g.passed_at = t.answers;
-    if (g.later_answers == out.threshold && out.count < std::size(out.slots))
-      out.slots[out.count++] = s;
+    if (g.later_answers == threshold)
+      passed_.push_back({s, tags_.tag(s), threshold, t.reorder_threshold});
   }
-  return out;
+}
+
+// The end of a batch: every frame passed to the threshold whose copy is
+// still the one unanswered goes again — unless a spurious retransmission
+// found in the batch raised its target's threshold past its passes.
+void Engine::retransmit_passed(TimePoint now) {
+  for (const Passed& p : passed_) {
+    if (shut_down_ || !tags_.live(p.slot) || tags_.tag(p.slot) != p.tag) continue;
+    const PendingFrame& f = tags_.entry(p.slot);
+    const Target& t = *f.target;
+    const unsigned raised = t.reorder_threshold > p.reorder_threshold ? t.reorder_threshold : 0;
+    if (f.later_answers >= std::max(p.threshold, raised)) retransmit(p.slot, true, now);
+  }
+  passed_.clear();
 }
 
 // A raised reorder threshold steps back by one every kReorderDecayAnswers
@@ -196,26 +222,22 @@ void Engine::decay_reorder_threshold(Target& t) {
   }
 }
 
-void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_copy,
-                           TimePoint now) {
+void Engine::handle_answer(std::uint16_t slot, const Frame& frame, unsigned copy, TimePoint now) {
   const PendingFrame f = tags_.entry(slot);  // copy: retire_frame releases the slot
   Target& t = *f.target;
   Op& op = *f.op;
+  const bool earlier_copy = copy < f.sends;
   ++t.stats.frames_received;
   ++t.answers;
-  if (earlier_copy) on_spurious(t, f);
-  on_answer_timing(t, f, earlier_copy, now);
+  if (earlier_copy) on_spurious(t, f, copy);
+  on_answer_timing(t, f, copy, now);
   t.window.on_answer();
   t.ports.credit(f.path, frame.header.src, now);
-  const PassedFrames lost = pass_frames_before(t, slot, f, earlier_copy);
+  pass_frames_before(t, slot, f, earlier_copy);
   if (big_frame(f)) on_big_frame_answer(t, f);
   on_path_answer(t, f);
   retire_frame(t, slot, true);
   heard_from(t);
-  for (std::size_t i = 0; i < lost.count; ++i)
-    if (tags_.live(lost.slots[i]) && tags_.entry(lost.slots[i]).target == &t &&
-        tags_.entry(lost.slots[i]).later_answers >= lost.threshold)
-      retransmit(lost.slots[i], true, now);
   decay_reorder_threshold(t);
   if (frame.header.error)
     finish(t, op, make_aoe_error(frame.header.error_code));
@@ -228,14 +250,18 @@ void Engine::handle_answer(std::uint16_t slot, const Frame& frame, bool earlier_
 
 namespace aoe {
 
-// The copy before the one in flight was answered: the frame was never lost.
-// The window cut its retransmission made is undone (Eifel, RFC 3522), and a
-// fast retransmission raises the reorder threshold past the reordering
-// seen: the answers that came between the frame being first passed and now.
-void Engine::on_spurious(Target& t, const PendingFrame& f) {
-  ++t.stats.retransmits_spurious;
-  if (f.cut_window) t.window.undo();
-  if (!f.fast || !config_.adapt_reordering) return;
+// Copy `copy` was answered while a later one is in flight: the frame was
+// not lost, and the sends - copy retransmissions after that copy were all
+// spurious. A window cut any of them made is undone, once (Eifel, RFC
+// 3522); when the first of them was a fast retransmission (copy itself
+// was taken for lost), the reorder threshold is raised past the
+// reordering seen: the answers between the frame being first passed and now.
+void Engine::on_spurious(Target& t, const PendingFrame& f, unsigned copy) {
+  t.stats.retransmits_spurious += f.sends - copy;
+  const std::uint32_t later_copies = copy < 32 ? ~0u << copy : 0;  // bits of copies > copy
+  if (f.cut_copies & later_copies) t.window.undo();
+  const bool fast = copy < 32 && (f.fast_copies & (1u << copy));  // copy + 1's bit
+  if (!fast || !config_.adapt_reordering) return;
   const std::uint64_t degree = f.passed_at ? t.answers - f.passed_at : 0;
   const unsigned cap = std::max<unsigned>(kFastRetransmitAnswers, t.window.limit());
   t.reorder_threshold = static_cast<unsigned>(
@@ -250,11 +276,11 @@ void Engine::on_spurious(Target& t, const PendingFrame& f) {
 // and falls slowly, and every frame in flight gets at least the RTO plus
 // that time for each frame ahead of it from now: a target still working
 // through a full window is not retransmitted to.
-void Engine::on_answer_timing(Target& t, const PendingFrame& f, bool earlier_copy, TimePoint now) {
-  const TimePoint sent = earlier_copy ? f.prev_sent : f.last_sent;
-  t.rtt.sample(now - sent);
-  if (!earlier_copy) {
-    const Duration service = now - std::max(sent, t.last_answer);
+void Engine::on_answer_timing(Target& t, const PendingFrame& f, unsigned copy, TimePoint now) {
+  // A copy too far back for its send time to be kept gives no sample.
+  if (const auto sent = f.copy_sent(copy)) t.rtt.sample(now - *sent);
+  if (copy == f.sends) {
+    const Duration service = now - std::max(f.last_sent, t.last_answer);
     if (service > t.per_frame)
       t.per_frame += (service - t.per_frame) / 2;
     else

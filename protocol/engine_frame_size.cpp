@@ -12,6 +12,10 @@ namespace {
 
 constexpr unsigned small_frame_sectors() { return sectors_per_frame(Engine::kSmallFrameMtu); }
 
+// The copies of each re-split frame whose late answers restore the path:
+// the last ones (path.fallback_tags is searched at every late answer).
+constexpr unsigned kFallbackCopies = 8;
+
 }  // namespace
 
 // What one path carries: the target's sector count, cut to the link's MTU.
@@ -105,8 +109,9 @@ bool Engine::on_big_frame_timeout(Target& t, const PendingFrame& f, TimePoint no
     if (!g.op || !g.op->is_data() || g.sectors <= t.info.sectors_per_frame) continue;
     big.push_back(s);
     if (t.ports.at(g.path) != &path || g.sectors < full) continue;
-    path.fallback_tags.push_back(tags_.tag(s));
-    if (g.prev_tag) path.fallback_tags.push_back(g.prev_tag);
+    // Every copy's tag: the stalled target may answer any of them.
+    for (unsigned back = 0; back < std::min(g.sends, kFallbackCopies); ++back)
+      path.fallback_tags.push_back(tags_.tag_before(s, back));
   }
   for (std::uint16_t s : big) resplit(s, now);
   return true;

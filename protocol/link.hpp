@@ -8,8 +8,11 @@
 // Contract: frames are complete Ethernet frames (from the destination MAC on,
 // no FCS). send() never blocks; a frame the kernel cannot take right now
 // (ENOBUFS, EAGAIN) counts as lost on the wire, not as a link failure.
-// Received frames are handed to the receiver on the link's io_context thread;
-// the span is valid only during the call.
+// Received frames are handed to the receiver on the link's io_context thread,
+// in batches: what one read returned (RawSocketLink: one recvmmsg;
+// MemoryLink: one deliver()), so the engine decides what the batch shows
+// as a whole (engine.hpp, "Fast retransmit"). The spans are valid only
+// during the call.
 // A send may be queued until the io_context handler that made it returns
 // (RawSocketLink batches the sends of a receive batch): what it reads must
 // stay valid and unchanged until then, not longer.
@@ -29,7 +32,8 @@ namespace aoe {
 
 class Link {
  public:
-  using Receiver = std::function<void(std::span<const std::uint8_t> frame)>;
+  using Batch = std::span<const std::span<const std::uint8_t>>;
+  using Receiver = std::function<void(Batch frames)>;
   // How send_frame() sends an ATA message's data: encoded with the frame,
   // or read from where it is (a write's data: no copy; it must then stay
   // valid and unchanged until the handler that called send_frame returns).

@@ -86,6 +86,20 @@ class TagTable {
   const Entry& entry(std::uint16_t s) const { return slots_[s].entry; }
   bool live(std::uint16_t s) const { return slots_[s].live; }
 
+  // How many tags slot `s` took since `tag` was its own: 0 for its tag now,
+  // n for the copy sent n transmissions before (every transmission of a
+  // frame retags its slot, so a frame's copies are consecutive generations
+  // and an earlier copy is found without keeping its tag). Meaningful for a
+  // tag that names `s` (slot_of) and is not unknown.
+  std::uint32_t retags_since(std::uint16_t s, std::uint32_t tag) const {
+    const std::uint32_t gen = (unsalted(tag) >> kSlotBits) & kGenerationMask;
+    return (slots_[s].generation - gen) & kGenerationMask;
+  }
+  // The tag slot `s` had `n` retags ago (retags_since's inverse).
+  std::uint32_t tag_before(std::uint16_t s, std::uint32_t n) const {
+    return make_tag((slots_[s].generation - n) & kGenerationMask, s);
+  }
+
   // The slot a tag of this table names (meaningful when classify() is not unknown).
   std::uint16_t slot_of(std::uint32_t tag) const {
     return static_cast<std::uint16_t>(unsalted(tag) & (kSlots - 1));

@@ -86,9 +86,9 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
     if (links_started) return;
     links_started = true;
     for (std::size_t i = 0; i < links.size(); ++i) {
-      links[i]->start([this, i](std::span<const std::uint8_t> frame) {
+      links[i]->start([this, i](Link::Batch frames) {
         std::lock_guard lock(mutex);
-        engine->on_frame(i, frame, now());
+        engine->on_frames(i, frames, now());
         rearm();
       });
     }

@@ -35,7 +35,8 @@ void MemoryLink::deliver(std::span<const std::uint8_t> frame) {
       if (!s->running) return;
       r = s->receiver;
     }
-    r(copy);
+    const std::span<const std::uint8_t> frame(copy);
+    r(Batch(&frame, 1));
   });
 }
 

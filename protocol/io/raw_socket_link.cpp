@@ -43,6 +43,7 @@ struct RawSocketLink::State {
   std::vector<std::uint8_t> rx_storage;
   std::vector<iovec> rx_iov;
   std::vector<mmsghdr> rx_msgs;
+  std::vector<std::span<const std::uint8_t>> rx_frames;  // one batch, for the receiver
   // Send ring (used while in_batch): message i is tx_iov[2i] (in
   // tx_storage) and, for a gathered send, tx_iov[2i + 1] (the caller's
   // payload; empty otherwise).
@@ -62,6 +63,7 @@ struct RawSocketLink::State {
     tx_storage.assign(frame_capacity * kBatch, 0);
     rx_iov.resize(kBatch);
     rx_msgs.resize(kBatch);
+    rx_frames.resize(kBatch);
     tx_iov.resize(2 * kBatch);
     tx_msgs.resize(kBatch);
     for (unsigned i = 0; i < kBatch; ++i) {
@@ -187,11 +189,15 @@ struct RawSocketLink::State {
       }
       d.delivered = true;
       awaiting = std::max<std::int64_t>(0, awaiting - n);
-      for (int i = 0; i < n && running; ++i) {
+      std::size_t frames = 0;
+      for (int i = 0; i < n; ++i) {
         if (rx_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
-        receiver(std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(rx_iov[i].iov_base),
-                                               rx_msgs[i].msg_len));
+        rx_frames[frames++] = std::span<const std::uint8_t>(
+            static_cast<const std::uint8_t*>(rx_iov[i].iov_base), rx_msgs[i].msg_len);
       }
+      // One call per recvmmsg: what the engine sends in answer to the whole
+      // batch (fast retransmissions included) leaves in the sendmmsg below.
+      if (frames > 0 && running) receiver(Batch(rx_frames.data(), frames));
       flush_sends();
     }
     flush_sends();

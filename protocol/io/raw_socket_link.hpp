@@ -2,13 +2,12 @@
 // EtherType 0x88A2, driven by Boost.Asio (readiness on the descriptor).
 //
 // Receive: on readiness, recvmmsg() into a ring of preallocated buffers until
-// EAGAIN (bounded per wakeup so timers still run), handing every frame to
-// the receiver. Send: while the receiver runs (inside a receive batch),
-// frames are copied into a preallocated send ring and leave together with
-// one sendmmsg() after the batch (a frame encoded in place, at
-// encode_buffer() by send_frame(), is not copied again; the payload of send_gathered() is
-// not copied at all: it is its message's second iovec, read by the kernel
-// when the batch is sent, before the drain returns); outside a batch, a
+// EAGAIN (bounded per wakeup so timers still run), handing the frames of
+// each recvmmsg to the receiver in one call (Link::Receiver). Send: while the receiver runs (inside
+// a receive batch), frames are copied into a preallocated send ring and leave together with one
+// sendmmsg() after the batch (a frame encoded in place, at encode_buffer() by send_frame(), is not
+// copied again; the payload of send_gathered() is not copied at all: it is its message's second
+// iovec, read by the kernel when the batch is sent, before the drain returns); outside a batch, a
 // send is one sendmsg(2).
 // Nothing is allocated per frame. A send the kernel refuses with
 // ENOBUFS/EAGAIN is a frame lost on the wire, not an error: the engine's

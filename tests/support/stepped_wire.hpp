@@ -75,6 +75,21 @@ struct SteppedWire {
     }
     return all;
   }
+  // Hands every frame sent so far to the target and returns its answers,
+  // in order, without delivering them: the test delivers them (or not),
+  // in any order, one by one or as receive batches.
+  std::vector<std::vector<std::uint8_t>> answers_to_sent() {
+    std::vector<std::vector<std::uint8_t>> answers;
+    for (; !link.sent.empty(); link.sent.pop_front())
+      if (auto answer = target.handle(link.sent.front().frame)) answers.push_back(*answer);
+    return answers;
+  }
+  // `frames` as one receive batch (Engine::on_frames), as one recvmmsg
+  // would return them.
+  void deliver_batch(const std::vector<std::vector<std::uint8_t>>& frames) {
+    std::vector<std::span<const std::uint8_t>> batch(frames.begin(), frames.end());
+    engine->on_frames(0, batch, now);
+  }
   void run_deferred() {
     while (!deferred.empty()) {
       auto f = std::move(deferred.front());
