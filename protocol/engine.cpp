@@ -326,10 +326,9 @@ void Engine::retransmit_control(std::uint16_t slot, TimePoint now) {
   if (optional_command && f.sends == 1 && t.in_flight.empty() && t.control_in_flight.size() == 1)
     query_config(
         t.info.address, ConfigCommand::read, {}, [](std::error_code, ConfigReply) {}, now);
-  f.prev_tag = tags_.tag(slot);
-  f.prev_sent = f.last_sent;
   tags_.retag(slot);
   ++f.sends;
+  f.sent_at[(f.sends - 1) % PendingFrame::kTimedCopies] = now;
   f.last_sent = now;
   const auto queued = static_cast<unsigned>(t.in_flight.size());
   f.retransmit_at =
