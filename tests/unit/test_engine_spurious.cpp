@@ -63,7 +63,8 @@ struct Wire {
 
 }  // namespace
 
-TEST_CASE("spurious: a frame sent three times, answered for an earlier copy", "[engine][spurious]") {
+TEST_CASE("spurious: a frame sent three times, answered for an earlier copy",
+          "[engine][spurious]") {
   Wire r;
   r.read(0, 2);
   REQUIRE(r.w.link.sent.size() == 1);
