@@ -18,6 +18,7 @@ Engine::Engine(std::vector<Link*> links, EngineConfig config, Defer defer)
       defer_(std::move(defer)),
       tags_(config.tag_seed),
       discovery_slot_(links_.size()),
+      previous_discovery_tag_(links_.size(), 0),
       random_state_(config.tag_seed ^ 0x636f6e74656e74ull) {
   passed_.reserve(TagTable<PendingFrame>::kSlots);  // no allocation in a batch
 }
@@ -377,10 +378,13 @@ void Engine::finish(Target& t, Op& op, std::error_code ec) {
     op.queued = false;
   }
   if (op.kind() == OpKind::identify) t.identify_pending = false;
-  if (ec && op.kind() != OpKind::identify) ++t.stats.errors;
+  if (const auto* flush = std::get_if<FlushOp>(&op.body); flush && flush->probe)
+    t.flush_probe_pending = false;
+  if (ec && !op.internal()) ++t.stats.errors;
   if (!ec && op.kind() == OpKind::read) t.stats.latency.read.record(now_ - op.submitted);
   if (!ec && op.kind() == OpKind::write) t.stats.latency.write.record(now_ - op.submitted);
-  if (!ec && op.kind() == OpKind::flush) t.stats.latency.flush.record(now_ - op.submitted);
+  if (!ec && op.kind() == OpKind::flush && !op.internal())
+    t.stats.latency.flush.record(now_ - op.submitted);
   std::unique_ptr<Op> owned = std::move(*op.self);
   t.ops.erase(op.self);
   complete(std::move(owned), ec);
@@ -471,8 +475,13 @@ void Engine::shutdown() {
 std::size_t Engine::identifying() const {
   std::size_t n = 0;
   for (const auto& [address, t] : targets_)
-    if (!t->identified && t->identify_pending) ++n;
+    if (identifying(address)) ++n;
   return n;
+}
+
+bool Engine::identifying(TargetAddress address) const {
+  const Target* t = find(address);
+  return t && ((!t->identified && t->identify_pending) || t->flush_probe_pending);
 }
 
 std::vector<TargetInfo> Engine::targets() const {

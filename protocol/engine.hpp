@@ -138,7 +138,11 @@
 //    lost frame.
 //  * Discovery after start() is repeated after 250 ms, 1 s and 3 s (then
 //    every discovery_interval), so one lost broadcast does not hide a target
-//    for a whole interval.
+//    for a whole interval. A new round releases the previous broadcast's
+//    tag; answers to that one that come after (a slow target, or rounds
+//    close together: start() and the daemon's first wait_discovery) are
+//    taken as answers to our broadcast, not counted as duplicates (those
+//    are answers to I/O frames already answered) nor as unmatched.
 //  * An operation fails with InitiatorErrc::timeout when dead_timeout passed
 //    since it was started without completing; at once on an AoE error answer
 //    or an ATA error (status ERR/DF; for flushes see below).
@@ -156,8 +160,15 @@
 //    frame. A flush answer with ERR clear is success whatever the status and
 //    the error register (ATA defines that register only with ERR; vblade
 //    leaves it uninitialised, a target echoing EAh sets BSY/DF;
-//    stats.flush_odd_status counts such answers); ERR is an error. A mode
-//    change reaches the target listener once.
+//    stats.flush_odd_status counts such answers; the first with BSY/DF set
+//    is kept in TargetInfo::flush_odd_status and told to the listener once);
+//    ERR is an error. A mode change reaches the target listener once.
+//    Probe: while an answer could still change the mode (`ext`, or `28`
+//    without FLUSH CACHE advertised), the first IDENTIFY is followed by one
+//    flush of the engine's own (engine_flush.cpp, probe_flush), so the
+//    mode is known before the first fsync; its answer only sets the mode,
+//    its failure (a timeout) changes and counts nothing. identifying()
+//    counts it, so a discovery round waits for it.
 //  * Control commands (IDENTIFY, Query Config, MAC Mask, Reserve/Release)
 //    queue apart and go at once, at most kControlInFlight per target, beside
 //    the data window: they take no window slot, and a silent one is sent
@@ -299,8 +310,12 @@ class Engine {
   bool is_shut_down() const { return shut_down_; }
   bool is_started() const { return started_; }
 
-  // Targets that answered discovery but whose IDENTIFY has not completed.
+  // Targets that answered discovery but whose IDENTIFY has not completed,
+  // or whose flush probe ("Flush") has not: what a discovery round waits
+  // for, so that it shows the flush mode as it is.
   std::size_t identifying() const;
+  // Whether that target is one of them.
+  bool identifying(TargetAddress address) const;
 
   std::vector<TargetInfo> targets() const;
   std::optional<TargetInfo> target(TargetAddress address) const;
@@ -453,6 +468,9 @@ class Engine {
   FlushStart start_flush(Target& t, Op& op, FlushOp& flush);
   void handle_flush_answer(Target& t, Op& op, const PendingFrame& f, const AtaMessage& ata);
   void set_flush_mode(Target& t, FlushMode mode);
+  // After the first IDENTIFY: one flush, when an answer could still change
+  // the mode, whose answer only sets it.
+  void probe_flush(Target& t, TimePoint now);
 
   // ---- engine_trim.cpp ---------------------------------------------------
   bool pump_trim(Target& t, Op& op, TimePoint now);
@@ -538,8 +556,12 @@ class Engine {
   std::vector<Passed> passed_;  // this batch's (on_frames), empty between batches
   std::map<TargetAddress, std::unique_ptr<Target>> targets_;
   std::vector<std::optional<std::uint16_t>> discovery_slot_;  // per link
-  std::vector<std::uint8_t> trim_scratch_;                    // one frame's TRIM ranges
-  std::uint64_t random_state_;                                // content checks' sectors
+  // Per link, the tag of the broadcast before the current one: its answers
+  // may still come (a slow target, rounds close together) and are late
+  // discovery answers, not duplicates (engine_answers.cpp, on_stale_answer).
+  std::vector<std::uint32_t> previous_discovery_tag_;
+  std::vector<std::uint8_t> trim_scratch_;  // one frame's TRIM ranges
+  std::uint64_t random_state_;              // content checks' sectors
   std::uint32_t next_check_id_ = 1;
   unsigned startup_rounds_ = 0;
   LinkStats link_stats_;

@@ -97,6 +97,12 @@ void Engine::on_current_answer(std::size_t link, std::uint16_t slot, const Heade
 // the target's own ports; from any other MAC it is a stranger's.
 void Engine::on_stale_answer(std::size_t link, std::uint16_t slot, const Header& h,
                              std::span<const std::uint8_t> bytes, TimePoint now) {
+  if (h.tag == previous_discovery_tag_[link] &&
+      h.command == static_cast<std::uint8_t>(Command::query_config)) {
+    // The broadcast before this round's, answered late (engine.hpp).
+    if (auto frame = decode_counted(bytes)) handle_discovery(link, *frame, now, Heard::solicited);
+    return;
+  }
   Target* t = find(h.target);
   if (!t || !t->ports.is_path(link, h.src)) {
     ++link_stats_.unmatched;

@@ -22,7 +22,10 @@ void Engine::start(TimePoint now) {
 void Engine::discover_now(TimePoint now) {
   if (shut_down_) return;
   for (std::size_t i = 0; i < links_.size(); ++i) {
-    if (discovery_slot_[i]) tags_.release(*discovery_slot_[i]);
+    if (discovery_slot_[i]) {
+      previous_discovery_tag_[i] = tags_.tag(*discovery_slot_[i]);
+      tags_.release(*discovery_slot_[i]);
+    }
     discovery_slot_[i].reset();
     if (tags_.full()) continue;
     const std::uint16_t slot = tags_.acquire();
@@ -235,6 +238,7 @@ void Engine::take_identity(Target& t, const IdentifyInfo& id) {
     t.info.up = !t.down;
     notify(t);
   }
+  if (first) probe_flush(t, now_);
 }
 
 // ---- ports: candidates, conflicts, path health ----------------------------

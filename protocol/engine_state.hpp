@@ -62,6 +62,10 @@ struct Engine::WriteOp {
 struct Engine::FlushOp {
   std::uint8_t ata_cmd = 0;  // chosen when it is issued
   Handler done;
+  // The engine's own flush after the first IDENTIFY (engine_flush.cpp,
+  // probe_flush): no handler; its answer only sets the mode, and neither
+  // its failure nor its timing is counted.
+  bool probe = false;
   FrameFields fields(const Target& t) const;
   std::span<const std::uint8_t> encode(Engine& e, const PendingFrame& f, Frame& frame) const;
   void on_answer(Engine& e, Target& t, Op& op, const PendingFrame& f, const Frame& frame);
@@ -146,6 +150,11 @@ struct Engine::Op {
   // IDENTIFY, Query Config, MAC Mask, Reserve/Release: one frame each,
   // outside the data window (engine.hpp, "Control commands").
   bool is_control() const { return is_control_kind(kind()); }
+  // The engine's own: an IDENTIFY or the flush probe (not counted in errors).
+  bool internal() const {
+    const auto* flush = std::get_if<FlushOp>(&body);
+    return kind() == OpKind::identify || (flush && flush->probe);
+  }
   // Operations a caller counts as requests (stats.requests).
   bool is_request() const { return is_data() || kind() == OpKind::flush || kind() == OpKind::trim; }
 };
@@ -168,6 +177,8 @@ struct Engine::Target {
   bool flush_ext_aborts = false;  // FLUSH CACHE EXT answered ABRT once
   bool flush_e7_aborts = false;   // FLUSH CACHE answered ABRT, not advertised
   bool flush_advertised = false;  // IDENTIFY: FLUSH CACHE (E7h) supported
+  bool flush_probed = false;      // the flush probe was queued (once per target)
+  bool flush_probe_pending = false;
   RttEstimator rtt;
   CongestionWindow window;
   WriteGuard guard;

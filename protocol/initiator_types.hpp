@@ -96,6 +96,12 @@ struct TargetInfo {
   std::uint8_t sectors_per_frame = 0;  // in use now: min over paths of target scnt and
                                        // what the path carries (less after a jumbo black hole)
   FlushMode flush_mode = FlushMode::cache28;
+  // The first flush answer taken as success with BSY or DF set — a no-op
+  // flush echoing its command byte (0xEA) — and the command it answered:
+  // the target may not flush at all. 0: none came. Set once; the daemon
+  // warns once (stats.flush_odd_status counts every odd answer).
+  std::uint8_t flush_odd_status = 0;
+  std::uint8_t flush_odd_command = 0;
   bool trim = false;                  // IDENTIFY word 169 bit 0: DATA SET MANAGEMENT TRIM
   std::uint16_t trim_max_blocks = 0;  // IDENTIFY word 105 (0: not reported)
   std::uint8_t aoe_version = 0;
@@ -138,7 +144,8 @@ struct TargetStats {
                                             // nonsense status (ERR clear, error 0)
   std::uint64_t trims = 0;                  // TRIM operations started
   std::uint64_t sectors_trimmed = 0;        // sectors the target acknowledged as trimmed
-  std::uint64_t duplicates = 0;             // answers to frames already answered/retransmitted
+  std::uint64_t duplicates = 0;  // late answers to I/O frames already answered/retransmitted
+                                 // (not to an earlier discovery broadcast)
   // Times answers refused in a row for what the target was seen to return
   // (answer_check.hpp, kDoubtAfter) made the engine learn it anew.
   std::uint64_t answers_relearned = 0;

@@ -29,6 +29,16 @@ void tell_durability_and_frames(TargetEvents::Told& told, const std::string& nam
       log_message(LogLevel::info, "%s flush: %s", name.c_str(), mode.c_str());
     told.flush = info.flush_mode;
   }
+  if (info.flush_odd_status != 0 && !told.flush_odd_status) {
+    log_message(LogLevel::warning,
+                "%s: FLUSH CACHE answered with status 0x%02X (%s): this target may not flush "
+                "its cache; fsync completes on that answer, which may not mean the data is "
+                "stored",
+                name.c_str(), info.flush_odd_status,
+                info.flush_odd_status == info.flush_odd_command ? "the command echoed"
+                                                                : "BSY/DF set, ERR clear");
+    told.flush_odd_status = true;
+  }
   const unsigned spf = info.sectors_per_frame;
   if (spf == 0 || spf == told.sectors_per_frame) return;
   if (told.sectors_per_frame != 0 && spf < told.largest_sectors_per_frame)

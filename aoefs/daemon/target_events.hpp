@@ -11,7 +11,10 @@
 //    forgets the file's attributes and pages.
 //  * Logged once per change: found / back / down, a flush mode that
 //    gives fsync no FLUSH CACHE to wait for (`none ...`: fsync completes once
-//    every write was acknowledged), frames smaller than the target and path
+//    every write was acknowledged), a flush answered with a status no disk
+//    gives after flushing (TargetInfo::flush_odd_status: BSY/DF set, e.g.
+//    the command byte echoed; a warning, once per target for the mount's
+//    lifetime), frames smaller than the target and path
 //    allow (a jumbo black hole) and their return to full size. A resize is
 //    logged by SegmentWatch::resize_seen() (at a bounded rate), not here.
 #pragma once
@@ -38,6 +41,7 @@ struct TargetEvents {
   // What was last logged of each target, so each change is told once.
   struct Told {
     std::optional<aoe::FlushMode> flush;
+    bool flush_odd_status = false;  // the warning of a no-op flush answer
     unsigned sectors_per_frame = 0;
     unsigned largest_sectors_per_frame = 0;
   };

@@ -8,9 +8,10 @@
 namespace aoefs {
 namespace {
 
-constexpr std::array<std::string_view, 10> kNames = {
-    "config",  "firmware", "buffer_count", "sectors_per_frame", "paths", "model", "serial",
-    "reserve", "mask",     "flush"};
+constexpr std::array<std::string_view, 12> kNames = {
+    "config", "firmware", "buffer_count",     "sectors_per_frame",
+    "paths",  "model",    "serial",           "reserve",
+    "mask",   "flush",    "firmware_version", "firmware_revision"};
 
 // Splits on spaces, tabs, commas and newlines; empty tokens are skipped.
 std::vector<std::string_view> tokens(std::string_view s) {
@@ -71,7 +72,8 @@ bool xattr_live(Xattr which) { return xattr_writable(which); }
 
 std::string snapshot_xattr_value(Xattr which, const aoe::TargetInfo& info) {
   switch (which) {
-    case Xattr::firmware: {
+    case Xattr::firmware:
+    case Xattr::firmware_version: {
       char buf[8];
       std::snprintf(buf, sizeof buf, "0x%04x", info.firmware_version);
       return buf;
@@ -89,6 +91,8 @@ std::string snapshot_xattr_value(Xattr which, const aoe::TargetInfo& info) {
       return info.model;
     case Xattr::serial:
       return info.serial;
+    case Xattr::firmware_revision:
+      return info.firmware;
     case Xattr::config:
       return info.config_string;
     case Xattr::flush:

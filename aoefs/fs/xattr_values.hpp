@@ -7,7 +7,13 @@
 //                      setxattr = force set (CCmd 4), with XATTR_CREATE =
 //                      set-if-empty (CCmd 3); empty value or removexattr
 //                      clears it (this is also a forced unlock)
-//   firmware           Query Config firmware version, "0x4019"
+//   firmware_version   Query Config firmware version, "0x4019" (the AoE
+//                      target's own version)
+//   firmware_revision  IDENTIFY firmware revision string (words 23-26), as
+//                      the .stats label firmware_revision (and firmware)
+//   firmware           the old name of firmware_version, kept for scripts:
+//                      not the IDENTIFY string the .stats label `firmware`
+//                      carries
 //   buffer_count       Query Config buffer count, decimal
 //   sectors_per_frame  sectors per ATA frame used (min of target and MTU)
 //   paths              "IFACE=MAC" per path to the target, space separated
@@ -44,7 +50,9 @@ enum class Xattr : std::uint8_t {
   serial,
   reserve,
   mask,
-  flush
+  flush,
+  firmware_version,
+  firmware_revision
 };
 
 inline constexpr std::string_view kXattrPrefix = "user.aoe.";

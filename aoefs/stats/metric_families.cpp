@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <concepts>
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -68,12 +69,19 @@ void cache_field(FamilyWriter& out, const StatsSnapshot& s) {
 }
 
 // The families with labels of their own.
+// `firmware` is the old name of `firmware_revision` (the IDENTIFY string);
+// `firmware_version` is Query Config's number (user.aoe.firmware_version).
 void target_info(FamilyWriter& out, const StatsSnapshot& s) {
-  for (const auto& t : s.targets)
+  for (const auto& t : s.targets) {
+    char version[8];
+    std::snprintf(version, sizeof version, "0x%04x", t.info.firmware_version);
+    const std::string revision = wire_label(t.info.firmware);
     out.sample(target_label(t) + ",model=\"" + wire_label(t.info.model) + "\",serial=\"" +
-                   wire_label(t.info.serial) + "\",firmware=\"" + wire_label(t.info.firmware) +
+                   wire_label(t.info.serial) + "\",firmware=\"" + revision +
+                   "\",firmware_revision=\"" + revision + "\",firmware_version=\"" + version +
                    "\",paths=\"" + escape_label(paths_text(t.info)) + "\"",
                1);
+  }
 }
 
 void capacity_bytes(FamilyWriter& out, const StatsSnapshot& s) {
@@ -140,8 +148,10 @@ constexpr auto path = MetricScope::path;
 constexpr auto link = MetricScope::link;
 
 constexpr MetricFamily kFamilies[] = {
-    {"aoefs_target_info", gauge, "Target identity from IDENTIFY and discovery (value 1).", target,
-     target_info},
+    {"aoefs_target_info", gauge,
+     "Target identity (value 1): model, serial, firmware_revision from IDENTIFY (firmware: its "
+     "old name), firmware_version from Query Config.",
+     target, target_info},
     {"aoefs_target_up", gauge, "1 while the target answers, 0 after the dead timeout.", target,
      target_info_field<&TargetInfo::up>},
     {"aoefs_target_capacity_bytes", gauge, "Capacity of the target.", target, capacity_bytes},
@@ -182,11 +192,13 @@ constexpr MetricFamily kFamilies[] = {
      "Flushes completed on write acknowledgements alone (flush mode none).", target,
      target_stats_field<&TargetStats::flushes_without_frame>},
     {"aoefs_target_flush_odd_status_total", counter,
-     "Flush answers taken as success despite a nonsense status (ERR clear, error 0).", target,
-     target_stats_field<&TargetStats::flush_odd_status>},
+     "Flush answers taken as success despite a nonsense status (ERR clear; BSY/DF set or error "
+     "register non-zero); the first with BSY/DF set is logged.",
+     target, target_stats_field<&TargetStats::flush_odd_status>},
     {"aoefs_target_duplicates_total", counter,
-     "Answers to frames already answered or retransmitted.", target,
-     target_stats_field<&TargetStats::duplicates>},
+     "Late answers to I/O frames already answered or sent again (not late answers to a "
+     "discovery broadcast).",
+     target, target_stats_field<&TargetStats::duplicates>},
     {"aoefs_target_errors_total", counter, "Operations that failed.", target,
      target_stats_field<&TargetStats::errors>},
     {"aoefs_target_srtt_seconds", gauge, "Smoothed round-trip time.", target,

@@ -4,6 +4,7 @@
 #include "protocol/codec/ata.hpp"
 
 #include "protocol/codec/byte_order.hpp"
+#include "protocol/codec/identify_strings.hpp"
 
 namespace aoe {
 namespace {
@@ -11,28 +12,6 @@ namespace {
 using Page = std::span<const std::uint8_t>;
 
 std::uint16_t word(Page page, std::size_t w) { return wire::load_le16(&page[2 * w]); }
-
-// An ATA string in words [first, first + count): two characters per word,
-// high byte first. Padding (spaces, NULs) is trimmed at both ends; other
-// bytes outside printable ASCII become '?'.
-std::string ata_string(Page page, std::size_t first, std::size_t count) {
-  std::string s;
-  s.reserve(2 * count);
-  for (std::size_t w = first; w < first + count; ++w) {
-    s.push_back(static_cast<char>(page[2 * w + 1]));
-    s.push_back(static_cast<char>(page[2 * w]));
-  }
-  const auto padding = [](char c) { return c == ' ' || c == '\0'; };
-  std::size_t begin = 0, end = s.size();
-  while (begin < end && padding(s[begin])) ++begin;
-  while (end > begin && padding(s[end - 1])) --end;
-  s = s.substr(begin, end - begin);
-  for (char& c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u > 0x7e) c = '?';
-  }
-  return s;
-}
 
 constexpr std::uint16_t kW83Lba48 = 1u << 10;
 constexpr std::uint16_t kW83FlushCache = 1u << 12;
@@ -45,9 +24,11 @@ Result<IdentifyInfo> parse_identify(Page page) {
   if (page.size() < kIdentifySize)
     return DecodeError{DecodeErrc::truncated, "identify: fewer than 512 bytes"};
   IdentifyInfo info;
-  info.serial = ata_string(page, 10, 10);
-  info.firmware = ata_string(page, 23, 4);
-  info.model = ata_string(page, 27, 20);
+  const IdentifyStringOrder order = identify_string_order(page);
+  info.strings_unswapped = order == IdentifyStringOrder::unswapped;
+  info.serial = identify_string(page, 10, 10, order);
+  info.firmware = identify_string(page, 23, 4, order);
+  info.model = identify_string(page, 27, 20, order);
   info.lba28_sectors = wire::load_le(&page[2 * 60], 4);
   info.lba48_sectors = wire::load_le(&page[2 * 100], 8);
   const std::uint16_t w83 = word(page, 83);

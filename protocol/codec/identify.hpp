@@ -2,7 +2,10 @@
 //
 //   words 10-19 serial (20 chars), 23-26 firmware (8), 27-46 model (40):
 //     ATA strings store two characters per word, high byte first, so each
-//     16-bit little-endian word has its bytes swapped; trailing spaces trimmed.
+//     16-bit little-endian word has its bytes swapped; padding trimmed. A
+//     page whose strings read clearly better unswapped (a target writing
+//     them as plain C strings) is read so, all three alike
+//     (identify_strings.hpp).
 //   words 60-61  LBA28 user-addressable sectors
 //   word 82 bit 5   write cache supported; word 85 bit 5: enabled. A word 82
 //                   of 0000h or FFFFh reports nothing (vblade leaves it 0),
@@ -41,7 +44,8 @@ struct IdentifyInfo {
   std::uint16_t trim_max_blocks = 0;  // word 105; 0 = not reported
   std::string model;
   std::string serial;
-  std::string firmware;
+  std::string firmware;            // the firmware revision string
+  bool strings_unswapped = false;  // the strings were read in plain byte order
   // lba48 ? lba48_sectors : lba28_sectors
   std::uint64_t capacity_sectors() const { return lba48 ? lba48_sectors : lba28_sectors; }
 };

@@ -41,12 +41,14 @@ struct EngineRig {
     net.attach(*engine);
     engine->start(net.now());
   }
-  // Whether the target is up within `limit` (discovery and IDENTIFY).
+  // Whether the target is up within `limit` (discovery and IDENTIFY), with
+  // nothing of discovery left pending (the flush probe answered: engine.hpp,
+  // "Flush"), as a discovery round of the daemon waits.
   bool discovered(aoe::TargetAddress a = {1, 0}, aoe::Duration limit = std::chrono::seconds(2)) {
     return net.run_until(
         [&] {
           auto t = engine->target(a);
-          return t && t->up;
+          return t && t->up && !engine->identifying(a);
         },
         limit);
   }

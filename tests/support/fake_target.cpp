@@ -69,6 +69,11 @@ std::optional<std::vector<std::uint8_t>> FakeTarget::handle(std::span<const std:
     const auto* a = std::get_if<AtaMessage>(&in.body);
     if (a && a->cmd_status != ata_cmd::identify_device) return std::nullopt;
   }
+  if (ignore_flush) {
+    const auto* a = std::get_if<AtaMessage>(&in.body);
+    if (a && (a->cmd_status == ata_cmd::flush_cache || a->cmd_status == ata_cmd::flush_cache_ext))
+      return std::nullopt;
+  }
   ++counters_.requests;
 
   Frame out;

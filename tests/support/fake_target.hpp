@@ -105,6 +105,8 @@ class FakeTarget {
   bool no_io = false;
   // An older target: MAC Mask List and Reserve/Release go unanswered.
   bool no_mask_reserve = false;
+  // FLUSH CACHE (either) gets no answer at all; everything else does.
+  bool ignore_flush = false;
   // A new capacity (the backing file grown or shrunk while the target runs
   // on); IDENTIFY reports it from then on, the data below it stays.
   void resize(std::uint64_t sectors);

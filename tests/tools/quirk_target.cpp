@@ -55,8 +55,9 @@
 //   --serial S, --model M   IDENTIFY serial number (default QTshelf.slot) and
 //                           model (default "aoefs quirk_target"): with
 //                           --firmware, another disk's identity copied.
-//   --unswapped-strings     IDENTIFY strings in plain byte order (ATA stores
-//                           two characters per word, high byte first).
+//   --unswapped-strings     IDENTIFY strings in plain byte order, NUL-padded
+//                           (ATA stores two characters per word, high byte
+//                           first, space-padded), as an older target does.
 //   --trim                  IDENTIFY: DATA SET MANAGEMENT TRIM (word 169 bit
 //                           0); TRIM ranges become holes in FILE.
 //   --config S              initial config string (default empty).

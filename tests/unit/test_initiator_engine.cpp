@@ -51,8 +51,11 @@ TEST_CASE("engine: discovery and IDENTIFY fill in the target", "[engine]") {
   REQUIRE(t->paths.size() == 1);
   CHECK(t->paths[0].interface == "sim0");
   CHECK(t->paths[0].mac == o.mac);
-  REQUIRE(rig.events.size() == 1);
+  // Found (flush mode `ext` from IDENTIFY), then the flush probe found EXT
+  // aborted: `28`.
+  REQUIRE(rig.events.size() == 2);
   CHECK(rig.events[0].up);
+  CHECK(rig.events[1].flush_mode == aoe::FlushMode::cache28);
   CHECK(rig.engine->stats({7, 3})->window == 8);
 }
 
@@ -282,9 +285,10 @@ TEST_CASE("engine: a target that stops answering goes down and comes back", "[en
   rig.start();
   REQUIRE(rig.discovered({1, 0}));
   target.silent = true;
+  const auto found = rig.events.size();  // found, and the flush probe's mode
   CHECK(rig.net.run_until([&] { return !rig.engine->target({1, 0})->up; }, 20s));
-  REQUIRE(rig.events.size() == 2);
-  CHECK_FALSE(rig.events[1].up);
+  REQUIRE(rig.events.size() == found + 1);
+  CHECK_FALSE(rig.events.back().up);
   std::vector<std::uint8_t> buf(512);
   CHECK(rig.read({1, 0}, 0, buf) == aoe::InitiatorErrc::target_down);
   target.silent = false;
@@ -322,12 +326,15 @@ TEST_CASE("engine: FLUSH CACHE EXT aborted falls back to FLUSH CACHE and is reme
   auto& target = rig.target();
   rig.start();
   REQUIRE(rig.discovered({1, 0}));
-  CHECK_FALSE(rig.flush({1, 0}));
+  // The flush probe after IDENTIFY: EXT aborted, then FLUSH CACHE.
   CHECK(target.counters().flush_ext_aborted == 1);
   CHECK(target.counters().flushes == 1);
   CHECK_FALSE(rig.flush({1, 0}));
   CHECK(target.counters().flush_ext_aborted == 1);
   CHECK(target.counters().flushes == 2);
+  CHECK_FALSE(rig.flush({1, 0}));
+  CHECK(target.counters().flush_ext_aborted == 1);
+  CHECK(target.counters().flushes == 3);
 }
 
 TEST_CASE("engine: FLUSH CACHE EXT used when the target supports it", "[engine]") {
@@ -339,7 +346,7 @@ TEST_CASE("engine: FLUSH CACHE EXT used when the target supports it", "[engine]"
   REQUIRE(rig.discovered({1, 0}));
   CHECK_FALSE(rig.flush({1, 0}));
   CHECK(target.counters().flush_ext_aborted == 0);
-  CHECK(target.counters().flushes == 1);
+  CHECK(target.counters().flushes == 2);  // the probe's and this one
 }
 
 TEST_CASE("engine: errors are distinct values", "[engine]") {

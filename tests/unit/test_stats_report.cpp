@@ -22,6 +22,8 @@ TargetReport sample_target() {
   t.info.up = true;
   t.info.capacity_sectors = 131072;
   t.info.model = "Coraid \"EtherDrive\" vblade";
+  t.info.firmware = "V25";
+  t.info.firmware_version = 0x4019;
   t.info.config_string = "aoefs-lock/1 host=a\\b\nx";
   t.info.paths = {{"aoe0", *aoe::MacAddress::parse("02:00:00:00:00:01"), {}}};
   t.stats.requests = 7;
@@ -65,6 +67,12 @@ TEST_CASE("stats text round-trips through the parser, labels escaped") {
                     {{"target", "e1.0"},
                      {"model", "Coraid \"EtherDrive\" vblade"},
                      {"paths", "aoe0/02:00:00:00:00:01"}}) == 1);
+  // The IDENTIFY string under its old name and its new one; Query Config's number.
+  CHECK(find_sample(samples, "aoefs_target_info",
+                    {{"target", "e1.0"},
+                     {"firmware", "V25"},
+                     {"firmware_revision", "V25"},
+                     {"firmware_version", "0x4019"}}) == 1);
   CHECK(find_sample(samples, "aoefs_target_config_info",
                     {{"target", "e1.0"}, {"config", "aoefs-lock/1 host=a\\\\b\\x0ax"}}) == 1);
   CHECK(find_sample(samples, "aoefs_target_lock_held",

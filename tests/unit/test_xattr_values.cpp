@@ -19,7 +19,7 @@ TEST_CASE("xattr names: user.aoe.* only, everything else is not ours") {
   const std::string list = xattr_name_list();
   CHECK(list.find(std::string("user.aoe.config\0", 16)) == 0);
   CHECK(list.back() == '\0');
-  CHECK(std::count(list.begin(), list.end(), '\0') == 10);
+  CHECK(std::count(list.begin(), list.end(), '\0') == 12);
   CHECK(xattr_writable(Xattr::reserve));
   CHECK_FALSE(xattr_writable(Xattr::model));
 }
@@ -33,7 +33,13 @@ TEST_CASE("xattr snapshot values from the target's facts") {
   info.serial = "1.0:host";
   info.paths = {{"aoe0", *aoe::MacAddress::parse("02:00:00:00:00:01"), {}},
                 {"aoe1", *aoe::MacAddress::parse("02:00:00:00:00:02"), {}}};
+  info.firmware = "V25";
+  // Two firmwares, two names; the old name keeps its old meaning.
+  CHECK(snapshot_xattr_value(Xattr::firmware_version, info) == "0x4019");
+  CHECK(snapshot_xattr_value(Xattr::firmware_revision, info) == "V25");
   CHECK(snapshot_xattr_value(Xattr::firmware, info) == "0x4019");
+  CHECK(xattr_by_name("user.aoe.firmware_version") == Xattr::firmware_version);
+  CHECK(xattr_by_name("user.aoe.firmware_revision") == Xattr::firmware_revision);
   CHECK(snapshot_xattr_value(Xattr::buffer_count, info) == "16");
   CHECK(snapshot_xattr_value(Xattr::sectors_per_frame, info) == "2");
   CHECK(snapshot_xattr_value(Xattr::flush, info) == "28");

@@ -13,8 +13,9 @@ void IdentifyPage::word(unsigned index, std::uint16_t value) {
 
 void IdentifyPage::text(unsigned first, unsigned words, std::string_view text, StringOrder order) {
   const unsigned swap = order == StringOrder::ata ? 1 : 0;
+  const char pad = order == StringOrder::ata ? ' ' : '\0';
   for (unsigned i = 0; i < 2 * words; ++i) {
-    const char c = i < text.size() ? text[i] : ' ';
+    const char c = i < text.size() ? text[i] : pad;
     bytes_[2 * first + (i ^ swap)] = static_cast<std::uint8_t>(c);
   }
 }

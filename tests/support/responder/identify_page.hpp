@@ -14,11 +14,13 @@ namespace aoetest {
 class IdentifyPage {
  public:
   // ATA strings hold two characters per word, the first in the high byte;
-  // `unswapped` puts it in the low byte, as some targets do.
+  // `unswapped` puts it in the low byte and pads with NULs: a plain C
+  // string, as the older target of issue 30 writes them.
   enum class StringOrder { ata, unswapped };
 
   void word(unsigned index, std::uint16_t value);
-  // `text` over `words` words from `first`: cut to fit, padded with spaces.
+  // `text` over `words` words from `first`: cut to fit, padded with spaces
+  // (unswapped: NULs).
   void text(unsigned first, unsigned words, std::string_view text,
             StringOrder order = StringOrder::ata);
   // Words 60-61: the capacity, 0FFFFFFFh when it takes more than LBA28.
