@@ -40,10 +40,9 @@ std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()
 
 }  // namespace
 
-TEST_CASE("identify strings: a real disk's page, ATA order, is read as written",
-          "[identify]") {
-  const Page page = disk("     WD-WCC6Y0123456", "01.01A01", "WDC WD10EZEX-08WN4A0",
-                         IdentifyStringOrder::ata);
+TEST_CASE("identify strings: a real disk's page, ATA order, is read as written", "[identify]") {
+  const Page page =
+      disk("     WD-WCC6Y0123456", "01.01A01", "WDC WD10EZEX-08WN4A0", IdentifyStringOrder::ata);
   CHECK(aoe::identify_string_order(page) == IdentifyStringOrder::ata);
   const auto info = aoe::parse_identify(page);
   REQUIRE(info.has_value());
@@ -63,8 +62,7 @@ TEST_CASE("identify strings: odd lengths, ATA order: the unswapped reading is th
 }
 
 TEST_CASE("identify strings: the older target's C strings are read unswapped", "[identify]") {
-  const Page page =
-      disk("/tmp/ft/backing.img", "V1", "123456789", IdentifyStringOrder::unswapped);
+  const Page page = disk("/tmp/ft/backing.img", "V1", "123456789", IdentifyStringOrder::unswapped);
   // What the ATA reading showed: the NUL after each odd last character
   // lands inside the string.
   CHECK(aoe::identify_string(page, 27, 20, IdentifyStringOrder::ata) == "21436587?9");
@@ -79,8 +77,7 @@ TEST_CASE("identify strings: the older target's C strings are read unswapped", "
 }
 
 TEST_CASE("identify strings: quirk_target --unswapped-strings", "[identify]") {
-  const Page page =
-      disk("QT1.0", "0x4019", "aoefs quirk_target", IdentifyStringOrder::unswapped);
+  const Page page = disk("QT1.0", "0x4019", "aoefs quirk_target", IdentifyStringOrder::unswapped);
   const auto info = aoe::parse_identify(page);
   REQUIRE(info.has_value());
   CHECK(info->model == "aoefs quirk_target");
@@ -88,19 +85,16 @@ TEST_CASE("identify strings: quirk_target --unswapped-strings", "[identify]") {
   CHECK(info->firmware == "0x4019");
 }
 
-TEST_CASE("identify strings: ambiguous fields keep ATA order; the model decides",
-          "[identify]") {
+TEST_CASE("identify strings: ambiguous fields keep ATA order; the model decides", "[identify]") {
   SECTION("an all-digit serial, ATA order, with a real model: ATA") {
-    const Page page =
-        disk("12345678", "CC47", "ST1000DM003-1CH162", IdentifyStringOrder::ata);
+    const Page page = disk("12345678", "CC47", "ST1000DM003-1CH162", IdentifyStringOrder::ata);
     CHECK(aoe::identify_string_order(page) == IdentifyStringOrder::ata);
     CHECK(aoe::parse_identify(page)->serial == "12345678");
     // Unswapped it is printable too: no reason to take it.
     CHECK(aoe::identify_string(page, 10, 10, IdentifyStringOrder::unswapped) == "21436587");
   }
   SECTION("the same serial written unswapped: the model's letters and padding decide") {
-    const Page page =
-        disk("12345678", "1.00", "Coraid EtherDrive", IdentifyStringOrder::unswapped);
+    const Page page = disk("12345678", "1.00", "Coraid EtherDrive", IdentifyStringOrder::unswapped);
     CHECK(aoe::identify_string_order(page) == IdentifyStringOrder::unswapped);
     CHECK(aoe::parse_identify(page)->serial == "12345678");
     CHECK(aoe::parse_identify(page)->model == "Coraid EtherDrive");
@@ -125,9 +119,11 @@ TEST_CASE("identify strings: ambiguous fields keep ATA order; the model decides"
 
 TEST_CASE("identify strings: oddity scores", "[identify]") {
   CHECK(aoe::string_oddity(bytes("WDC WD10EZEX        ")) == 0);
-  CHECK(aoe::string_oddity(bytes("    WD-12345")) == 0);       // right-aligned serial
+  CHECK(aoe::string_oddity(bytes("    WD-12345")) == 0);            // right-aligned serial
   CHECK(aoe::string_oddity(bytes(std::string("AB\0\0", 4))) == 0);  // trailing NULs
-  CHECK(aoe::string_oddity(bytes(std::string("2143\0" "5\0\0", 8))) == aoe::kStrongOddity);
+  CHECK(aoe::string_oddity(bytes(std::string("2143\0"
+                                             "5\0\0",
+                                             8))) == aoe::kStrongOddity);
   CHECK(aoe::string_oddity(bytes("AB\x01Z")) == aoe::kStrongOddity);
   CHECK(aoe::string_oddity(bytes("TQ.1 0    ")) == 1);  // " 0" ends a word after a space
   CHECK(aoe::string_oddity(bytes("QT1.0     ")) == 0);
