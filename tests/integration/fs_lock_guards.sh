@@ -15,6 +15,7 @@
 #  * Mask edits and reserve lists longer than one frame fail at once with
 #    E2BIG (well before dead_timeout), nothing changed on the target.
 source "$(dirname "$0")/../tools/fs_common.sh"
+source "$(dirname "$0")/../tools/xattr_common.sh"
 
 fs_net_up lg1 --inis 2 --targets "1.0:8M 1.1:8M"
 eval "$("$AOENET" env lg1 | grep -E '^(INI_NS_2|INI_MAC|INI_MAC_2)=')"
@@ -30,23 +31,6 @@ FS_LOG=$LOG_B FS_INI_NS=$NS_B fs_mount_fg "$MPB" -o "$OPTS,ro"
 fs_wait_file "$MPA/e1.0" 5 && fs_wait_file "$MPB/e1.0" 5 || fs_fail "e1.0 not listed on both mounts"
 FA=$MPA/e1.0 FB=$MPB/e1.0
 
-# cfg NS [SLOT]: the config string of e1.SLOT as aoecfg in NS reads it.
-cfg() {
-  local out
-  out=$(ip netns exec "$1" aoecfg -t 3 -c read 1 "${2:-0}" aoe0; echo .)
-  [ "$out" != . ] || fs_fail "aoecfg in $1: no answer from e1.${2:-0}"
-  out=${out%.}
-  printf '%s' "${out%$'\n'}"
-}
-xattr() { getfattr --absolute-names --only-values -n "$2" "$1" 2>&1; }
-# set_fails FILE NAME VALUE ERRTEXT [SECONDS]: setfattr must fail with that
-# error, within SECONDS (default 10; dead_timeout is 30).
-set_fails() {
-  local out start=$SECONDS
-  if out=$(setfattr -n "$2" -v "$3" "$1" 2>&1); then fs_fail "setfattr $2='${3:0:40}' succeeded"; fi
-  grep -q "$4" <<<"$out" || fs_fail "setfattr $2='${3:0:40}': expected '$4', got: $out"
-  [ $((SECONDS - start)) -le "${5:-10}" ] || fs_fail "setfattr $2 took $((SECONDS - start)) s to fail"
-}
 # py_flock FILE: LOCK_EX|LOCK_NB from an O_RDONLY descriptor; prints "ok" or the errno name.
 # (/usr/bin/python3: another user may not reach root's python.)
 py_flock() {

@@ -17,6 +17,7 @@
 #    `aoefs unlock e1.0 --force`; without --force the command refuses.
 #  * SIGTERM of B (clean shutdown) releases what B holds.
 source "$(dirname "$0")/../tools/fs_common.sh"
+source "$(dirname "$0")/../tools/xattr_common.sh"
 
 # flock(1) exit code for "lock taken" (EWOULDBLOCK for -n, timeout for -w);
 # other errors exit 1 or 65+ with a message.
@@ -34,23 +35,6 @@ FS_INI_NS=$NS_B fs_mount_fg "$MPB" -o "$OPTS"; PID_B=$FS_PID
 fs_wait_file "$MPA/e1.0" 5 && fs_wait_file "$MPB/e1.0" 5 || fs_fail "e1.0 not listed on both mounts"
 FA=$MPA/e1.0 FB=$MPB/e1.0
 
-# cfg NS [SLOT]: the config string of e1.SLOT as aoecfg in NS reads it; fails
-# on no answer (aoecfg then prints nothing and still exits 0).
-cfg() {
-  local out
-  out=$(ip netns exec "$1" aoecfg -t 3 -c read 1 "${2:-0}" aoe0; echo .)
-  [ "$out" != . ] || fs_fail "aoecfg in $1: no answer from e1.${2:-0}"
-  out=${out%.}
-  printf '%s' "${out%$'\n'}"
-}
-# xattr FILE NAME: the value, or the error text.
-xattr() { getfattr --absolute-names --only-values -n "$2" "$1" 2>&1; }
-# set_fails FILE NAME VALUE ERRTEXT: setfattr must fail with that error.
-set_fails() {
-  local out
-  if out=$(setfattr -n "$2" -v "$3" "$1" 2>&1); then fs_fail "setfattr $2='${3:0:40}' succeeded"; fi
-  grep -q "$4" <<<"$out" || fs_fail "setfattr $2: expected '$4', got: $out"
-}
 # bounded_wait PID SECONDS: waits for PID, fails after SECONDS. A request
 # the daemon never answers cannot even be killed (the kernel waits for the
 # answer once the daemon has read it), so `timeout` would hang too; the
