@@ -9,6 +9,7 @@
 
 #include "aoefs/fs/errno_mapping.hpp"
 #include "aoefs/fs/fs_context.hpp"
+#include "aoefs/fs/interruptible_reply.hpp"
 #include "aoefs/fs/mask_edit.hpp"
 #include "aoefs/fs/xattr_values.hpp"
 #include "aoefs/util/log.hpp"
@@ -50,28 +51,39 @@ void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
   if (!which) return (void)fuse_reply_err(req, ENODATA);
   Subject s;
   if (!find_subject(req, ino, ENODATA, s)) return;
+  // Reads that ask the target may be interrupted (a signal to the caller
+  // gets EINTR at once instead of waiting for the command's patience).
   switch (*which) {
-    case Xattr::config:
+    case Xattr::config: {
+      const auto once = InterruptibleReply::watch(req);
       s.initiator->query_config(s.address, aoe::ConfigCommand::read, {},
-                                [req, size](std::error_code ec, const aoe::ConfigReply& r) {
+                                [req, size, once](std::error_code ec, const aoe::ConfigReply& r) {
+                                  if (!once.claim()) return;
                                   if (ec) return reply_error(req, ec);
                                   reply_value(req, size, r.config_storage);
                                 });
       return;
-    case Xattr::reserve:
+    }
+    case Xattr::reserve: {
+      const auto once = InterruptibleReply::watch(req);
       s.initiator->reserve(s.address, aoe::ReserveMessage{},
-                           [req, size](std::error_code ec, const aoe::ReserveMessage& r) {
+                           [req, size, once](std::error_code ec, const aoe::ReserveMessage& r) {
+                             if (!once.claim()) return;
                              if (ec) return reply_error(req, ec);
                              reply_value(req, size, format_mac_list(r.macs));
                            });
       return;
-    case Xattr::mask:
+    }
+    case Xattr::mask: {
+      const auto once = InterruptibleReply::watch(req);
       s.initiator->mac_mask(s.address, aoe::MacMaskMessage{},
-                            [req, size](std::error_code ec, const aoe::MacMaskMessage& m) {
+                            [req, size, once](std::error_code ec, const aoe::MacMaskMessage& m) {
+                              if (!once.claim()) return;
                               if (ec) return reply_error(req, ec);
                               reply_value(req, size, format_mask_list(m));
                             });
       return;
+    }
     default: {
       auto info = s.initiator->target(s.address);
       if (!info) return (void)fuse_reply_err(req, ENXIO);

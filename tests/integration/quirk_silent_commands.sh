@@ -8,13 +8,38 @@
 # right bytes without waiting for it (bound 10 s; it stalled for the dead
 # timeout before); the daemon says once that the target does not answer
 # each command; afterwards user.aoe.mask and user.aoe.reserve give
-# EOPNOTSUPP at once; user.aoe.config still works. Figures: dd alone and
+# EOPNOTSUPP at once; user.aoe.config still works; a getxattr waiting for
+# such a command ends at once on a signal (EINTR). Figures: dd alone and
 # beside getfattr, getfattr's time, first and second.
 source "$(dirname "$0")/../tools/quirk_common.sh"
 command -v getfattr >/dev/null || fs_fail "needs getfattr"
 
 quirk_mount qs --targets "1.0:64M" --quirk "--silent-mask-reserve"
 head -c $((32 << 20)) /dev/urandom >"$FS_TMP/data"
+
+fs_note "a getxattr waiting for a silent command is interruptible"
+# SIGALRM after 0.2 s, its handler raising: the call must end by the
+# signal (FUSE INTERRUPT answered with EINTR), long before the command's
+# patience (at least 1 s) would end it with an answer.
+INTR=$(python3 -c '
+import os, signal, sys, time
+class Interrupted(Exception): pass
+def on_alarm(*_): raise Interrupted()
+signal.signal(signal.SIGALRM, on_alarm)
+start = time.monotonic()
+signal.setitimer(signal.ITIMER_REAL, 0.2)
+try:
+    os.getxattr(sys.argv[1], "user.aoe.mask")
+    print("answered", time.monotonic() - start)
+except Interrupted:
+    print("interrupted", time.monotonic() - start)
+except OSError as e:
+    print("failed", time.monotonic() - start, e.strerror)' "$MP/$T")
+echo "getxattr: $INTR" >&2
+read -r HOW INTR_S _ <<<"$INTR"
+fs_assert_eq "$HOW" interrupted "how the interrupted getxattr ended"
+python3 -c "import sys; sys.exit(0 if $INTR_S < 0.9 else 1)" ||
+  fs_fail "the interrupted getxattr returned after $INTR_S s: it waited for the command"
 
 fs_note "dd alone"
 T0=$(fault_now)
@@ -58,4 +83,5 @@ done
 T1=$(fault_now)
 AGAIN=$(fault_elapsed "$T0" "$T1")
 python3 -c "import sys; sys.exit(0 if $AGAIN <= 2 else 1)" || fs_fail "known-unsupported reads took $AGAIN s"
+fault_figure "getxattr interrupted 0.2 s in: returned after $INTR_S s"
 fault_figure "dd 32 MiB alone $ALONE s, beside getfattr -d $BESIDE s; getfattr -d $GETFATTR s, then both reads $AGAIN s"
