@@ -12,29 +12,12 @@
 
 #include "aoefs/fs/mount_table.hpp"
 #include "aoefs/util/wire_text.hpp"
+#include "aoefs/util/unique_fd.hpp"
 
 namespace aoefs {
 namespace {
 
 constexpr int kDirectoryFlags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-
-// Closes the descriptor it holds when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(-1); }
-  void reset(int fd) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 std::vector<std::string> components(const std::string& path) {
   std::vector<std::string> parts;
@@ -73,7 +56,7 @@ Expected<MountPoint> MountPoint::open(const std::string& path) {
     return Error{"mount point " + printable(path) + ": " + why};
   };
   const bool absolute = path[0] == '/';
-  Fd dir(::open(absolute ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(::open(absolute ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) return failed(std::strerror(errno));
   const auto parts = components(path);
   std::string walked = absolute ? "" : ".";
@@ -107,28 +90,14 @@ Expected<MountPoint> MountPoint::open(const std::string& path) {
     return failed(std::strerror(errno));
   }
   if (!S_ISDIR(st.st_mode)) return Error{"mount point " + printable(path) + " is not a directory"};
-  MountPoint opened(path, dir.release());
+  MountPoint opened(path, std::move(dir));
   if (auto free = opened.check_unmounted(); !free) return free.error();
   return opened;
 }
 
-MountPoint::MountPoint(MountPoint&& other) noexcept
-    : given_(std::move(other.given_)), fd_(std::exchange(other.fd_, -1)) {}
-
-MountPoint& MountPoint::operator=(MountPoint&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    given_ = std::move(other.given_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
+std::string MountPoint::descriptor_path() const {
+  return "/proc/self/fd/" + std::to_string(fd_.get());
 }
-
-MountPoint::~MountPoint() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-std::string MountPoint::descriptor_path() const { return "/proc/self/fd/" + std::to_string(fd_); }
 
 std::string MountPoint::real_path() const {
   char buf[PATH_MAX];
@@ -154,11 +123,11 @@ Expected<int> MountPoint::open_fuse_root() const {
     return Error{"cannot tell where " + printable(given_) + " is now"};
   // The mount on the directory is found by its name in its parent; that
   // it is the mount on *this* directory the mount table says below.
-  Fd parent(::openat(fd_, "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd parent(::openat(fd_.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (parent.get() < 0) return Error{printable(where) + "/..: " + std::strerror(errno)};
-  Fd root(::openat(parent.get(), where.c_str() + slash + 1, kDirectoryFlags));
+  UniqueFd root(::openat(parent.get(), where.c_str() + slash + 1, kDirectoryFlags));
   if (root.get() < 0) return Error{printable(where) + ": " + std::strerror(errno)};
-  auto under = mount_id(fd_);
+  auto under = mount_id(fd_.get());
   if (!under) return under.error();
   auto over = mount_id(root.get());
   if (!over) return over.error();
@@ -186,7 +155,7 @@ Expected<void> MountPoint::retarget_to_fuse_root() {
   auto root = open_fuse_root();
   if (!root) return root.error();
   // dup3 keeps the number (descriptor_path() as given to libfuse) and O_CLOEXEC.
-  const int rc = ::dup3(*root, fd_, O_CLOEXEC);
+  const int rc = ::dup3(*root, fd_.get(), O_CLOEXEC);
   const int err = errno;
   ::close(*root);
   if (rc < 0) return Error{std::string("dup3: ") + std::strerror(err)};

@@ -15,20 +15,16 @@
 #include <string>
 
 #include "aoefs/util/expected.hpp"
+#include "aoefs/util/unique_fd.hpp"
 
 namespace aoefs {
 
 class MountPoint {
  public:
   static Expected<MountPoint> open(const std::string& path);
-  MountPoint(MountPoint&& other) noexcept;
-  MountPoint& operator=(MountPoint&& other) noexcept;
-  MountPoint(const MountPoint&) = delete;
-  MountPoint& operator=(const MountPoint&) = delete;
-  ~MountPoint();
 
   const std::string& given() const { return given_; }
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   // Where the directory is now (readlink of /proc/self/fd/N), absolute;
   // given() if the kernel cannot say.
   std::string real_path() const;
@@ -51,11 +47,11 @@ class MountPoint {
   Expected<void> retarget_to_fuse_root();
 
  private:
-  MountPoint(std::string given, int fd) : given_(std::move(given)), fd_(fd) {}
+  MountPoint(std::string given, UniqueFd fd) : given_(std::move(given)), fd_(std::move(fd)) {}
   // An O_PATH descriptor of the root of the FUSE mount on the directory.
   Expected<int> open_fuse_root() const;
   std::string given_;
-  int fd_ = -1;
+  UniqueFd fd_;  // move-only: so is MountPoint
 };
 
 }  // namespace aoefs

@@ -8,25 +8,10 @@
 #include <cstring>
 #include <vector>
 
+#include "aoefs/util/unique_fd.hpp"
+
 namespace aoefs::helper {
 namespace {
-
-// Closes the descriptor it holds when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(-1); }
-  void reset(int fd) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 Error system_error(const std::string& path) { return Error{path + ": " + std::strerror(errno)}; }
 
@@ -55,7 +40,7 @@ Expected<std::string> read_trusted_file(const std::string& path, std::size_t max
     start = slash + 1;
   }
 
-  Fd dir(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) return system_error("/");
   std::string walked;
   struct stat st {};
