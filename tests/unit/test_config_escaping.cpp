@@ -11,6 +11,7 @@
 #include "aoefs/fs/mount_point.hpp"
 #include "aoefs/settings/config_file.hpp"
 #include "aoefs/settings/options.hpp"
+#include "command_line_args.hpp"
 
 using namespace aoefs;
 
@@ -31,14 +32,6 @@ std::string clean_error(const Expected<T>& r) {
   INFO(m);
   CHECK_FALSE(has_control_byte(m));
   return m;
-}
-
-Expected<CommandLine> parse(std::vector<std::string> args) {
-  args.insert(args.begin(), "aoefs");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return parse_command_line(static_cast<int>(args.size()), argv.data());
 }
 
 Expected<void> apply_o(const std::string& item) {
@@ -92,8 +85,9 @@ TEST_CASE("config escaping: -o items and arguments with ESC") {
              Catch::Contains("-o fr\\x1b[31mob=1: unknown option 'fr\\x1b[31mob'"));
   CHECK_THAT(clean_error(apply_o("dead_timeout=\x1b[31m")),
              Catch::StartsWith("-o dead_timeout=\\x1b[31m:"));
-  CHECK_THAT(clean_error(parse({"--fr\x1b[31mob", "/mnt"})), Catch::Contains("'--fr\\x1b[31mob'"));
-  CHECK_THAT(clean_error(parse({"a", "b", "c\x1b[31m"})), Catch::Contains("'c\\x1b[31m'"));
+  CHECK_THAT(clean_error(parse_args({"--fr\x1b[31mob", "/mnt"})),
+             Catch::Contains("'--fr\\x1b[31mob'"));
+  CHECK_THAT(clean_error(parse_args({"a", "b", "c\x1b[31m"})), Catch::Contains("'c\\x1b[31m'"));
 }
 
 TEST_CASE("config escaping: a mount point with ESC") {

@@ -4,23 +4,12 @@
 #include <vector>
 
 #include "aoefs/settings/options.hpp"
+#include "command_line_args.hpp"
 
 using namespace aoefs;
 
-namespace {
-
-Expected<CommandLine> parse(std::vector<std::string> args) {
-  args.insert(args.begin(), "aoefs");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  return parse_command_line(static_cast<int>(args.size()), argv.data());
-}
-
-}  // namespace
-
 TEST_CASE("command line: flags, config and -o items") {
-  auto r = parse({"-f", "--config", "/tmp/x.toml", "-o", "ro,uid=5", "-oallow_other", "/mnt"});
+  auto r = parse_args({"-f", "--config", "/tmp/x.toml", "-o", "ro,uid=5", "-oallow_other", "/mnt"});
   REQUIRE(r);
   auto line = *r;
   CHECK(line.mountpoint == "/mnt");
@@ -31,21 +20,22 @@ TEST_CASE("command line: flags, config and -o items") {
 }
 
 TEST_CASE("command line errors name the problem") {
-  auto r = parse({"aoefs", "/mnt", "/other"});
+  auto r = parse_args({"aoefs", "/mnt", "/other"});
   REQUIRE_FALSE(r);
   CHECK_THAT(r.error().message, Catch::Contains("/other"));
-  r = parse({"--bogus", "/mnt"});
+  r = parse_args({"--bogus", "/mnt"});
   REQUIRE_FALSE(r);
   CHECK_THAT(r.error().message, Catch::Contains("--bogus"));
-  r = parse({"-f"});
+  r = parse_args({"-f"});
   REQUIRE_FALSE(r);
   CHECK_THAT(r.error().message, Catch::Contains("MOUNTPOINT"));
-  r = parse({"/mnt", "--config"});
+  r = parse_args({"/mnt", "--config"});
   REQUIRE_FALSE(r);
 }
 
 TEST_CASE("mount options (-o) override settings and keep FUSE's own") {
-  auto r = parse({"-d", "-o",
+  auto r =
+      parse_args({"-d", "-o",
                   "interfaces=eth0:eth1,discovery_interval=2.5,dead_timeout=7,ro,allow_other,"
                   "uid=1000,gid=100,umask=022,cache_size=16M,read_ahead_kb=512,"
                   "cache_block_size=128K,cache_read_ahead=0,cache_expiry=0.5,log_level=warning,"
@@ -92,7 +82,7 @@ TEST_CASE("invalid -o options are errors naming the key") {
         Case{"log_level=loud", "log_level"}, Case{"uid", "uid"}, Case{"ro=1", "ro"},
         Case{"frobnicate", "frobnicate"}}) {
     INFO(c.option);
-    auto line = *parse({"-o", c.option, "/mnt"});
+    auto line = *parse_args({"-o", c.option, "/mnt"});
     Settings s;
     std::vector<std::string> fuse;
     auto applied = apply_mount_options(s, line, fuse);
@@ -103,7 +93,8 @@ TEST_CASE("invalid -o options are errors naming the key") {
 
 TEST_CASE("command line as mount.fuse3 runs it: SOURCE MOUNTPOINT -o OPTIONS") {
   // What `mount -t fuse.aoefs aoefs /mnt/aoe -o ...` makes mount.fuse3 run.
-  auto r = parse({"aoefs", "/mnt/aoe", "-o", "rw,nosuid,nodev,noatime,interfaces=aoe0,dev,suid"});
+  auto r =
+      parse_args({"aoefs", "/mnt/aoe", "-o", "rw,nosuid,nodev,noatime,interfaces=aoe0,dev,suid"});
   REQUIRE(r);
   auto line = *r;
   CHECK(line.source == "aoefs");
@@ -115,7 +106,7 @@ TEST_CASE("command line as mount.fuse3 runs it: SOURCE MOUNTPOINT -o OPTIONS") {
   CHECK(s.interfaces == std::vector<std::string>{"aoe0"});
   CHECK(fuse == std::vector<std::string>{"nosuid", "nodev", "noatime", "dev", "suid"});
 
-  auto one = *parse({"/mnt/aoe"});
+  auto one = *parse_args({"/mnt/aoe"});
   CHECK_FALSE(one.source);
   CHECK(one.mountpoint == "/mnt/aoe");
 }
@@ -129,7 +120,7 @@ TEST_CASE("generic mount flags go to FUSE, fstab bookkeeping is ignored") {
   all +=
       "defaults,_netdev,auto,noauto,nofail,user,users,nouser,owner,group,relatime,"
       "x-systemd.requires=network-online.target,x-gvfs-hide,comment=aoe,ro";
-  auto line = *parse({"aoefs", "/mnt", "-o", all});
+  auto line = *parse_args({"aoefs", "/mnt", "-o", all});
   Settings s;
   std::vector<std::string> fuse;
   auto applied = apply_mount_options(s, line, fuse);
@@ -144,7 +135,7 @@ TEST_CASE("mount flags take no value; lookalikes of ignored options are errors")
   for (const char* bad : {"nosuid=1", "sync=yes", "_netdevs", "x", "comment", "defaults2",
                           "strictatime", "nodiratime", "lazytime", "norelatime"}) {
     INFO(bad);
-    auto line = *parse({"-o", bad, "/mnt"});
+    auto line = *parse_args({"-o", bad, "/mnt"});
     Settings s;
     std::vector<std::string> fuse;
     auto applied = apply_mount_options(s, line, fuse);
@@ -156,7 +147,7 @@ TEST_CASE("mount flags take no value; lookalikes of ignored options are errors")
 TEST_CASE(
     "bounds against a hostile segment: max_targets, max_paths, path_timeout, "
     "unmatched_log_interval") {
-  auto line = *parse(
+  auto line = *parse_args(
       {"-o", "max_targets=64,max_paths=4,path_timeout=2.5,unmatched_log_interval=30", "/mnt"});
   Settings s;
   CHECK(s.max_targets == 1024);
@@ -171,7 +162,7 @@ TEST_CASE(
   for (const char* bad :
        {"max_targets=0", "max_paths=-1", "max_paths=70000", "max_targets=x", "path_timeout=0"}) {
     INFO(bad);
-    auto l = *parse({"-o", bad, "/mnt"});
+    auto l = *parse_args({"-o", bad, "/mnt"});
     Settings t;
     auto applied = apply_mount_options(t, l, fuse);
     REQUIRE_FALSE(applied);
