@@ -292,24 +292,33 @@ void Engine::retransmit(std::uint16_t slot, bool fast, TimePoint now) {
     return;
   }
   const bool cut = t.window.on_loss(f.last_sent, now);
-  tags_.retag(slot);
-  ++f.sends;
-  if (f.sends <= 32) {
-    const std::uint32_t bit = 1u << (f.sends - 1);
+  if (f.sends < 32) {  // the copy about to be sent is number sends + 1
+    const std::uint32_t bit = 1u << f.sends;
     if (fast) f.fast_copies |= bit;
     if (cut) f.cut_copies |= bit;
   }
-  f.sent_at[(f.sends - 1) % PendingFrame::kTimedCopies] = now;
   if (Path* path = t.ports.at(f.path)) {
     ++path->misses;
     f.path = t.ports.next_healthy(f.path);
   }
-  f.last_sent = now;
-  const auto queued = static_cast<unsigned>(t.in_flight.size()) - 1;
-  f.retransmit_at =
-      std::min(now + t.rtt.backoff(f.sends - 1) + queued * t.per_frame, f.op->deadline);
-  ++t.stats.retransmits;
   ++(fast ? t.stats.retransmits_fast : t.stats.retransmits_timeout);
+  send_copy(slot, now);
+}
+
+// The frame in `slot` goes out again as a new copy: a fresh tag, its send
+// time kept, timed out on the RTO's back-off plus the service time of the
+// data frames ahead of it.
+void Engine::send_copy(std::uint16_t slot, TimePoint now) {
+  PendingFrame& f = tags_.entry(slot);
+  Target& t = *f.target;
+  tags_.retag(slot);
+  ++f.sends;
+  f.sent_at[(f.sends - 1) % PendingFrame::kTimedCopies] = now;
+  f.last_sent = now;
+  const auto ahead = static_cast<unsigned>(t.in_flight.size()) - (f.control() ? 0 : 1);
+  f.retransmit_at =
+      std::min(now + t.rtt.backoff(f.sends - 1) + ahead * t.per_frame, f.op->deadline);
+  ++t.stats.retransmits;
   want_wakeup(f.retransmit_at);
   transmit(slot);
 }
@@ -327,17 +336,8 @@ void Engine::retransmit_control(std::uint16_t slot, TimePoint now) {
   if (optional_command && f.sends == 1 && t.in_flight.empty() && t.control_in_flight.size() == 1)
     query_config(
         t.info.address, ConfigCommand::read, {}, [](std::error_code, ConfigReply) {}, now);
-  tags_.retag(slot);
-  ++f.sends;
-  f.sent_at[(f.sends - 1) % PendingFrame::kTimedCopies] = now;
-  f.last_sent = now;
-  const auto queued = static_cast<unsigned>(t.in_flight.size());
-  f.retransmit_at =
-      std::min(now + t.rtt.backoff(f.sends - 1) + queued * t.per_frame, f.op->deadline);
-  ++t.stats.retransmits;
   ++t.stats.retransmits_timeout;
-  want_wakeup(f.retransmit_at);
-  transmit(slot);
+  send_copy(slot, now);
 }
 
 // Removes a frame from flight. A write frame quarantines its sectors for as

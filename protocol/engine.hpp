@@ -415,6 +415,7 @@ class Engine {
   void transmit(std::uint16_t slot);
   void retransmit(std::uint16_t slot, bool fast, TimePoint now);
   void retransmit_control(std::uint16_t slot, TimePoint now);
+  void send_copy(std::uint16_t slot, TimePoint now);
   // When a first transmission sent now times out: the RTO plus the service
   // time of the frames queued ahead of it at the target.
   TimePoint first_timeout(const Target& t, const Op& op, TimePoint now) const;
