@@ -127,8 +127,10 @@ FuseMount::~FuseMount() {
     if (through_descriptor_) (void)mount_point_.retarget_to_fuse_root();
     fuse_session_unmount(session_);
   }
-  transport_.reset();  // the connection is gone: the kernel writes no more into the rings
   fuse_session_destroy(session_);
+  // Closing /dev/fuse ended the connection (its rings' commands with it):
+  // only now may the rings and their buffers go.
+  transport_.reset();
 }
 
 }  // namespace aoefs
