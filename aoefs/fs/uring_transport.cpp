@@ -45,11 +45,13 @@ unsigned possible_cpus() {
   return count ? count : 1;
 }
 
-// Ring threads pinned to their queue's CPU (AOEFS_URING_PIN=1): measured
-// against unpinned in contrib/bench/compare.
+// Ring threads pinned to their queue's CPU (the kernel queues a request on
+// the ring of the CPU that issued it). Pinned did better than unpinned in
+// most rows of contrib/bench/compare (README, "Which transport");
+// AOEFS_URING_PIN=0 leaves them to the scheduler, for measuring that again.
 bool pin_threads() {
   const char* pin = std::getenv("AOEFS_URING_PIN");
-  return pin && std::strcmp(pin, "1") == 0;
+  return !(pin && std::strcmp(pin, "0") == 0);
 }
 
 }  // namespace
