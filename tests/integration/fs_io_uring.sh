@@ -64,6 +64,7 @@ dd if="$FS_TMP/small" of="$MP/e1.0" bs=1M conv=fsync,notrunc status=none
 cmp -n $((4 << 20)) "$FS_TMP/small" "$FS_DIR/e1.0" || fs_fail "classic fallback: backing file differs"
 fusermount3 -u "$MP"
 daemon_gone "$FS_PID" 10 || fs_fail "daemon still running after fusermount3 -u (classic)"
+wait "$FS_PID" || fs_fail "daemon exit status $? after fusermount3 -u (classic)"
 
 fs_note "enable_uring=Y: the io_uring transport serves"
 fs_set_enable_uring Y
@@ -113,6 +114,7 @@ fs_note "teardown under load: SIGTERM"
 load_start "$MP/e1.0"
 kill -TERM "$FS_PID"
 daemon_gone "$FS_PID" 30 || fs_fail "daemon still running 30 s after SIGTERM under load"
+wait "$FS_PID" || fs_fail "daemon exit status $? after SIGTERM under load"
 timeout 30 tail --pid=$LOAD -f /dev/null || fs_fail "fio still running 30 s after SIGTERM (hang)"
 wait $LOAD || true
 grep -qs " $MP fuse" /proc/mounts && fs_fail "still mounted after SIGTERM"
@@ -125,6 +127,7 @@ fusermount3 -u -z "$MP" || fs_fail "lazy unmount failed"
 timeout 40 tail --pid=$LOAD -f /dev/null || fs_fail "fio still running after its 30 s (hang)"
 wait $LOAD || true
 daemon_gone "$FS_PID" 30 || fs_fail "daemon still running 30 s after the lazy unmount's last user"
+wait "$FS_PID" || fs_fail "daemon exit status $? after the lazy unmount"
 
 fs_note "teardown under load: kill -9"
 FS_LOG=$FS_TMP/uring3.log fs_mount_fg "$MP" -o interfaces=aoe0,io_uring,dead_timeout=10
