@@ -66,6 +66,10 @@ mount options (-o) and configuration-file keys (same names):
                           target (TOML: direct_io = true; default false: reads
                           are cached and read ahead, the cache is dropped at
                           every open; writes always reach the target first)
+  io_uring                serve FUSE requests over io_uring when the kernel
+                          offers it (fuse module parameter enable_uring=Y);
+                          else /dev/fuse; the log says which (TOML: io_uring
+                          = true; default false)
   foreground              stay in the foreground (TOML: foreground = true)
   debug                   log every request (TOML: debug = true)
   log_level=L             error, warning, info (default) or debug; stderr in

@@ -139,6 +139,7 @@ int serve(MountPoint mount_point, const Settings& settings,
   context.options.read_ahead_kb = settings.read_ahead_kb;
   context.options.debug = settings.debug;
   context.options.direct_io = settings.direct_io;
+  context.options.io_uring = settings.io_uring;
   context.options.mount_time = std::time(nullptr);
 
   std::unique_ptr<MetricsServer> metrics;

@@ -37,6 +37,7 @@ struct FsOptions {
   unsigned max_background = 256;     // kernel's limit of background (async, O_DIRECT) requests
   bool debug = false;
   bool direct_io = false;  // page cache off (fuse_ops.hpp, the page-cache contract)
+  bool io_uring = false;   // FUSE over io_uring when the kernel offers it (uring_transport.hpp)
   std::time_t mount_time = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "aoefs/util/log.hpp"
 #include "aoefs/util/wire_text.hpp"
 
 namespace aoefs {
@@ -58,6 +59,16 @@ Expected<std::unique_ptr<FuseMount>> FuseMount::mount(FsContext& context, MountP
                  " (is /dev/fuse available and fusermount3 installed?)"};
   }
   m->mounted_ = true;
+  if (context.options.io_uring) {
+    auto transport = UringTransport::install(m->session_, [raw = m.get()] { raw->loop_->stop(); });
+    if (transport)
+      m->transport_ = std::move(*transport);
+    else
+      log_message(LogLevel::warning, "FUSE transport: /dev/fuse (%s)",
+                  transport.error().message.c_str());
+  } else {
+    log_message(LogLevel::info, "FUSE transport: /dev/fuse");
+  }
   // Through the descriptor the mount is on the directory by construction;
   // fusermount3 resolved the path again, and the directory may have been
   // replaced in between. The destructor undoes a mount that landed elsewhere.
@@ -86,7 +97,11 @@ Expected<std::unique_ptr<FuseMount>> FuseMount::mount(FsContext& context, MountP
   return m;
 }
 
-int FuseMount::run() { return loop_->run(); }
+int FuseMount::run() {
+  const int signal = loop_->run();
+  if (transport_) transport_->stop();  // no request is handled after run()
+  return signal;
+}
 
 void FuseMount::invalidate_inode(std::uint64_t inode) {
   std::lock_guard lock(notify_mutex_);
@@ -113,6 +128,9 @@ FuseMount::~FuseMount() {
     fuse_session_unmount(session_);
   }
   fuse_session_destroy(session_);
+  // Closing /dev/fuse ended the connection (its rings' commands with it):
+  // only now may the rings and their buffers go.
+  transport_.reset();
 }
 
 }  // namespace aoefs

@@ -10,7 +10,8 @@
 // serves requests on a SessionLoop (session_loop.hpp: its workers let writes
 // keep their request buffers) until the filesystem is unmounted
 // (fusermount3 -u / umount) or SIGINT/SIGTERM/SIGHUP arrives; it returns the
-// signal number, or 0. The destructor unmounts (if still
+// signal number, or 0. With FsOptions::io_uring requests may come over
+// io_uring instead (uring_transport.hpp); the log says which. The destructor unmounts (if still
 // mounted) and destroys the session: every request must have been answered
 // before (stop the device layer first).
 // invalidate_inode() may be called from any thread: the kernel is told from
@@ -31,6 +32,7 @@
 #include "aoefs/fs/fuse_ops.hpp"
 #include "aoefs/fs/mount_point.hpp"
 #include "aoefs/fs/session_loop.hpp"
+#include "aoefs/fs/uring_transport.hpp"
 #include "aoefs/util/expected.hpp"
 
 namespace aoefs {
@@ -55,7 +57,8 @@ class FuseMount {
   bool mounted_ = false;
   bool through_descriptor_ = false;  // libfuse was given mount_point_.descriptor_path()
   MountPoint mount_point_;
-  std::unique_ptr<SessionLoop> loop_;  // with the stop signals' handlers
+  std::unique_ptr<SessionLoop> loop_;          // with the stop signals' handlers
+  std::unique_ptr<UringTransport> transport_;  // FsOptions::io_uring: may serve beside loop_
   std::string mountpoint_;
   std::mutex notify_mutex_;
   std::condition_variable notify_cv_;

@@ -119,6 +119,11 @@ void SessionLoop::work(Worker& self) {
   ::sem_post(&wake_);
 }
 
+void SessionLoop::stop() {
+  fuse_session_exit(session_);
+  ::sem_post(&wake_);
+}
+
 int SessionLoop::run() {
   {
     std::lock_guard lock(mutex_);

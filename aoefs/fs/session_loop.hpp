@@ -58,6 +58,8 @@ class SessionLoop {
   SessionLoop& operator=(const SessionLoop&) = delete;
 
   int run();
+  // Ends the session as a stop signal would (run() returns 0), from any thread.
+  void stop();
 
  private:
   struct Worker {

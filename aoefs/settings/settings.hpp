@@ -48,6 +48,7 @@ struct Settings {
   // every open), writes are write-through; true: every read and write
   // reaches the daemon (no kernel caching at all).
   bool direct_io = false;
+  bool io_uring = false;  // FUSE over io_uring when the kernel offers it
   bool foreground = false;
   bool debug = false;  // log every request (implies foreground, log_level debug)
   LogLevel log_level = LogLevel::info;

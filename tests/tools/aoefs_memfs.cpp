@@ -1,4 +1,4 @@
-// aoefs_memfs MOUNTPOINT [--target SHELF.SLOT:SECTORS]... [--delay-us N] [-o OPTS]
+// aoefs_memfs MOUNTPOINT [--target SHELF.SLOT:SECTORS]... [--delay-us N] [--io-uring] [-o OPTS]
 // Serves the daemon's filesystem over in-memory disks until unmounted:
 // tests the FUSE layer without a network. Foreground only.
 #include <cstdio>
@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
       delay_us = std::atol(argv[++i]);
     } else if (a == "--direct-io") {
       ctx.options.direct_io = true;
+    } else if (a == "--io-uring") {
+      ctx.options.io_uring = true;
     } else if (a == "--ro") {
       ctx.options.read_only = true;
     } else if (a == "-d") {
@@ -48,7 +50,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: aoefs_memfs MOUNTPOINT [--target S.S:SECTORS]... [--delay-us N] "
-                   "[--direct-io] [--ro] [-d]\n");
+                   "[--direct-io] [--io-uring] [--ro] [-d]\n");
       return 2;
     }
   }

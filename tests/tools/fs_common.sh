@@ -87,6 +87,36 @@ fs_mkmount() {
 # fs_run_aoefs ARGS...: runs aoefs in the initiator namespace's network.
 fs_run_aoefs() { nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" "$@"; }
 
+# fs_set_enable_uring Y|N: the fuse module's enable_uring (FUSE over
+# io_uring; machine-wide: run tests under /tmp/aoefs-net.lock), restored to
+# what it was at cleanup, also when the test fails.
+FS_URING_PARAM=/sys/module/fuse/parameters/enable_uring
+fs_set_enable_uring() {
+  [ -w "$FS_URING_PARAM" ] || fs_fail "this kernel has no FUSE over io_uring ($FS_URING_PARAM)"
+  if [ -z "${FS_URING_SAVED:-}" ]; then
+    FS_URING_SAVED=$(cat "$FS_URING_PARAM")
+    FS_CLEANUP_HOOKS+=('echo "$FS_URING_SAVED" >"$FS_URING_PARAM"')
+  fi
+  echo "$1" >"$FS_URING_PARAM"
+}
+
+# fs_wait_log PATTERN SECONDS [LOG]: waits until the daemon's log has a line
+# matching PATTERN (grep -E).
+fs_wait_log() {
+  local deadline=$((SECONDS + $2)) log=${3:-${FS_LOG:-$FS_TMP/aoefs.log}}
+  until grep -qE "$1" "$log" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.1
+  done
+}
+
+# AOEFS_TEST_IO_URING=1 (the "(io_uring)" registrations in tests/CMakeLists.txt):
+# every fs_mount_fg mounts with -o io_uring, enable_uring is Y, and a mount
+# that does not log the io_uring transport fails the test.
+if [ "${AOEFS_TEST_IO_URING:-0}" = 1 ]; then
+  fs_set_enable_uring Y
+fi
+
 # fs_mount_fg MOUNTPOINT ARGS...: starts `aoefs -f ARGS MOUNTPOINT` in the
 # background (log in $FS_TMP/aoefs.log, or in $FS_LOG if set: one log per
 # daemon when a test runs several), waits until mounted; sets FS_PID. Every
@@ -95,11 +125,23 @@ fs_run_aoefs() { nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" "$@"; }
 fs_mount_fg() {
   local mp=$1 log=${FS_LOG:-$FS_TMP/aoefs.log}; shift
   [[ " ${FS_LOGS[*]} " == *" $log "* ]] || FS_LOGS+=("$log")
-  nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" -f "$@" "$mp" >>"$log" 2>&1 &
+  local uring=()
+  [ "${AOEFS_TEST_IO_URING:-0}" = 1 ] && uring=(-o io_uring)
+  local transports
+  transports=$(grep -c "FUSE transport: io_uring" "$log" 2>/dev/null || true)
+  nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" -f "${uring[@]}" "$@" "$mp" >>"$log" 2>&1 &
   FS_PID=$!
   FS_PIDS+=("$FS_PID")
   for _ in $(seq 100); do
-    mountpoint -q "$mp" && return 0
+    if mountpoint -q "$mp"; then
+      [ ${#uring[@]} = 0 ] && return 0
+      local deadline=$((SECONDS + 10))
+      until [ "$(grep -c "FUSE transport: io_uring" "$log" 2>/dev/null || true)" -gt "${transports:-0}" ]; do
+        [ $SECONDS -lt $deadline ] || { cat "$log" >&2; fs_fail "mounted with -o io_uring, but the log names no io_uring transport"; }
+        sleep 0.1
+      done
+      return 0
+    fi
     kill -0 "$FS_PID" 2>/dev/null || { cat "$log" >&2; fs_fail "aoefs exited before mounting"; }
     sleep 0.1
   done

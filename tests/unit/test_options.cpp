@@ -39,7 +39,7 @@ TEST_CASE("mount options (-o) override settings and keep FUSE's own") {
                   "interfaces=eth0:eth1,discovery_interval=2.5,dead_timeout=7,ro,allow_other,"
                   "uid=1000,gid=100,umask=022,cache_size=16M,read_ahead_kb=512,"
                   "cache_block_size=128K,cache_read_ahead=0,cache_expiry=0.5,log_level=warning,"
-                  "default_permissions,fsname=aoe,_netdev,direct_io",
+                  "default_permissions,fsname=aoe,_netdev,direct_io,io_uring",
                   "/mnt"});
   REQUIRE(r);
   auto line = *r;
@@ -62,6 +62,7 @@ TEST_CASE("mount options (-o) override settings and keep FUSE's own") {
   CHECK(s.log_level == LogLevel::warning);
   CHECK(s.debug);
   CHECK(s.direct_io);
+  CHECK(s.io_uring);
   CHECK_FALSE(s.foreground);
   CHECK(fuse == std::vector<std::string>{"default_permissions", "fsname=aoe"});
 }
