@@ -104,4 +104,6 @@ exits with code 2; nothing is mounted.
 
 std::string_view version_text() { return "aoefs " AOEFS_VERSION "\n"; }
 
+std::string_view version_number() { return AOEFS_VERSION; }
+
 }  // namespace aoefs
