@@ -21,6 +21,7 @@ bool matches(const MetricSample& s, const std::map<std::string, std::string>& ma
 }  // namespace
 
 SampleIndex::SampleIndex(const std::vector<MetricSample>& samples) {
+  by_target_.reserve(samples.size() / 4);
   for (const auto& s : samples) {
     by_name_[s.name].push_back(&s);
     auto t = s.labels.find("target");
