@@ -122,6 +122,7 @@ Table::Table(std::string name, std::span<const ColumnSpec> specs, std::vector<st
     CellKind kind = spec.kind;
     if (kind == CellKind::size) kind = format.bytes ? CellKind::number : CellKind::text;
     kinds_.push_back(kind);
+    widths_.push_back(spec.width >= 1 ? static_cast<std::size_t>(spec.width) : 0);
     int flags = 0;
     if (spec.kind == CellKind::number || spec.kind == CellKind::size) flags |= SCOLS_FL_RIGHT;
     if (spec.truncate) flags |= SCOLS_FL_TRUNC;
@@ -138,6 +139,7 @@ Table::Table(std::string name, std::span<const ColumnSpec> specs, std::vector<st
     if (!format.raw && !format.json) scols_column_set_safechars(column, "\\");
   }
   json_ = format.json;
+  raw_ = format.raw;
 }
 
 Table::~Table() { scols_unref_table(table_); }
@@ -150,7 +152,17 @@ void Table::add_row(const std::vector<std::string>& cells) {
     // An empty JSON number or boolean is null (libsmartcols); "-" is how
     // the text table says "none".
     const bool none = json_ && kinds_[n] != CellKind::text && cell == "-";
-    scols_line_set_data(line, n, none ? "" : cell.c_str());
+    if (none) {
+      scols_line_set_data(line, n, "");
+    } else if (widths_[n] > cell.size() && !json_ && !raw_) {
+      // A fixed width (--watch): padded here, so that no cell, header or
+      // empty column changes it (libsmartcols' hints are only hints).
+      const std::string pad(widths_[n] - cell.size(), ' ');
+      const bool right = kinds_[n] != CellKind::text;
+      scols_line_set_data(line, n, (right ? pad + cell : cell + pad).c_str());
+    } else {
+      scols_line_set_data(line, n, cell.c_str());
+    }
   }
   ++rows_;
 }

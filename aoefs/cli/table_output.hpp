@@ -35,9 +35,9 @@ struct ColumnSpec {
   std::string_view help;  // one line for --list-columns
   CellKind kind = CellKind::text;
   bool in_default = false;
-  // libsmartcols' width hint: >= 1 a width the column keeps even when its
-  // cells are narrower (fixed columns of --watch), < 1 a fraction of the
-  // terminal it may be reduced to.
+  // >= 1: a fixed width, cells padded to it in the text table (--watch's
+  // columns; a cell must fit it); < 1: libsmartcols' hint, the fraction of
+  // the terminal the column may be reduced to.
   double width = 0;
   bool truncate = false;  // cut past the terminal's width
   bool wrap = false;      // wrap onto further lines instead (long lists)
@@ -86,8 +86,10 @@ class Table {
  private:
   ::libscols_table* table_;
   std::vector<std::size_t> chosen_;
-  std::vector<CellKind> kinds_;  // of the chosen columns
+  std::vector<CellKind> kinds_;      // of the chosen columns
+  std::vector<std::size_t> widths_;  // of the chosen columns; 0: not fixed
   bool json_ = false;
+  bool raw_ = false;
   std::size_t rows_ = 0;
 };
 
