@@ -117,20 +117,14 @@ int run_discover_command(int argc, char** argv) {
       std::move(options),
       {}};
   if (auto done = parse_cli(command, argc, argv)) return *done;
-  if (format.list_columns) {
-    const std::string help = columns_help(kColumns);
-    std::fwrite(help.data(), 1, help.size(), stdout);
-    return 0;
-  }
-  auto chosen = choose_columns(kColumns, format.columns);
-  if (!chosen) return cli_usage_error(command, chosen.error().message);
+  if (auto done = settle_columns(command, kColumns, format)) return *done;
 
   boost::asio::io_context io;
   auto shot =
       start_one_shot(command, io, std::move(interfaces), std::chrono::milliseconds(wait_ms));
   if (!shot) return cli_failure(command, shot.error().message);
   const auto targets = shot->initiator->targets();
-  Table table("targets", kColumns, std::move(*chosen), format);
+  Table table("targets", kColumns, choose_columns(kColumns, format.columns).value(), format);
   for (const auto& t : targets) {
     table.add_row(discover_row(t, format.bytes));
     tell_conflicts(t);

@@ -99,13 +99,7 @@ int run_list_command(int argc, char** argv) {
       std::move(options),
       {}};
   if (auto done = parse_cli(command, argc, argv)) return *done;
-  if (format.list_columns) {
-    const std::string help = columns_help(kColumns);
-    std::fwrite(help.data(), 1, help.size(), stdout);
-    return 0;
-  }
-  if (auto chosen = choose_columns(kColumns, format.columns); !chosen)
-    return cli_usage_error(command, chosen.error().message);
+  if (auto done = settle_columns(command, kColumns, format)) return *done;
   std::vector<MountSnapshot> mounts;
   for (auto& point : aoefs_mount_points())
     mounts.push_back({point, read_stats_text_within(point, std::chrono::milliseconds(wait_ms))});

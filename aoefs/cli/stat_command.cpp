@@ -145,12 +145,7 @@ int run_stat_command(int argc, char** argv) {
       }};
   if (auto done = parse_cli(command, argc, argv)) return *done;
   const auto columns = interval ? watch_columns() : stat_columns();
-  if (view.format.list_columns) {
-    print(columns_help(columns));
-    return 0;
-  }
-  if (auto chosen = choose_columns(columns, view.format.columns); !chosen)
-    return cli_usage_error(command, chosen.error().message);
+  if (auto done = settle_columns(command, columns, view.format)) return *done;
   if (!mountpoint_operand) return cli_usage_error(command, "which mount point?");
   const std::string& mountpoint = *mountpoint_operand;
   if (interval) return watch(mountpoint, *interval, view);

@@ -105,6 +105,18 @@ std::string columns_help(std::span<const ColumnSpec> specs) {
   return out;
 }
 
+std::optional<int> settle_columns(const CliCommand& command, std::span<const ColumnSpec> specs,
+                                  const TableFormat& format) {
+  if (format.list_columns) {
+    const std::string help = columns_help(specs);
+    std::fwrite(help.data(), 1, help.size(), stdout);
+    return 0;
+  }
+  if (auto chosen = choose_columns(specs, format.columns); !chosen)
+    return cli_usage_error(command, chosen.error().message);
+  return std::nullopt;
+}
+
 Table::Table(std::string name, std::span<const ColumnSpec> specs, std::vector<std::size_t> chosen,
              const TableFormat& format)
     : table_(scols_new_table()), chosen_(std::move(chosen)) {
