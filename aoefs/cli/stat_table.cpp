@@ -17,7 +17,10 @@ constexpr auto size = CellKind::size;
 // The order of the cells of a row (stat_row) is the order of this table.
 constexpr ColumnSpec kColumns[] = {
     {"TARGET", "the target, e<shelf>.<slot>", text, true},
-    {"STATE", "up, or down (after dead_timeout without an answer) and why", text, true, 0, true},
+    {"STATE",
+     "up, waiting (requests unanswered, retrying) or down (no answer within dead_timeout), as "
+     ".stats says (aoefs_target_state; else aoefs_target_up)",
+     text, true, 0, true},
     {"SIZE", "capacity", size, true},
     {"READ", "bytes read since the mount", size, true},
     {"WRITTEN", "bytes written and acknowledged since the mount", size, true},
@@ -42,6 +45,7 @@ constexpr ColumnSpec kColumns[] = {
     {"SERIAL", "serial number (IDENTIFY)", text, false, 0, true},
     {"CONFIG", "the config string", text, false, 0, true},
     {"PATH_LIST", "the paths, interface/MAC", text, false, 0, false, true},
+    {"REASON", "why the target is not up, as .stats says", text, false, 0, true},
 };
 
 std::string count_text(double v) { return std::to_string(static_cast<unsigned long long>(v)); }
@@ -75,6 +79,7 @@ std::vector<std::string> stat_row(const SampleIndex& index, const std::string& t
   const std::string paths = label("aoefs_target_info", "paths");
   const std::string model = label("aoefs_target_info", "model");
   const std::string serial = label("aoefs_target_info", "serial");
+  const std::string reason = label("aoefs_target_state", "reason");
   return {sanitized(t),
           target_state(index, t),
           size_text(value("aoefs_target_capacity_bytes"), bytes),
@@ -97,7 +102,8 @@ std::vector<std::string> stat_row(const SampleIndex& index, const std::string& t
           model.empty() ? "-" : model,
           serial.empty() ? "-" : serial,
           label("aoefs_target_config_info", "config"),
-          paths.empty() ? "-" : paths};
+          paths.empty() ? "-" : paths,
+          reason.empty() ? "-" : reason};
 }
 
 // " (F from other initiators, R refused: lba 18, port 2)": what of the
@@ -168,13 +174,12 @@ std::string mount_notes(const SampleIndex& index) {
 std::span<const ColumnSpec> stat_columns() { return kColumns; }
 
 std::string target_state(const SampleIndex& index, const std::string& target) {
+  // The daemon's word where it gives one (up, waiting, down; the REASON
+  // column has its why); a daemon without that family: its up gauge.
+  const std::string state = index.label("aoefs_target_state", target, "state");
+  if (!state.empty()) return sanitized(state);
   const MetricSample* up = index.find("aoefs_target_up", {{"target", target}});
-  if (up && up->value > 0) return "up";
-  // A reason, where the daemon gives one: a label of the up gauge, or an
-  // info family of its own.
-  std::string reason = up && up->labels.count("reason") ? up->labels.at("reason") : "";
-  if (reason.empty()) reason = index.label("aoefs_target_down_info", target, "reason");
-  return reason.empty() ? "down" : "down (" + sanitized(reason) + ")";
+  return up && up->value > 0 ? "up" : "down";
 }
 
 std::string format_stat_table(const std::vector<MetricSample>& samples, const StatView& view) {

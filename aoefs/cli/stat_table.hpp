@@ -30,7 +30,8 @@ struct StatView {
 
 std::span<const ColumnSpec> stat_columns();
 
-// "up", or "down" with the reason .stats gives, if it gives one.
+// "up", "waiting" or "down": aoefs_target_state's state label, or from
+// aoefs_target_up for a daemon without that family.
 std::string target_state(const SampleIndex& index, const std::string& target);
 
 // The whole output for parsed samples (pure; unit-tested). REQUIRES

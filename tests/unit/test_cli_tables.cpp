@@ -80,6 +80,22 @@ TEST_CASE("sample index: the same answers as a scan, per family and target", "[t
   CHECK(index.label("aoefs_target_flush_info", "e0.1", "flush") == "28");
 }
 
+TEST_CASE("stat's STATE: the daemon's state label where .stats has one", "[tables]") {
+  const auto samples = parsed(
+      "aoefs_target_up{target=\"e1.0\"} 1\n"
+      "aoefs_target_up{target=\"e1.1\"} 0\n"
+      "aoefs_target_up{target=\"e1.2\"} 1\n"
+      "aoefs_target_state{target=\"e1.2\",state=\"waiting\",reason=\"no answer, retrying\"} 1\n");
+  const SampleIndex index(samples);
+  CHECK(target_state(index, "e1.0") == "up");
+  CHECK(target_state(index, "e1.1") == "down");
+  CHECK(target_state(index, "e1.2") == "waiting");
+  StatView view;
+  view.format.columns = "TARGET,STATE,REASON";
+  CHECK(format_stat_table(samples, view).find("e1.2   waiting no answer, retrying") !=
+        std::string::npos);
+}
+
 TEST_CASE("stat table: a row per target, -o, --json, --raw, patterns, --active", "[tables]") {
   const auto samples = parsed(render_stats(targets(12), {}, std::nullopt));
   StatView view;
