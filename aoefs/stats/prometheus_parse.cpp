@@ -50,7 +50,7 @@ Expected<void> parse_labels(std::string_view line, std::size_t& pos,
 
 Expected<std::vector<MetricSample>> parse_prometheus_text(std::string_view text) {
   std::vector<MetricSample> samples;
-  samples.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) / 2);
+  samples.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
   std::size_t line_no = 0;
   while (!text.empty()) {
     ++line_no;
