@@ -50,7 +50,8 @@ std::vector<CliOption> table_options(TableFormat& format) {
   std::vector<CliOption> options;
   options.push_back({'o', "output", "COLUMNS", false,
                      "the columns to print, comma-separated (+COL,...: the\n"
-                     "default ones and these); --list-columns lists them",
+                     "default ones and these); -o help or --list-columns\n"
+                     "lists them",
                      [&format](std::optional<std::string_view> value) {
                        format.columns = std::string(*value);
                        return std::string();
@@ -107,7 +108,7 @@ std::string columns_help(std::span<const ColumnSpec> specs) {
 
 std::optional<int> settle_columns(const CliCommand& command, std::span<const ColumnSpec> specs,
                                   const TableFormat& format) {
-  if (format.list_columns) {
+  if (format.list_columns || format.columns == "help") {
     const std::string help = columns_help(specs);
     std::fwrite(help.data(), 1, help.size(), stdout);
     return 0;

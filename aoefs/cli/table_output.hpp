@@ -66,7 +66,7 @@ Expected<std::vector<std::size_t>> choose_columns(std::span<const ColumnSpec> sp
 // --list-columns: "NAME  help" lines, the default ones marked.
 std::string columns_help(std::span<const ColumnSpec> specs);
 
-// After parse_cli: --list-columns prints columns_help (returns 0), a bad
+// After parse_cli: --list-columns or -o help prints columns_help (returns 0), a bad
 // -o list is a usage error (returns kExitUsage); nullopt: go on.
 std::optional<int> settle_columns(const CliCommand& command, std::span<const ColumnSpec> specs,
                                   const TableFormat& format);
