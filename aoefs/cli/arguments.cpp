@@ -38,6 +38,11 @@ bool looks_like_number(std::string_view arg) {
          (is_digit(arg[0]) || (arg[0] == '.' && arg.size() > 1 && is_digit(arg[1])));
 }
 
+// "-i", "--wait": not "-", nor a negative number (a bad value, told as such).
+bool looks_like_option(std::string_view arg) {
+  return arg.size() > 1 && arg[0] == '-' && !is_digit(arg[1]);
+}
+
 class Parser {
  public:
   Parser(const CliCommand& command, int argc, char** argv)
@@ -99,8 +104,10 @@ class Parser {
       if (next && looks_like_number(args_[i_ + 1])) return option.take(args_[++i_]);
       return option.take(std::nullopt);
     }
-    if (!next)
-      return spelled(option, as_short) + " needs a value (" + std::string(option.value_name) + ")";
+    if (!next || looks_like_option(args_[i_ + 1]))
+      return spelled(option, as_short) + " needs a value (" +
+             std::string(option.value_meaning.empty() ? option.value_name : option.value_meaning) +
+             ")";
     return option.take(args_[++i_]);
   }
 
@@ -205,7 +212,8 @@ CliOption wait_option(unsigned& milliseconds) {
               return "--wait wants milliseconds (0..600000), got " + quoted_argument(v);
             milliseconds = ms;
             return std::string();
-          }};
+          },
+          "milliseconds"};
 }
 
 }  // namespace aoefs

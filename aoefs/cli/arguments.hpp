@@ -3,6 +3,9 @@
 //   -x VALUE, -xVALUE, --long VALUE, --long=VALUE; "--" ends the options.
 //   -h or --help anywhere before "--" prints the command's help on stdout:
 //   exit 0, nothing else done.
+//   A value is missing when the option ends the arguments or is followed by
+//   another option ("--wait -i eth0"); write --wait=-1 for a value that
+//   starts with '-'.
 //   An unknown option, a missing or bad value, or an unexpected operand
 //   prints "aoefs COMMAND: what is wrong" and the usage line on stderr:
 //   exit 2 (kExitUsage, util/exit_status.hpp); the first mistake is told.
@@ -30,6 +33,9 @@ struct CliOption {
   // Takes the value (nullopt for a flag, or an optional value left out);
   // returns what is wrong with it, or "".
   std::function<std::string(std::optional<std::string_view> value)> take;
+  // What the value is, for "--wait needs a value (milliseconds)"; empty:
+  // value_name.
+  std::string_view value_meaning = {};
 };
 
 struct CliCommand {

@@ -1,14 +1,11 @@
-// `aoefs stat MOUNTPOINT`: the mount's statistics (MOUNTPOINT/.stats) as a
-// table like aoe-stat, one row per target, then the link and cache totals.
-// `aoefs stat --watch [SECONDS] MOUNTPOINT`: every SECONDS (default 1) what
+// `aoefs stat [OPTIONS] MOUNTPOINT [TARGET-REGEX...]`: the mount's
+// statistics (MOUNTPOINT/.stats) as a table, a row per target
+// (cli/stat_table.hpp). `--watch [SECONDS]`: every SECONDS (default 1) what
 // happened in the interval (cli/stat_watch.hpp), until SIGINT/SIGTERM.
-// Strings that came from a target are printed through util/printable.hpp.
+// The patterns keep the targets they match (cli/target_filter.hpp);
+// --active only those with I/O (since the mount, or in the interval);
+// the table options as lsblk's (cli/table_output.hpp).
 #pragma once
-
-#include <string>
-#include <vector>
-
-#include "aoefs/stats/prometheus_parse.hpp"
 
 namespace aoefs {
 
@@ -16,8 +13,5 @@ namespace aoefs {
 // SIGTERM), 2 bad arguments, 1 the stats file cannot be read or parsed
 // (not an aoefs mount?).
 int run_stat_command(int argc, char** argv);
-
-// The table for parsed samples (pure; unit-tested).
-std::string format_stat_table(const std::vector<MetricSample>& samples);
 
 }  // namespace aoefs

@@ -7,66 +7,103 @@
 #include <map>
 #include <utility>
 
+#include "aoefs/stats/sample_index.hpp"
 #include "aoefs/util/wire_text.hpp"
 
 namespace aoefs {
 namespace {
 
 constexpr const char* kLatency = "aoefs_target_latency_seconds";
+constexpr auto number = CellKind::number;
+
+// Fixed widths: 10 for the name (e65535.255), 6 or 4 for the numbers; the
+// default ones and their separators take 77 characters.
+constexpr ColumnSpec kColumns[] = {
+    {"TARGET", "the target, e<shelf>.<slot>", CellKind::text, true, 10, true},
+    {"R/S", "reads completed per second", number, true, 6},
+    {"W/S", "writes completed per second", number, true, 6},
+    {"F/S", "flushes completed per second", number, false, 6},
+    {"RMB/S", "MB (10^6 bytes) read per second", number, true, 6},
+    {"WMB/S", "MB (10^6 bytes) written per second", number, true, 6},
+    {"R50_MS", "median read latency, milliseconds (- : no read)", number, true, 6},
+    {"R99_MS", "99th percentile read latency, milliseconds", number, true, 6},
+    {"W50_MS", "median write latency, milliseconds (- : no write)", number, true, 6},
+    {"W99_MS", "99th percentile write latency, milliseconds", number, true, 6},
+    {"RXMT/S", "frames sent again per second", number, true, 6},
+    {"WINDOW", "congestion window, frames", number, false, 6},
+    {"OUT", "frames in flight at the end of the interval", number, true, 4},
+};
 
 double delta(double before, double after) { return after >= before ? after - before : 0; }
 
-double value_of(const std::vector<MetricSample>& samples, const std::string& name,
-                const std::map<std::string, std::string>& match = {}) {
-  return find_sample(samples, name, match).value_or(0);
-}
-
-double rate(const std::vector<MetricSample>& before, const std::vector<MetricSample>& after,
-            const std::string& name, const std::map<std::string, std::string>& match,
-            double seconds) {
-  return delta(value_of(before, name, match), value_of(after, name, match)) / seconds;
+double rate(const SampleIndex& before, const SampleIndex& after, const std::string& name,
+            const std::map<std::string, std::string>& match, double seconds) {
+  return delta(before.value(name, match).value_or(0), after.value(name, match).value_or(0)) /
+         seconds;
 }
 
 // Upper bound -> cumulative count, +Inf as infinity, of one target's `op` histogram.
-std::map<double, double> buckets(const std::vector<MetricSample>& samples,
-                                 const std::string& target, const std::string& op) {
+std::map<double, double> buckets(const SampleIndex& samples, const std::string& target,
+                                 const std::string& op) {
   std::map<double, double> out;
-  const std::string name = std::string(kLatency) + "_bucket";
-  for (const auto& s : samples) {
-    if (s.name != name) continue;
-    auto t = s.labels.find("target"), o = s.labels.find("op"), le = s.labels.find("le");
-    if (t == s.labels.end() || o == s.labels.end() || le == s.labels.end()) continue;
-    if (t->second != target || o->second != op) continue;
+  for (const MetricSample* s : samples.of_target(std::string(kLatency) + "_bucket", target)) {
+    auto o = s->labels.find("op"), le = s->labels.find("le");
+    if (o == s->labels.end() || le == s->labels.end() || o->second != op) continue;
     const double bound = le->second == "+Inf" ? std::numeric_limits<double>::infinity()
                                               : std::strtod(le->second.c_str(), nullptr);
-    out[bound] = s.value;
+    out[bound] = s->value;
   }
   return out;
 }
 
-std::string latency_text(const std::optional<double>& seconds) {
-  if (!seconds) return "-";
+// `v` in at most `width` characters: up to `decimals` decimals, fewer
+// when the number is large, k/M beyond that (the column's width is fixed).
+std::string fit(double v, std::size_t width, int decimals) {
   char buf[32];
-  const double s = *seconds;
-  if (s < 1e-3)
-    std::snprintf(buf, sizeof buf, "%.0fus", s * 1e6);
-  else if (s < 1)
-    std::snprintf(buf, sizeof buf, "%.1fms", s * 1e3);
-  else
-    std::snprintf(buf, sizeof buf, "%.2fs", s);
+  for (int d = decimals; d >= 0; --d) {
+    std::snprintf(buf, sizeof buf, "%.*f", d, v);
+    if (std::string_view(buf).size() <= width) return buf;
+  }
+  for (const auto& [scale, suffix] : {std::pair{1e3, "k"}, std::pair{1e6, "M"}}) {
+    std::snprintf(buf, sizeof buf, "%.0f%s", v / scale, suffix);
+    if (std::string_view(buf).size() <= width) return buf;
+  }
   return buf;
 }
 
-std::string number(double v, int decimals) {
+std::string millis(const std::optional<double>& seconds) {
+  return seconds ? fit(*seconds * 1e3, 6, 3) : "-";
+}
+
+std::vector<std::string> watch_row(const WatchRow& r) {
+  return {sanitized(r.target),
+          fit(r.read_iops, 6, 1),
+          fit(r.write_iops, 6, 1),
+          fit(r.flush_iops, 6, 1),
+          fit(r.read_mb_per_s, 6, 2),
+          fit(r.write_mb_per_s, 6, 2),
+          millis(r.read_p50),
+          millis(r.read_p99),
+          millis(r.write_p50),
+          millis(r.write_p99),
+          fit(r.retransmits_per_s, 6, 1),
+          fit(r.window, 6, 0),
+          fit(r.outstanding, 4, 0)};
+}
+
+std::string percent(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::snprintf(buf, sizeof buf, "%.1f", v);
   return buf;
 }
 
 }  // namespace
 
-std::optional<double> latency_quantile(const std::vector<MetricSample>& before,
-                                       const std::vector<MetricSample>& after,
+bool WatchRow::active() const {
+  return read_iops > 0 || write_iops > 0 || flush_iops > 0 || outstanding > 0;
+}
+
+std::optional<double> latency_quantile(const SampleIndex& before, const SampleIndex& after,
                                        const std::string& target, const std::string& op, double q) {
   const auto b = buckets(before, target, op);
   const auto a = buckets(after, target, op);
@@ -89,14 +126,10 @@ std::optional<double> latency_quantile(const std::vector<MetricSample>& before,
   return lower;
 }
 
-WatchInterval compute_watch_interval(const std::vector<MetricSample>& before,
-                                     const std::vector<MetricSample>& after, double seconds) {
+WatchInterval compute_watch_interval(const SampleIndex& before, const SampleIndex& after,
+                                     double seconds) {
   WatchInterval out;
-  std::vector<std::string> names;
-  for (const auto& s : after)
-    if (s.name == "aoefs_target_up" && s.labels.count("target"))
-      names.push_back(s.labels.at("target"));
-  for (const auto& name : names) {
+  for (const auto& name : after.targets()) {
     WatchRow r;
     r.target = name;
     const std::map<std::string, std::string> t{{"target", name}};
@@ -114,47 +147,41 @@ WatchInterval compute_watch_interval(const std::vector<MetricSample>& before,
     r.write_p50 = latency_quantile(before, after, name, "write", 0.50);
     r.write_p99 = latency_quantile(before, after, name, "write", 0.99);
     r.retransmits_per_s = rate(before, after, "aoefs_target_retransmits_total", t, seconds);
-    r.window = value_of(after, "aoefs_target_window_frames", t);
-    r.outstanding = value_of(after, "aoefs_target_outstanding_frames", t);
+    r.window = after.value("aoefs_target_window_frames", t).value_or(0);
+    r.outstanding = after.value("aoefs_target_outstanding_frames", t).value_or(0);
     out.targets.push_back(std::move(r));
   }
-  if (find_sample(after, "aoefs_cache_hits_total")) {
+  if (after.value("aoefs_cache_hits_total")) {
     out.cache_on = true;
-    const double hits = delta(value_of(before, "aoefs_cache_hits_total"),
-                              value_of(after, "aoefs_cache_hits_total"));
-    const double misses = delta(value_of(before, "aoefs_cache_misses_total"),
-                                value_of(after, "aoefs_cache_misses_total"));
-    out.cache_lookups = hits + misses;
+    auto counted = [&](const char* name) {
+      return delta(before.value(name).value_or(0), after.value(name).value_or(0));
+    };
+    const double hits = counted("aoefs_cache_hits_total");
+    out.cache_lookups = hits + counted("aoefs_cache_misses_total");
     if (out.cache_lookups > 0) out.cache_hit_rate = hits / out.cache_lookups;
   }
   return out;
 }
 
-std::string format_watch_interval(const WatchInterval& interval, const std::string& clock_text) {
-  std::vector<std::vector<std::string>> rows = {{"target", "r/s", "w/s", "f/s", "rMB/s", "wMB/s",
-                                                 "r_p50", "r_p99", "w_p50", "w_p99", "rexmit/s",
-                                                 "window", "out"}};
+WatchInterval compute_watch_interval(const std::vector<MetricSample>& before,
+                                     const std::vector<MetricSample>& after, double seconds) {
+  return compute_watch_interval(SampleIndex(before), SampleIndex(after), seconds);
+}
+
+std::span<const ColumnSpec> watch_columns() { return kColumns; }
+
+std::string format_watch_interval(const WatchInterval& interval, const std::string& clock_text,
+                                  const StatView& view) {
+  auto chosen = choose_columns(kColumns, view.format.columns);
+  Table table("targets", kColumns, chosen ? *chosen : std::vector<std::size_t>{0}, view.format);
   for (const auto& r : interval.targets)
-    rows.push_back({sanitized(r.target), number(r.read_iops, 1), number(r.write_iops, 1),
-                    number(r.flush_iops, 1), number(r.read_mb_per_s, 2),
-                    number(r.write_mb_per_s, 2), latency_text(r.read_p50), latency_text(r.read_p99),
-                    latency_text(r.write_p50), latency_text(r.write_p99),
-                    number(r.retransmits_per_s, 1), number(r.window, 0), number(r.outstanding, 0)});
-  std::vector<std::size_t> widths(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  std::string out = clock_text + "\n";
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      // The name left-aligned, numbers right-aligned, as iostat does.
-      const std::string pad(widths[i] - row[i].size(), ' ');
-      out += i == 0 ? row[i] + pad : "  " + pad + row[i];
-    }
-    out += "\n";
-  }
+    if (view.filter.accepts(r.target) && (!view.active_only || r.active()))
+      table.add_row(watch_row(r));
+  if (view.format.json || view.format.raw) return table.render();
+  std::string out = clock_text + "\n" + table.render();
   if (interval.cache_hit_rate)
-    out += "cache: " + number(*interval.cache_hit_rate * 100, 1) + "% hits of " +
-           number(interval.cache_lookups, 0) + " lookups\n";
+    out += "cache: " + percent(*interval.cache_hit_rate * 100) + "% hits of " +
+           fit(interval.cache_lookups, 12, 0) + " lookups\n";
   else
     out += interval.cache_on ? "cache: no lookups\n" : "cache: off\n";
   return out + "\n";

@@ -7,15 +7,22 @@
 // linear interpolation inside the bucket (as PromQL's histogram_quantile).
 // A counter that went down (the mount restarted in between) counts as 0.
 // window and outstanding are the gauges of the later snapshot.
+//
+// The text table has a fixed width per column (widths do not move between
+// intervals; the default columns fit 80 characters), latencies in
+// milliseconds in every cell; its columns: watch_columns().
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "aoefs/cli/stat_table.hpp"
 #include "aoefs/stats/prometheus_parse.hpp"
 
 namespace aoefs {
+
+class SampleIndex;
 
 struct WatchRow {
   std::string target;  // as in the label, not yet made printable
@@ -25,6 +32,10 @@ struct WatchRow {
   std::optional<double> read_p50, read_p99, write_p50, write_p99;
   double retransmits_per_s = 0;
   double window = 0, outstanding = 0;
+
+  // Operations completed in the interval, or frames in flight at its end
+  // (--active shows only these).
+  bool active() const;
 };
 
 struct WatchInterval {
@@ -37,16 +48,21 @@ struct WatchInterval {
 // The quantile q (0..1) of the `op` latencies of `target` that completed
 // between the snapshots; empty when none did. Above the last finite bucket
 // it answers that bound (the histogram cannot say more).
-std::optional<double> latency_quantile(const std::vector<MetricSample>& before,
-                                       const std::vector<MetricSample>& after,
+std::optional<double> latency_quantile(const SampleIndex& before, const SampleIndex& after,
                                        const std::string& target, const std::string& op, double q);
 
 // REQUIRES seconds > 0.
+WatchInterval compute_watch_interval(const SampleIndex& before, const SampleIndex& after,
+                                     double seconds);
 WatchInterval compute_watch_interval(const std::vector<MetricSample>& before,
                                      const std::vector<MetricSample>& after, double seconds);
 
-// One interval as text: a time line, a header, a row per target (names made
-// printable), the cache line.
-std::string format_watch_interval(const WatchInterval& interval, const std::string& clock_text);
+std::span<const ColumnSpec> watch_columns();
+
+// One interval: a time line, the table of the targets `view` keeps (names
+// made printable), the cache line; with --json or --raw the table alone.
+// REQUIRES view.format.columns chosen well (choose_columns(watch_columns(), ...)).
+std::string format_watch_interval(const WatchInterval& interval, const std::string& clock_text,
+                                  const StatView& view = {});
 
 }  // namespace aoefs

@@ -4,10 +4,11 @@ namespace aoefs {
 
 std::string_view usage_text() {
   return R"(usage: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] [SOURCE] MOUNTPOINT
-       aoefs discover [-i IFACE]... [--wait MS]
-       aoefs stat [--watch [SECONDS]] MOUNTPOINT
+       aoefs discover [-i IFACE]... [--wait MS] [TABLE-OPTIONS]
+       aoefs stat [--watch [SECONDS]] [--active] [TABLE-OPTIONS] MOUNTPOINT [TARGET...]
+       aoefs list [--wait MS] [TABLE-OPTIONS]
        aoefs unlock eSHELF.SLOT --force [-i IFACE]... [--wait MS]
-       aoefs --help | --version
+       aoefs --help | help | --version
 
 Mounts every ATA-over-Ethernet target found on the network as a regular file
 MOUNTPOINT/e<shelf>.<slot> whose size is the target's capacity. SOURCE (the
@@ -94,12 +95,19 @@ the mount goes through fusermount3. See aoefs(8).
 An invalid file or option prints one message naming the key (and line) and
 exits with code 2; nothing is mounted.
 
-  aoefs discover          lists the targets found (see `aoefs discover --help`)
-  aoefs stat MOUNTPOINT   per-target statistics of a mount as a table
-                          (the raw Prometheus text: cat MOUNTPOINT/.stats)
-  aoefs stat --watch [SECONDS] MOUNTPOINT
+  aoefs discover          lists the targets found, a line each (see
+                          `aoefs discover --help`); exit 1 when none answered
+  aoefs stat MOUNTPOINT [TARGET...]
+                          per-target statistics of a mount as a table; TARGET:
+                          names or regular expressions (the raw Prometheus
+                          text: cat MOUNTPOINT/.stats)
+  aoefs stat --watch [SECONDS] [--active] MOUNTPOINT
                           per target every SECONDS (default 1) until Ctrl-C:
-                          IOPS, MB/s, p50/p99 latency, retransmits, window
+                          IOPS, MB/s, p50/p99 latency (ms), retransmits
+  aoefs list              every aoefs mount of this host: pid, interfaces,
+                          targets, settings; a daemon not answering: dead
+  TABLE-OPTIONS (as lsblk): -o COLUMNS, --list-columns, -J/--json, -r/--raw,
+                          -n/--noheadings, -b/--bytes
   aoefs unlock e1.0 --force
                           clears a target's config string, e.g. the flock lock
                           string a crashed holder left (see README: Locks)
@@ -107,5 +115,7 @@ exits with code 2; nothing is mounted.
 }
 
 std::string_view version_text() { return "aoefs " AOEFS_VERSION "\n"; }
+
+std::string_view version_number() { return AOEFS_VERSION; }
 
 }  // namespace aoefs

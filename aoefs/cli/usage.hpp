@@ -9,5 +9,6 @@ namespace aoefs {
 
 std::string_view usage_text();
 std::string_view version_text();
+std::string_view version_number();  // "0.1.0"
 
 }  // namespace aoefs

@@ -16,6 +16,7 @@
 #include <thread>
 #include <utility>
 
+#include "aoefs/cli/usage.hpp"
 #include "aoefs/daemon/aoe_block_device.hpp"
 #include "aoefs/daemon/background.hpp"
 #include "aoefs/daemon/initiator_runtime.hpp"
@@ -30,6 +31,7 @@
 #include "aoefs/locks/lock_service.hpp"
 #include "aoefs/metrics/metrics_server.hpp"
 #include "aoefs/settings/options.hpp"
+#include "aoefs/settings/setting_text.hpp"
 #include "aoefs/util/exit_status.hpp"
 #include "aoefs/util/human_size.hpp"
 #include "aoefs/util/log.hpp"
@@ -78,6 +80,16 @@ int flush_all(TargetTable& table, std::chrono::milliseconds limit) {
   return state->failed + state->pending;
 }
 
+// The settings in effect (uid and gid as resolved) and where, for .stats.
+MountReport mount_report(const Settings& settings, const FsOptions& options,
+                         std::string mount_point, std::vector<std::string> interfaces) {
+  Settings shown = settings;
+  shown.uid = options.uid;
+  shown.gid = options.gid;
+  return {std::move(mount_point), std::move(interfaces), std::string(version_number()), 0,
+          setting_texts(shown)};
+}
+
 int serve(MountPoint mount_point, const Settings& settings,
           const std::vector<std::string>& fuse_options, Background& background) {
   apply_memory_policy();
@@ -98,6 +110,9 @@ int serve(MountPoint mount_point, const Settings& settings,
     log_message(LogLevel::error, "%s", opened.error().message.c_str());
     return kExitFailure;
   }
+
+  std::vector<std::string> in_use;
+  for (const auto& link : *opened) in_use.push_back(link->name());
 
   aoe::InitiatorOptions init_options;
   init_options.discovery_interval = settings.discovery_interval;
@@ -141,6 +156,7 @@ int serve(MountPoint mount_point, const Settings& settings,
   context.options.direct_io = settings.direct_io;
   context.options.io_uring = settings.io_uring;
   context.options.mount_time = std::time(nullptr);
+  context.mount_report = mount_report(settings, context.options, mount_point.real_path(), in_use);
 
   std::unique_ptr<MetricsServer> metrics;
   if (const auto& listen = settings.metrics_listen) {

@@ -15,6 +15,7 @@
 #include "aoefs/fs/fuse_version.hpp"
 #include "aoefs/fs/open_file.hpp"
 #include "aoefs/fs/target_table.hpp"
+#include "aoefs/stats/stats_report.hpp"
 
 namespace aoe {
 class Initiator;
@@ -55,6 +56,8 @@ struct FsContext {
   // the stats file who holds what; null: the kernel keeps flock local.
   ConfigLocks* locks = nullptr;
   FsOptions options;
+  // What .stats tells of the mount itself (its pid is filled in at each read).
+  MountReport mount_report;
   OpenFileRegistry open_files;
 };
 

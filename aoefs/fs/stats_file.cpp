@@ -1,5 +1,7 @@
 #include "aoefs/fs/stats_file.hpp"
 
+#include <unistd.h>
+
 #include "aoefs/fs/fs_context.hpp"
 #include "aoefs/fs/fuse_ops.hpp"
 #include "aoefs/locks/config_lock.hpp"
@@ -26,7 +28,9 @@ std::string collect_stats(const FsContext& context) {
   }
   std::optional<cache::CacheStats> cache;
   if (context.cache && context.cache->enabled()) cache = context.cache->stats();
-  return render_stats(targets, link, cache, write_path_stats());
+  MountReport mount = context.mount_report;
+  mount.pid = ::getpid();  // the daemon's, after it went to the background
+  return render_stats(targets, link, cache, write_path_stats(), mount);
 }
 
 }  // namespace aoefs

@@ -1,5 +1,7 @@
 #include "aoefs/settings/options.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -10,6 +12,11 @@
 
 namespace aoefs {
 namespace {
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
 
 // FUSE options and the generic VFS mount flags libfuse 3.14 applies (as
 // mount(8) and mount.fuse3 pass them), handed to libfuse unchanged. libfuse
@@ -96,6 +103,14 @@ Expected<CommandLine> parse_command_line(int argc, char** argv) {
       return Error{"unknown option '" + printable(arg) + "' (see aoefs --help)"};
     }
   }
+  // SOURCE MOUNTPOINT, as mount.fuse3 passes them (SOURCE is a word such
+  // as "aoefs"); but "MOUNTPOINT EXTRA" (a path to a directory, then
+  // something that is no directory) is a stray argument, not a mount point
+  // to complain about.
+  if (positional.size() == 2 && positional[0].find('/') != std::string::npos &&
+      is_directory(positional[0]) && !is_directory(positional[1]))
+    return Error{"unexpected argument '" + printable(positional[1]) + "' after the mount point '" +
+                 printable(positional[0]) + "' (see aoefs --help)"};
   if (positional.size() == 2) line.source = positional[0];
   if (!positional.empty()) line.mountpoint = positional.back();
   if (line.mountpoint.empty()) return Error{"missing MOUNTPOINT (see aoefs --help)"};

@@ -133,6 +133,20 @@ void answers_refused(FamilyWriter& out, const StatsSnapshot& s) {
     out.sample("reason=\"" + refused_reason(i) + "\"", s.link.refused[i]);
 }
 
+void mount_info(FamilyWriter& out, const StatsSnapshot& s) {
+  std::string interfaces;
+  for (const auto& i : s.mount.interfaces) interfaces += (interfaces.empty() ? "" : ":") + i;
+  out.sample("mount=\"" + escape_label(s.mount.mount_point) + "\",interfaces=\"" +
+                 escape_label(interfaces) + "\",version=\"" + escape_label(s.mount.version) +
+                 "\",pid=\"" + std::to_string(s.mount.pid) + "\"",
+             1);
+}
+
+void settings(FamilyWriter& out, const StatsSnapshot& s) {
+  for (const auto& [name, value] : s.mount.settings)
+    out.sample("name=\"" + escape_label(name) + "\",value=\"" + escape_label(value) + "\"", 1);
+}
+
 void fuse_write_bytes(FamilyWriter& out, const StatsSnapshot& s) {
   out.sample("path=\"in_place\"", s.writes.in_place_bytes);
   out.sample("path=\"copied\"", s.writes.copied_bytes);
@@ -148,6 +162,14 @@ constexpr auto path = MetricScope::path;
 constexpr auto link = MetricScope::link;
 
 constexpr MetricFamily kFamilies[] = {
+    {"aoefs_mount_info", gauge,
+     "The mount (value 1): its mount point, the interfaces in use, aoefs's version, the "
+     "daemon's pid.",
+     MetricScope::mount, mount_info},
+    {"aoefs_setting", gauge,
+     "Every setting in effect (value 1): its name and value as -o takes them (\"\": the "
+     "default without a value of its own).",
+     MetricScope::mount, settings},
     {"aoefs_target_info", gauge,
      "Target identity (value 1): model, serial, firmware_revision from IDENTIFY (firmware: its "
      "old name), firmware_version from Query Config.",

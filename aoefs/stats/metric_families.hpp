@@ -7,6 +7,7 @@
 // Labels: every target and path family carries target="e<shelf>.<slot>";
 // path families add interface and mac; *_info families (value 1) carry the
 // strings as labels; aoefs_target_latency_seconds adds op=read|write|flush;
+// aoefs_setting has a sample per setting (name, value);
 // aoefs_link_answers_refused_total has a sample per reason
 // (aoe::RefusedAnswer), 0 included; aoefs_fuse_write_bytes_total has
 // path=in_place|copied.
@@ -24,6 +25,7 @@ namespace aoefs {
 
 struct TargetReport;
 struct WritePathStats;
+struct MountReport;
 class FamilyWriter;
 
 enum class MetricType { counter, gauge, histogram };
@@ -33,6 +35,7 @@ std::string_view metric_type_text(MetricType type);  // "counter", "gauge", "his
 enum class MetricScope {
   target,  // a sample (or a few) per target
   path,    // a sample per path in use of each target
+  mount,   // the mount itself: its settings and identity
   link,    // the mount's links together
   fuse,    // the FUSE layer
   cache,   // the block cache: the family is present only while the cache is on
@@ -44,6 +47,7 @@ struct StatsSnapshot {
   const aoe::LinkStats& link;
   const cache::CacheStats* cache;  // null: the cache is off
   const WritePathStats& writes;
+  const MountReport& mount;
 };
 
 struct MetricFamily {

@@ -1,15 +1,16 @@
 #include "aoefs/stats/prometheus_parse.hpp"
 
-#include <cctype>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
 namespace aoefs {
 namespace {
 
+// ASCII only, as the format says (and no locale lookup per character).
 bool name_char(char c, bool first) {
-  const bool alpha = std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':';
-  return first ? alpha : alpha || std::isdigit(static_cast<unsigned char>(c));
+  const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+  return first ? alpha : alpha || (c >= '0' && c <= '9');
 }
 
 // Parses `{a="x",b="y"}` at `pos` (which points at '{'); advances `pos`.
@@ -49,6 +50,7 @@ Expected<void> parse_labels(std::string_view line, std::size_t& pos,
 
 Expected<std::vector<MetricSample>> parse_prometheus_text(std::string_view text) {
   std::vector<MetricSample> samples;
+  samples.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
   std::size_t line_no = 0;
   while (!text.empty()) {
     ++line_no;

@@ -23,7 +23,8 @@ struct MetricSample {
 Expected<std::vector<MetricSample>> parse_prometheus_text(std::string_view text);
 
 // The value of the sample named `name` whose labels include every pair of
-// `match`; nothing when there is none.
+// `match`; nothing when there is none. A scan of every sample: for one
+// lookup; a table of many goes through SampleIndex (sample_index.hpp).
 std::optional<double> find_sample(const std::vector<MetricSample>& samples, std::string_view name,
                                   const std::map<std::string, std::string>& match = {});
 

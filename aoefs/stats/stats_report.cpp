@@ -7,8 +7,8 @@ namespace aoefs {
 
 std::string render_stats(const std::vector<TargetReport>& targets, const aoe::LinkStats& link,
                          const std::optional<cache::CacheStats>& cache,
-                         const WritePathStats& writes) {
-  const StatsSnapshot snapshot{targets, link, cache ? &*cache : nullptr, writes};
+                         const WritePathStats& writes, const MountReport& mount) {
+  const StatsSnapshot snapshot{targets, link, cache ? &*cache : nullptr, writes, mount};
   std::string out;
   for (const MetricFamily& family : metric_families()) {
     if (family.scope == MetricScope::cache && !snapshot.cache) continue;

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cache/cache_config.hpp"
@@ -31,9 +32,20 @@ struct WritePathStats {
   std::uint64_t copied_bytes = 0;    // copied into a pooled buffer first (small writes)
 };
 
+// The mount itself (aoefs_mount_info, aoefs_setting): what `aoefs list`
+// shows of each mount.
+struct MountReport {
+  std::string mount_point;              // as mounted on (the real path)
+  std::vector<std::string> interfaces;  // the interfaces in use, not the setting
+  std::string version;                  // aoefs's
+  long pid = 0;                         // the daemon's; 0: not told
+  // Every setting in effect: name, value as -o takes it (settings/setting_text.hpp).
+  std::vector<std::pair<std::string, std::string>> settings;
+};
+
 // Pure: renders the given snapshots.
 std::string render_stats(const std::vector<TargetReport>& targets, const aoe::LinkStats& link,
                          const std::optional<cache::CacheStats>& cache,
-                         const WritePathStats& writes = {});
+                         const WritePathStats& writes = {}, const MountReport& mount = {});
 
 }  // namespace aoefs

@@ -43,7 +43,8 @@ cmp -s -n $((64 << 20)) "$OTHER" /dev/zero || fs_fail "$OTHER was written to: $(
 
 STAT=$("$AOEFS_BINARY" stat "$MP") || fs_fail "aoefs stat failed"
 echo "$STAT" | grep -q "e1.0 CONFLICT: aoe0 .* is another disk" || fs_fail "aoefs stat shows no conflict: $STAT"
-DISCOVER=$(fs_run_aoefs discover -i aoe0 --wait 2000) || fs_fail "aoefs discover failed"
+DISCOVER=$(fs_run_aoefs discover -i aoe0 --wait 2000 2>&1) || fs_fail "aoefs discover failed"
+echo "$DISCOVER" | grep -Eq '^e1\.0 ' || fs_fail "aoefs discover does not list e1.0: $DISCOVER"
 echo "$DISCOVER" | grep -q "CONFLICT aoe0 .*another disk claims e1.0" || fs_fail "aoefs discover shows no conflict: $DISCOVER"
 sleep 3  # more discovery rounds (interval 1 s): the conflict must stay one, logged once
 [ "$(fault_stat "$MP" aoefs_target_conflicts_total e1.0)" = 1 ] || fs_fail "conflict counted more than once"

@@ -103,7 +103,7 @@ fi
 fs_note "aoefs stat prints the table"
 out=$("$AOEFS_BINARY" stat "$MP") || fs_fail "aoefs stat exited $?"
 echo "$out" >&2
-echo "$out" | grep -q '^target ' || fs_fail "aoefs stat: no header"
+echo "$out" | grep -q '^TARGET ' || fs_fail "aoefs stat: no header"
 echo "$out" | grep -Eq '^e1\.0 +up +64\.0 MiB' || fs_fail "aoefs stat: no e1.0 row"
 echo "$out" | grep -q '^cache: [0-9]* hits' || fs_fail "aoefs stat: no cache line"
 if "$AOEFS_BINARY" stat "$FS_TMP" 2>"$FS_TMP/stat.err"; then fs_fail "aoefs stat on a plain directory succeeded"; fi

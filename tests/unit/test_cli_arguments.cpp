@@ -198,8 +198,8 @@ TEST_CASE("cli arguments: a missing value", "[cli]") {
   for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"-i"}, "-i needs a value (IFACE)"},
            {{"--interface"}, "--interface needs a value (IFACE)"},
-           {{"--wait"}, "--wait needs a value (MS)"},
-           {{"-i", "eth0", "--wait"}, "--wait needs a value (MS)"}}) {
+           {{"--wait"}, "--wait needs a value (milliseconds)"},
+           {{"-i", "eth0", "--wait"}, "--wait needs a value (milliseconds)"}}) {
     INFO(args.back());
     TestCommand t;
     check_usage_error(t.parse(args), message);
@@ -307,8 +307,8 @@ TEST_CASE("cli arguments: discover, stat and unlock use them", "[cli]") {
   auto o = discover({"--wait"});
   CHECK(o.code == std::optional<int>(kExitUsage));
   CHECK(o.err ==
-        "aoefs discover: --wait needs a value (MS)\n"
-        "usage: aoefs discover [-i IFACE]... [--wait MS]\n");
+        "aoefs discover: --wait needs a value (milliseconds)\n"
+        "usage: aoefs discover [-i IFACE]... [--wait MS] [OPTIONS]\n");
   o = discover({"stray"});
   CHECK(o.code == std::optional<int>(kExitUsage));
   CHECK(o.err.starts_with("aoefs discover: unknown argument 'stray'\n"));
@@ -317,13 +317,17 @@ TEST_CASE("cli arguments: discover, stat and unlock use them", "[cli]") {
   CHECK(o.code == std::optional<int>(kExitUsage));
   CHECK(o.err ==
         "aoefs stat: which mount point?\n"
-        "usage: aoefs stat [--watch [SECONDS]] MOUNTPOINT\n");
+        "usage: aoefs stat [OPTIONS] MOUNTPOINT [TARGET...]\n");
   o = stat({"--watch", "0", "/nonexistent"});
   CHECK(o.code == std::optional<int>(kExitUsage));
   CHECK_THAT(o.err, Catch::StartsWith("aoefs stat: --watch wants SECONDS from 0.1 to 86400"));
-  o = stat({"/a", "/b"});
+  // After the mount point, target patterns: a bad one is a usage error.
+  o = stat({"/a", "e1.("});
   CHECK(o.code == std::optional<int>(kExitUsage));
-  CHECK(o.err.starts_with("aoefs stat: unknown argument '/b'\n"));
+  CHECK(o.err.starts_with("aoefs stat: 'e1.(' is not a regular expression: "));
+  o = stat({"-o", "TARGET,NOPE", "/a"});
+  CHECK(o.code == std::optional<int>(kExitUsage));
+  CHECK(o.err.starts_with("aoefs stat: unknown column 'NOPE' (--list-columns lists them)\n"));
   // "--watch PATH": the path is the mount point (exit 1: no .stats there), not a bad interval.
   o = stat({"--watch", "./nonexistent-aoefs-mount"});
   CHECK(o.code == std::optional<int>(kExitFailure));

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "aoefs/cli/stat_watch.hpp"
+#include "aoefs/stats/sample_index.hpp"
 #include "aoefs/stats/stats_report.hpp"
 #include "aoefs/util/wire_text.hpp"
 
@@ -69,7 +70,7 @@ TEST_CASE("watch: per-second rates and gauges from two snapshots", "[watch]") {
   REQUIRE(w.cache_hit_rate);
   CHECK(*w.cache_hit_rate == Approx(0.75));
   const std::string text = format_watch_interval(w, "12:00:00");
-  CHECK(text.rfind("12:00:00\ntarget", 0) == 0);
+  CHECK(text.rfind("12:00:00\nTARGET", 0) == 0);
   CHECK(text.find("e1.0") != std::string::npos);
   CHECK(text.find("100.0") != std::string::npos);
   CHECK(text.find("2.00") != std::string::npos);
@@ -83,7 +84,8 @@ TEST_CASE("watch: quantiles interpolate inside the bucket, as histogram_quantile
   for (int i = 0; i < 50; ++i) b.stats.latency.read.record(20us);
   for (int i = 0; i < 49; ++i) b.stats.latency.read.record(40us);
   b.stats.latency.read.record(9s);
-  const auto before = snapshot({a}), after = snapshot({b});
+  const auto before_samples = snapshot({a}), after_samples = snapshot({b});
+  const SampleIndex before(before_samples), after(after_samples);
   CHECK(*latency_quantile(before, after, "e1.0", "read", 0.5) == Approx(25e-6));
   CHECK(*latency_quantile(before, after, "e1.0", "read", 0.25) == Approx(12.5e-6));
   CHECK(*latency_quantile(before, after, "e1.0", "read", 0.99) == Approx(50e-6));

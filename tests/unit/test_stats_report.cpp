@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "aoefs/cli/stat_command.hpp"
+#include "aoefs/cli/stat_table.hpp"
 #include "aoefs/stats/metric_families.hpp"
 #include "aoefs/stats/prometheus_parse.hpp"
 #include "aoefs/stats/refused_answers.hpp"
@@ -121,11 +121,11 @@ TEST_CASE("other initiators' answers and refused answers: .stats and aoefs stat'
             "initiators, 20 refused: lba 18, port 2)\n") != std::string::npos);
   aoe::LinkStats quiet;
   quiet.unmatched = quiet.foreign = 3;
-  CHECK(format_stat_table(parsed(render_stats({}, quiet, std::nullopt)))
+  CHECK(("\n" + format_stat_table(parsed(render_stats({}, quiet, std::nullopt))))
             .find("\nlink: 0 frames received, 0 malformed, 3 unmatched (3 from other "
                   "initiators, 0 refused)\n") != std::string::npos);
   // The .stats of a daemon that does not count them: the line as it was.
-  CHECK(format_stat_table(parsed("aoefs_link_frames_unmatched_total 4\n"))
+  CHECK(("\n" + format_stat_table(parsed("aoefs_link_frames_unmatched_total 4\n")))
             .find("\nlink: 0 frames received, 0 malformed, 4 unmatched\n") != std::string::npos);
 }
 
@@ -149,16 +149,19 @@ TEST_CASE("aoefs stat's table has a row per target and the totals") {
   down.lock_holder.reset();
   const std::string table =
       format_stat_table(parsed(render_stats({sample_target(), down}, {}, std::nullopt)));
-  CHECK(table.rfind("target ", 0) == 0);
+  CHECK(table.rfind("TARGET ", 0) == 0);
   CHECK(table.find("\ne1.0 ") != std::string::npos);
   CHECK(table.find("\ne2.1 ") != std::string::npos);
   CHECK(table.find(" up ") != std::string::npos);
   CHECK(table.find(" down ") != std::string::npos);
   CHECK(table.find("64.0 MiB") != std::string::npos);
-  CHECK(table.find("250us") != std::string::npos);
+  CHECK(table.find(" 0.250 ") != std::string::npos);  // SRTT_MS
   CHECK(table.find("held") != std::string::npos);
-  CHECK(table.find("aoe0/02:00:00:00:00:01") != std::string::npos);
   CHECK(table.find("cache: off") != std::string::npos);
+  StatView paths;
+  paths.format.columns = "TARGET,PATH_LIST";
+  CHECK(format_stat_table(parsed(render_stats({sample_target()}, {}, std::nullopt)), paths)
+            .find("aoe0/02:00:00:00:00:01") != std::string::npos);
 }
 
 TEST_CASE("strings off the wire reach neither .stats nor aoefs stat raw; conflicts are shown") {
