@@ -62,6 +62,7 @@ std::string value_text(const Settings& s, std::string_view key) {
   if (key == "dead_timeout") return seconds_text(s.dead_timeout);
   if (key == "identify_interval") return seconds_text(s.identify_interval);
   if (key == "read_only") return flag_text(s.read_only);
+  if (key == "io_uring") return flag_text(s.io_uring);
   if (key == "allow_other") return flag_text(s.allow_other);
   if (key == "uid") return optional_text(s.uid);
   if (key == "gid") return optional_text(s.gid);
