@@ -20,6 +20,7 @@
 #include "protocol/codec/query_config.hpp"
 #include "protocol/codec/reserve.hpp"
 #include "protocol/latency_histogram.hpp"
+#include "protocol/request_stages.hpp"
 
 namespace aoe {
 
@@ -205,6 +206,8 @@ struct LinkStats {
   // Engine::kIdentifyPatience (or were pushed out by newer ones): forged,
   // or a target that does not work.
   std::uint64_t addresses_evicted = 0;
+  // Where reads' and writes' time went (Initiator::stages).
+  RequestStages::Snapshot stages{};
 };
 struct ConfigReply {
   QueryConfigMessage info;  // info.config views reply.config_storage

@@ -7,8 +7,9 @@
 // a receive batch), frames are copied into a preallocated send ring and leave together with one
 // sendmmsg() after the batch (a frame encoded in place, at encode_buffer() by send_frame(), is not
 // copied again; the payload of send_gathered() is not copied at all: it is its message's second
-// iovec, read by the kernel when the batch is sent, before the drain returns); outside a batch, a
-// send is one sendmsg(2).
+// iovec, read by the kernel when the batch is sent, before the drain returns); outside a batch,
+// and from any thread other than the draining one (requests enter the engine on their callers'
+// threads, initiator.cpp), a send is one sendmsg(2) at once.
 // Nothing is allocated per frame. A send the kernel refuses with
 // ENOBUFS/EAGAIN is a frame lost on the wire, not an error: the engine's
 // retransmission covers it.
