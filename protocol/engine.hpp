@@ -21,8 +21,8 @@
 // `now`, so unit tests drive it with a manual clock.
 //
 // Not thread-safe: one thread at a time calls it. initiator.cpp wraps it
-// with Asio and a mutex (requests enter on their callers' threads, frames
-// and timers on the io thread).
+// with Asio and a mutex (requests may enter on their callers' threads,
+// InitiatorOptions::submit_inline; frames and timers on the io thread).
 //
 // Where things are: engine.cpp carves operations into frames and keeps
 // them in flight (window, retransmission, deadlines); engine_answers.cpp

@@ -1,13 +1,14 @@
 // The Asio driver around Engine (engine.hpp holds the protocol logic).
 //
-// The engine runs under one mutex, on whichever thread drives it: requests
-// (read, write, flush, ...) on the caller's thread, so their first frames
-// leave at once (the link sends from a foreign thread with one sendmsg);
-// link receivers and the one steady_timer on the io_context thread;
-// snapshots (targets(), stats()) and the destructor on any thread.
-// Completion handlers are always posted to the io_context (the engine's
-// `defer`), never run inside the call that started the operation. The
-// timer is only touched under the mutex. The timer is armed for the engine's
+// The engine runs under one mutex: public calls post() a closure to the io
+// thread (with InitiatorOptions::submit_inline, reads and writes call the
+// engine on the caller's thread instead, and the link sends their first
+// frames from there with one sendmsg); link receivers and the one
+// steady_timer call in directly; snapshots (targets(), stats()) and the
+// destructor may run on any thread. Completion handlers are always posted
+// to the io_context (the engine's `defer`), never run inside the call that
+// started the operation. The timer is only touched under the mutex. The
+// timer is armed for the engine's
 // next_wakeup() whenever that moves earlier than what is armed; a timer that
 // fires early (its deadline went away) is harmless.
 #include "protocol/io/initiator.hpp"
@@ -41,7 +42,7 @@ std::uint64_t random_tag_seed() {
 struct Initiator::Impl : std::enable_shared_from_this<Impl> {
   Impl(boost::asio::io_context& io, std::vector<std::unique_ptr<Link>> owned,
        InitiatorOptions options)
-      : io(io), links(std::move(owned)), timer(io) {
+      : io(io), links(std::move(owned)), timer(io), submit_inline(options.submit_inline) {
     std::vector<Link*> raw;
     for (auto& l : links) raw.push_back(l.get());
     EngineConfig config;
@@ -65,6 +66,7 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
   std::unique_ptr<Engine> engine;
   boost::asio::steady_timer timer;
   TimePoint armed = TimePoint::max();
+  const bool submit_inline;
   mutable std::mutex mutex;
   bool links_started = false;
 
@@ -85,26 +87,31 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
     });
   }
 
-  // A request enters the engine on the caller's thread: its first frames
-  // leave from here, without a hop to the io thread and its wake-up
-  // (README.md, "Request stages"). Handlers stay deferred (the engine's
-  // `defer` posts them), so none runs inside this call.
   template <class F>
   void run(F&& f) {
-    std::lock_guard lock(mutex);
-    f(*engine, now());
-    rearm();
+    boost::asio::post(io, [self = shared_from_this(), f = std::forward<F>(f)]() mutable {
+      std::lock_guard lock(self->mutex);
+      f(*self->engine, now());
+      self->rearm();
+    });
   }
 
-  // run() for a read or a write, timing its submit stage.
+  // run() for a read or a write, timing its submit stage; on the caller's
+  // thread with submit_inline (its first frames leave from here). Handlers
+  // stay deferred either way (the engine's `defer` posts them).
   template <class F>
   void run_request(F&& f) {
     const TimePoint called = now();
-    std::lock_guard lock(mutex);
-    const TimePoint taken = now();
-    stages->record(RequestStage::submit, taken - called);
-    f(*engine, taken);
-    rearm();
+    auto enter = [this, called](F& g) {
+      std::lock_guard lock(mutex);
+      const TimePoint taken = now();
+      stages->record(RequestStage::submit, taken - called);
+      g(*engine, taken);
+      rearm();
+    };
+    if (submit_inline) return enter(f);
+    boost::asio::post(
+        io, [self = shared_from_this(), f = std::forward<F>(f), enter]() mutable { enter(f); });
   }
 
   void start_links() {

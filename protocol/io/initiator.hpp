@@ -3,8 +3,9 @@
 //
 // Threading contract: the initiator runs on the io_context it is given (one
 // thread runs it). Every public member function is thread-safe: it may be
-// called from any thread (FUSE worker threads do); an operation's first
-// frames are sent from the calling thread. Completion handlers run on
+// called from any thread (FUSE worker threads do); with
+// InitiatorOptions::submit_inline a read's or write's first frames are sent
+// from the calling thread. Completion handlers run on
 // the io_context's thread, never inline inside the call that started the
 // operation, and each is called exactly once — also at shutdown
 // (InitiatorErrc::cancelled).

@@ -15,9 +15,10 @@
 // retransmission covers it.
 // Busy polling (set_busy_poll): after a wakeup that delivered frames, the
 // socket is polled for up to that long (from the last frame) before going
-// back to sleep, but only while frames sent outnumber frames received
-// (an answer may be on its way; polling when none can come only burns the
-// CPU). It exists because a sleep and wakeup can cost more than the wait for
+// back to sleep, but only while frames the io thread sent outnumber frames
+// received (an answer may be on its way; polling when none can come only
+// burns the CPU; a frame another thread sent does not start a poll: see
+// raw_socket_link.cpp). It exists because a sleep and wakeup can cost more than the wait for
 // the answer, and with few frames in flight the target idles meanwhile. Each
 // poll is a handler posted to the io_context, so the completions and new
 // requests queued meanwhile run first: the completion whose caller sends the
