@@ -232,6 +232,7 @@ void Engine::issue(Target& t, Op& op, std::uint64_t lba, std::uint32_t offset, s
   }
   f.sends = 1;
   f.first_sent = f.last_sent = f.sent_at[0] = now;
+  if (op.first_sent == TimePoint{}) op.first_sent = now;
   f.retransmit_at = first_timeout(t, op, now);
   ++op.in_flight;
   (f.control() ? t.control_in_flight : t.in_flight).push_back(slot);
@@ -385,6 +386,10 @@ void Engine::finish(Target& t, Op& op, std::error_code ec) {
   if (!ec && op.kind() == OpKind::write) t.stats.latency.write.record(now_ - op.submitted);
   if (!ec && op.kind() == OpKind::flush && !op.internal())
     t.stats.latency.flush.record(now_ - op.submitted);
+  if (!ec && op.is_data() && config_.stages && op.first_sent != TimePoint{}) {
+    config_.stages->record(RequestStage::queued, op.first_sent - op.submitted);
+    config_.stages->record(RequestStage::wire, now_ - op.first_sent);
+  }
   std::unique_ptr<Op> owned = std::move(*op.self);
   t.ops.erase(op.self);
   complete(std::move(owned), ec);

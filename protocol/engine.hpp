@@ -20,8 +20,9 @@
 // earlier; never later, or retransmissions are late). Every call passes
 // `now`, so unit tests drive it with a manual clock.
 //
-// Not thread-safe: one thread (the io thread) calls it. initiator.cpp wraps
-// it with Asio and a mutex.
+// Not thread-safe: one thread at a time calls it. initiator.cpp wraps it
+// with Asio and a mutex (requests may enter on their callers' threads,
+// InitiatorOptions::submit_inline; frames and timers on the io thread).
 //
 // Where things are: engine.cpp carves operations into frames and keeps
 // them in flight (window, retransmission, deadlines); engine_answers.cpp
@@ -218,6 +219,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/request_stages.hpp"
 #include "protocol/answer_check.hpp"
 #include "protocol/clock.hpp"
 #include "protocol/congestion_window.hpp"
@@ -244,6 +246,9 @@ struct EngineConfig {
   // must draw different seeds: the Initiator takes one from getrandom().
   // 0 gives the fixed layout unit tests rely on.
   std::uint64_t tag_seed = 0;
+  // Where the engine records the queued and wire stages of reads and writes
+  // (request_stages.hpp); null: not recorded. Outlives the engine.
+  RequestStages* stages = nullptr;
 };
 
 class Engine {

@@ -129,8 +129,9 @@ struct Engine::Op {
 
   Body body;
   TimePoint deadline{};
-  TimePoint submitted{};  // for the latency histograms
-  std::uint64_t lba = 0;  // reads, writes and trims
+  TimePoint submitted{};   // for the latency histograms
+  TimePoint first_sent{};  // its first frame's (request_stages.hpp)
+  std::uint64_t lba = 0;   // reads, writes and trims
   std::uint32_t sectors = 0;
   std::uint32_t issued = 0;    // sectors handed to frames
   std::uint32_t answered = 0;  // sectors acknowledged

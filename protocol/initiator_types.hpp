@@ -20,10 +20,17 @@
 #include "protocol/codec/query_config.hpp"
 #include "protocol/codec/reserve.hpp"
 #include "protocol/latency_histogram.hpp"
+#include "protocol/request_stages.hpp"
 
 namespace aoe {
 
 struct InitiatorOptions {
+  // Reads and writes enter the engine on the caller's thread, which sends
+  // their first frames itself, instead of being posted to the io thread.
+  // Off: measured slower (README.md, "Request stages": the submit stage
+  // fell from 11-17 µs to 0.1 µs, but the wire stage of a QD1 4 KiB read
+  // grew from 24-42 µs to 61-77 µs). Kept for the next measurement.
+  bool submit_inline = false;
   std::chrono::milliseconds discovery_interval{10'000};
   std::chrono::milliseconds dead_timeout{60'000};
   // A discovery answer re-IDENTIFYs a target when this long passed since its
@@ -205,6 +212,8 @@ struct LinkStats {
   // Engine::kIdentifyPatience (or were pushed out by newer ones): forged,
   // or a target that does not work.
   std::uint64_t addresses_evicted = 0;
+  // Where reads' and writes' time went (Initiator::stages).
+  RequestStages::Snapshot stages{};
 };
 struct ConfigReply {
   QueryConfigMessage info;  // info.config views reply.config_storage

@@ -21,9 +21,28 @@
 #include "aoefs/fs/unaligned_io.hpp"
 #include "aoefs/fs/xattr_ops.hpp"
 #include "blockdev/block_device.hpp"
+#include "protocol/io/initiator.hpp"
 
 namespace aoefs {
 namespace {
+
+// The `request` stage of a read or write (protocol/request_stages.hpp):
+// from its handler's start to its reply. Not recorded without an initiator
+// (test tools over memory devices) nor for failed requests.
+class RequestClock {
+ public:
+  explicit RequestClock(fuse_req_t req)
+      : stages_(context(req).initiator ? &context(req).initiator->stages() : nullptr),
+        began_(std::chrono::steady_clock::now()) {}
+  void replied() const {
+    if (stages_)
+      stages_->record(aoe::RequestStage::request, std::chrono::steady_clock::now() - began_);
+  }
+
+ private:
+  aoe::RequestStages* stages_;
+  std::chrono::steady_clock::time_point began_;
+};
 
 // How long the kernel may cache names and attributes: short, so targets that
 // come or go show up within about a second.
@@ -228,7 +247,7 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_in
     return;
   }
   read_bytes(of.device, static_cast<std::uint64_t>(offset), size,
-             [req](std::error_code ec, ReadParts parts) {
+             [req, clock = RequestClock(req)](std::error_code ec, ReadParts parts) {
                if (ec) {
                  log_message(LogLevel::debug, "read failed: %s", ec.message().c_str());
                  fuse_reply_err(req, to_errno(ec));
@@ -240,20 +259,23 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_in
                for (std::size_t i = 0; i < parts.size(); ++i)
                  iov[i] = {const_cast<std::uint8_t*>(parts[i].data()), parts[i].size()};
                fuse_reply_iov(req, iov.data(), static_cast<int>(iov.size()));
+               clock.replied();
              });
 }
 
-void start_write(fuse_req_t req, OpenFile& of, off_t offset, BufferPool::Buffer data) {
+void start_write(fuse_req_t req, OpenFile& of, off_t offset, BufferPool::Buffer data,
+                 RequestClock clock) {
   if (offset < 0) return (void)fuse_reply_err(req, EINVAL);
   if (!of.writable) return (void)fuse_reply_err(req, EBADF);
   write_bytes(of.device, of.lock, static_cast<std::uint64_t>(offset), std::move(data),
-              [req](std::error_code ec, std::size_t written) {
+              [req, clock](std::error_code ec, std::size_t written) {
                 if (ec) {
                   log_message(LogLevel::debug, "write failed: %s", ec.message().c_str());
                   fuse_reply_err(req, to_errno(ec));
                   return;
                 }
                 fuse_reply_write(req, written);
+                clock.replied();
               });
 }
 
@@ -263,12 +285,13 @@ void start_write(fuse_req_t req, OpenFile& of, off_t offset, BufferPool::Buffer 
 // memory buffer, are copied into a pooled buffer instead: a copy of a few
 // KiB costs less than holding a receive buffer (1 MiB) per write in flight.
 void op_write_buf(fuse_req_t req, fuse_ino_t, fuse_bufvec* in, off_t offset, fuse_file_info* fi) {
+  const RequestClock clock(req);
   if (in->count == 1 && in->idx == 0 && in->off == 0 && !(in->buf[0].flags & FUSE_BUF_IS_FD) &&
       in->buf[0].size >= kAdoptedWriteMin) {
     BufferPool::Buffer adopted = adopt_request_buffer(in->buf[0].mem, in->buf[0].size);
     if (!adopted.empty()) {
       g_write_bytes_in_place.fetch_add(adopted.size(), std::memory_order_relaxed);
-      return start_write(req, open_file(fi), offset, std::move(adopted));
+      return start_write(req, open_file(fi), offset, std::move(adopted), clock);
     }
   }
   BufferPool::Buffer data = BufferPool::requests().take(fuse_buf_size(in));
@@ -278,7 +301,7 @@ void op_write_buf(fuse_req_t req, fuse_ino_t, fuse_bufvec* in, off_t offset, fus
   if (copied < 0) return (void)fuse_reply_err(req, static_cast<int>(-copied));
   data.truncate(static_cast<std::size_t>(copied));
   g_write_bytes_copied.fetch_add(data.size(), std::memory_order_relaxed);
-  start_write(req, open_file(fi), offset, std::move(data));
+  start_write(req, open_file(fi), offset, std::move(data), clock);
 }
 
 void op_flush(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, 0); }

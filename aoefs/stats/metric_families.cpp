@@ -84,6 +84,13 @@ void target_info(FamilyWriter& out, const StatsSnapshot& s) {
   }
 }
 
+void request_stages(FamilyWriter& out, const StatsSnapshot& s) {
+  for (std::size_t i = 0; i < aoe::kRequestStages; ++i)
+    out.histogram(
+        "stage=\"" + std::string(aoe::request_stage_name(static_cast<aoe::RequestStage>(i))) + "\"",
+        s.link.stages[i]);
+}
+
 void capacity_bytes(FamilyWriter& out, const StatsSnapshot& s) {
   for (const auto& t : s.targets) out.sample(target_label(t), t.info.capacity_sectors * 512);
 }
@@ -286,6 +293,12 @@ constexpr MetricFamily kFamilies[] = {
      "Addresses that answered Query Config but not IDENTIFY within 3 s (or were pushed out "
      "by newer ones): forged, or a target that does not work. Never shown as targets.",
      link, link_field<&LinkStats::addresses_evicted>},
+    {"aoefs_request_stage_seconds", histogram,
+     "Where the time of reads and writes went, per stage: request (the FUSE handler began "
+     "until its reply was written: all of the daemon's time), submit (waiting to enter the "
+     "engine), queued (in the engine before the first frame left), wire (first frame sent "
+     "until the last answer), completion (until the completion handler ran).",
+     link, request_stages},
     {"aoefs_fuse_write_bytes_total", counter,
      "Bytes of FUSE writes, by how they reached the frames: sent from the request buffer "
      "(in_place) or copied first (copied).",

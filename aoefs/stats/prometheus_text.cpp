@@ -63,4 +63,20 @@ void FamilyWriter::histogram(std::string_view labels, const aoe::LatencyHistogra
   line("_count", labels, std::to_string(h.count()));
 }
 
+void FamilyWriter::histogram(std::string_view labels, const aoe::StageHistogram::Snapshot& h) {
+  // Nanoseconds as seconds, 9 decimals: the stages are microseconds.
+  const auto seconds = [](std::uint64_t ns) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9f", static_cast<double>(ns) / 1e9);
+    return std::string(buf);
+  };
+  const std::string prefix = std::string(labels) + ",le=\"";
+  for (std::size_t i = 0; i < aoe::StageHistogram::kBuckets; ++i)
+    line("_bucket", prefix + seconds(aoe::StageHistogram::kBoundsNanos[i]) + "\"",
+         std::to_string(h.cumulative(i)));
+  line("_bucket", prefix + "+Inf\"", std::to_string(h.count));
+  line("_sum", labels, seconds(h.sum_nanos));
+  line("_count", labels, std::to_string(h.count));
+}
+
 }  // namespace aoefs

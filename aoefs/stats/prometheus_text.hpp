@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "protocol/latency_histogram.hpp"
+#include "protocol/request_stages.hpp"
 
 namespace aoefs {
 
@@ -35,6 +36,7 @@ class FamilyWriter {
   void sample(std::string_view labels, std::uint64_t value);
   // A histogram's _bucket lines (one per bound, then +Inf), _sum and _count.
   void histogram(std::string_view labels, const aoe::LatencyHistogram& h);
+  void histogram(std::string_view labels, const aoe::StageHistogram::Snapshot& h);
 
  private:
   void line(std::string_view suffix, std::string_view labels, std::string_view value);

@@ -1,9 +1,14 @@
 // The Asio driver around Engine (engine.hpp holds the protocol logic).
 //
-// All engine work happens on the io_context thread: public calls post() a
-// closure; link receivers and the one steady_timer call in directly. A
-// mutex still guards the engine, so snapshots (targets(), stats()) and the
-// destructor may run on any thread. The timer is armed for the engine's
+// The engine runs under one mutex: public calls post() a closure to the io
+// thread (with InitiatorOptions::submit_inline, reads and writes call the
+// engine on the caller's thread instead, and the link sends their first
+// frames from there with one sendmsg); link receivers and the one
+// steady_timer call in directly; snapshots (targets(), stats()) and the
+// destructor may run on any thread. Completion handlers are always posted
+// to the io_context (the engine's `defer`), never run inside the call that
+// started the operation. The timer is only touched under the mutex. The
+// timer is armed for the engine's
 // next_wakeup() whenever that moves earlier than what is armed; a timer that
 // fires early (its deadline went away) is harmless.
 #include "protocol/io/initiator.hpp"
@@ -37,22 +42,31 @@ std::uint64_t random_tag_seed() {
 struct Initiator::Impl : std::enable_shared_from_this<Impl> {
   Impl(boost::asio::io_context& io, std::vector<std::unique_ptr<Link>> owned,
        InitiatorOptions options)
-      : io(io), links(std::move(owned)), timer(io) {
+      : io(io), links(std::move(owned)), timer(io), submit_inline(options.submit_inline) {
     std::vector<Link*> raw;
     for (auto& l : links) raw.push_back(l.get());
     EngineConfig config;
     config.options = options;
     config.tag_seed = random_tag_seed();
-    engine = std::make_unique<Engine>(std::move(raw), config, [&io](std::function<void()> fn) {
-      boost::asio::post(io, std::move(fn));
-    });
+    config.stages = stages.get();
+    engine = std::make_unique<Engine>(
+        std::move(raw), config, [&io, s = stages](std::function<void()> fn) {
+          boost::asio::post(io, [fn = std::move(fn), s, since = Clock::now()] {
+            s->record(RequestStage::completion, Clock::now() - since);
+            fn();
+          });
+        });
   }
 
   boost::asio::io_context& io;
   std::vector<std::unique_ptr<Link>> links;
+  // Shared with every posted completion: those of a shutdown may run after
+  // the Impl is gone.
+  std::shared_ptr<RequestStages> stages = std::make_shared<RequestStages>();
   std::unique_ptr<Engine> engine;
   boost::asio::steady_timer timer;
   TimePoint armed = TimePoint::max();
+  const bool submit_inline;
   mutable std::mutex mutex;
   bool links_started = false;
 
@@ -80,6 +94,24 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
       f(*self->engine, now());
       self->rearm();
     });
+  }
+
+  // run() for a read or a write, timing its submit stage; on the caller's
+  // thread with submit_inline (its first frames leave from here). Handlers
+  // stay deferred either way (the engine's `defer` posts them).
+  template <class F>
+  void run_request(F&& f) {
+    const TimePoint called = now();
+    auto enter = [this, called](F& g) {
+      std::lock_guard lock(mutex);
+      const TimePoint taken = now();
+      stages->record(RequestStage::submit, taken - called);
+      g(*engine, taken);
+      rearm();
+    };
+    if (submit_inline) return enter(f);
+    boost::asio::post(
+        io, [self = shared_from_this(), f = std::forward<F>(f), enter]() mutable { enter(f); });
   }
 
   void start_links() {
@@ -178,14 +210,14 @@ void Initiator::shutdown() { impl_->shutdown(); }
 
 void Initiator::read(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
                      std::span<std::uint8_t> buffer, Handler done) {
-  impl_->run([=, done = std::move(done)](Engine& e, TimePoint now) mutable {
+  impl_->run_request([=, done = std::move(done)](Engine& e, TimePoint now) mutable {
     e.read(target, lba, sectors, buffer, std::move(done), now);
   });
 }
 
 void Initiator::write(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
                       std::span<const std::uint8_t> buffer, Handler done) {
-  impl_->run([=, done = std::move(done)](Engine& e, TimePoint now) mutable {
+  impl_->run_request([=, done = std::move(done)](Engine& e, TimePoint now) mutable {
     e.write(target, lba, sectors, buffer, std::move(done), now);
   });
 }
@@ -241,8 +273,12 @@ std::optional<TargetStats> Initiator::stats(TargetAddress address) const {
 
 LinkStats Initiator::link_stats() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->engine->link_stats();
+  LinkStats stats = impl_->engine->link_stats();
+  stats.stages = impl_->stages->snapshot();
+  return stats;
 }
+
+RequestStages& Initiator::stages() { return *impl_->stages; }
 
 std::vector<MacAddress> Initiator::local_macs() const {
   std::lock_guard lock(impl_->mutex);

@@ -3,7 +3,9 @@
 //
 // Threading contract: the initiator runs on the io_context it is given (one
 // thread runs it). Every public member function is thread-safe: it may be
-// called from any thread (FUSE worker threads do). Completion handlers run on
+// called from any thread (FUSE worker threads do); with
+// InitiatorOptions::submit_inline a read's or write's first frames are sent
+// from the calling thread. Completion handlers run on
 // the io_context's thread, never inline inside the call that started the
 // operation, and each is called exactly once — also at shutdown
 // (InitiatorErrc::cancelled).
@@ -89,6 +91,9 @@ class Initiator {
   std::optional<TargetInfo> target(TargetAddress address) const;
   std::optional<TargetStats> stats(TargetAddress address) const;
   LinkStats link_stats() const;
+  // The per-stage histograms (request_stages.hpp) the initiator records
+  // into; its user records the `request` stage. Lives as long as this.
+  RequestStages& stages();
   // The MACs of our own links (e.g. for lock strings and reservations).
   std::vector<MacAddress> local_macs() const;
 

@@ -7,16 +7,18 @@
 // a receive batch), frames are copied into a preallocated send ring and leave together with one
 // sendmmsg() after the batch (a frame encoded in place, at encode_buffer() by send_frame(), is not
 // copied again; the payload of send_gathered() is not copied at all: it is its message's second
-// iovec, read by the kernel when the batch is sent, before the drain returns); outside a batch, a
-// send is one sendmsg(2).
+// iovec, read by the kernel when the batch is sent, before the drain returns); outside a batch,
+// and from any thread other than the draining one (requests enter the engine on their callers'
+// threads, initiator.cpp), a send is one sendmsg(2) at once.
 // Nothing is allocated per frame. A send the kernel refuses with
 // ENOBUFS/EAGAIN is a frame lost on the wire, not an error: the engine's
 // retransmission covers it.
 // Busy polling (set_busy_poll): after a wakeup that delivered frames, the
 // socket is polled for up to that long (from the last frame) before going
-// back to sleep, but only while frames sent outnumber frames received
-// (an answer may be on its way; polling when none can come only burns the
-// CPU). It exists because a sleep and wakeup can cost more than the wait for
+// back to sleep, but only while frames the io thread sent outnumber frames
+// received (an answer may be on its way; polling when none can come only
+// burns the CPU; a frame another thread sent does not start a poll: see
+// raw_socket_link.cpp). It exists because a sleep and wakeup can cost more than the wait for
 // the answer, and with few frames in flight the target idles meanwhile. Each
 // poll is a handler posted to the io_context, so the completions and new
 // requests queued meanwhile run first: the completion whose caller sends the
