@@ -37,6 +37,11 @@ struct FsOptions {
   unsigned max_background = 256;     // kernel's limit of background (async, O_DIRECT) requests
   bool debug = false;
   bool direct_io = false;  // page cache off (fuse_ops.hpp, the page-cache contract)
+  // Reads, writes and fsyncs answer a FUSE INTERRUPT with EINTR at once
+  // (interruptible_reply.hpp): with dead_timeout=0 nothing else ends their
+  // wait. Off otherwise: the dead timeout does, and the hot path skips the
+  // token's lock.
+  bool interruptible_io = false;
   std::time_t mount_time = 0;
 };
 
