@@ -2,7 +2,9 @@
 # An outage as the admin sees it, on real vblade targets through the mount:
 #  1. bad settings and interfaces are clear errors: discovery_interval below
 #     0.1 s, an interface listed twice, `lo` (not Ethernet) for a mount and
-#     for `aoefs discover -i lo`;
+#     for `aoefs discover -i lo`; root without CAP_NET_RAW is told it lacks
+#     CAP_NET_RAW; a user without it and no helper at AOEFS_HELPER is told
+#     the helper is not installed there, once;
 #  2. the mount logs the interfaces it uses and their state, and names them
 #     in its "mounted on" line;
 #  3. dead_timeout=0 retries for ever: with vblade stopped a read (block
@@ -19,10 +21,18 @@ fs_mkmount
 MP=$FS_MP
 LOG=$FS_TMP/aoefs.log
 
-# refused WHAT EXPECTED-TEXT ARGS...: aoefs ARGS fails, says EXPECTED-TEXT, mounts nothing.
+# refused WHAT EXPECTED-TEXT ARGS... [--capsh|--setpriv]: aoefs ARGS fails,
+# says EXPECTED-TEXT once, mounts nothing; --capsh runs it as root without
+# CAP_NET_RAW, --setpriv as nobody with no helper at AOEFS_HELPER.
+# shellcheck disable=SC2016  # "$0" "$@" are the inner shell's
 refused() {
   local what=$1 expect=$2 out; shift 2
-  if out=$(fs_run_aoefs "$@" 2>&1); then fs_fail "$what: accepted"; fi
+  local run=(fs_run_aoefs)
+  case "${*: -1}" in
+    --capsh) set -- "${@:1:$#-1}"; run=(nsenter --net="/run/netns/$FS_INI_NS" capsh --drop=cap_net_raw -- -c '"$0" "$@"' "$AOEFS_BINARY") ;;
+    --setpriv) set -- "${@:1:$#-1}"; run=(env AOEFS_HELPER=/nonexistent/aoefs-helper nsenter --net="/run/netns/$FS_INI_NS" setpriv --reuid=65534 --regid=65534 --clear-groups "$AOEFS_BINARY") ;;
+  esac
+  if out=$("${run[@]}" "$@" 2>&1); then fs_fail "$what: accepted"; fi
   grep -qF -- "$expect" <<<"$out" || fs_fail "$what: expected '$expect', got: $out"
   [ "$(grep -cF -- "$expect" <<<"$out")" = 1 ] || fs_fail "$what: said more than once: $out"
   mountpoint -q "$MP" && fs_fail "$what: mounted" || true
@@ -34,6 +44,10 @@ refused "discovery_interval=0.001" "discovery_interval=0.001: at least 0.1 secon
 refused "interfaces=aoe0:aoe0" "interface 'aoe0' is listed twice" -o interfaces=aoe0:aoe0 "$MP"
 refused "interfaces=lo" "lo is not an Ethernet interface" -o interfaces=lo "$MP"
 refused "discover -i lo" "lo is not an Ethernet interface" discover -i lo
+refused "root without CAP_NET_RAW" "runs as root but lacks the capability CAP_NET_RAW" \
+  discover -i aoe0 --capsh
+refused "no helper" "the setuid helper aoefs-helper is not installed at /nonexistent/aoefs-helper" \
+  discover --setpriv
 
 fs_note "2. the interfaces in use, logged at mount"
 fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=0,discovery_interval=1,cache_size=0
