@@ -92,7 +92,10 @@ std::string format_stat_table(const std::vector<MetricSample>& samples) {
   for (const auto& t : names) {
     std::string lock = value("aoefs_target_lock_held", t) > 0 ? "held" : "-";
     rows.push_back(
-        {sanitized(t), value("aoefs_target_up", t) > 0 ? "up" : "down",
+        {sanitized(t),
+         label("aoefs_target_state", t, "state").empty()
+             ? (value("aoefs_target_up", t) > 0 ? "up" : "down")
+             : text("aoefs_target_state", t, "state"),
          human_size(static_cast<std::uint64_t>(value("aoefs_target_capacity_bytes", t))),
          cell(value("aoefs_target_requests_total", t)),
          human_size(static_cast<std::uint64_t>(value("aoefs_target_read_bytes_total", t))),
