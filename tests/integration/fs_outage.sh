@@ -6,7 +6,8 @@
 #     CAP_NET_RAW; a user without it and no helper at AOEFS_HELPER is told
 #     the helper is not installed there, once;
 #  2. the mount logs the interfaces it uses and their state, and names them
-#     in its "mounted on" line;
+#     in its "mounted on" line; -d says root opened the sockets itself, not
+#     that a helper handed them over;
 #  3. dead_timeout=0 retries for ever: with vblade stopped a read (block
 #     cache off, O_DIRECT) is still waiting well past the outage log's
 #     threshold (5 s), the log says "no answer for N s, retrying" (at most
@@ -50,8 +51,11 @@ refused "no helper" "the setuid helper aoefs-helper is not installed at /nonexis
   discover --setpriv
 
 fs_note "2. the interfaces in use, logged at mount"
-fs_mount_fg "$MP" -o interfaces=aoe0,dead_timeout=0,discovery_interval=1,cache_size=0
+fs_mount_fg "$MP" -d -o interfaces=aoe0,dead_timeout=0,discovery_interval=1,cache_size=0
 fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 not listed"
+grep -q 'opened 1 raw AoE socket(s) on aoe0 directly (CAP_NET_RAW; no helper)' "$LOG" ||
+  fs_fail "-d does not say the sockets were opened directly"
+grep 'helper' "$LOG" | grep -qv 'no helper' && fs_fail "-d names a helper that was not used"
 grep -Eq 'aoefs: using aoe0 \(up, mtu [0-9]+\)$' "$LOG" || fs_fail "no 'using aoe0 (up, mtu N)' line"
 grep -q "aoefs: mounted on $MP (1 target on aoe0, cache off)" "$LOG" || fs_fail "the mounted line does not name aoe0"
 
