@@ -32,7 +32,7 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> from_helper(
     return Error{
         "no permission to open raw sockets (CAP_NET_RAW), and the setuid helper "
         "aoefs-helper is not installed at " +
-        helper + " (run as root, or install it: see aoefs(8), UNPRIVILEGED USE)"};
+        helper + " (run as root, or install it: see aoefs(8), UNPRIVILEGED MOUNTS)"};
   if (note)
     note("no CAP_NET_RAW: asking the setuid helper " + helper + " for AoE sockets on " +
          joined(interfaces));
