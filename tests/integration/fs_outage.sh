@@ -14,7 +14,9 @@
 #     twice in that time), .stats says waiting; vblade back, the read
 #     completes with the data written before, and the log says "answering
 #     again";
-#  4. the initiator's link taken down and up is logged both ways.
+#  4. the initiator's link taken down and up is logged both ways;
+#  5. mounting with the interface down says so (and mounts); once it is up
+#     the target appears.
 source "$(dirname "$0")/../tools/fs_common.sh"
 
 fs_net_up ou1 --targets "1.0:16M"
@@ -93,5 +95,18 @@ grep -q 'aoefs: interface aoe0 is down: targets reached only through it stop ans
 ip -n "$FS_INI_NS" link set aoe0 up
 for _ in $(seq 30); do grep -q 'interface aoe0 is up again' "$LOG" && break; sleep 0.2; done
 grep -Eq 'aoefs: interface aoe0 is up again \(up, mtu [0-9]+\)$' "$LOG" || fs_fail "no line for aoe0 coming up"
+umount "$MP"
+wait "$FS_PID" || fs_fail "daemon exit status $?"
+
+fs_note "5. mounting with the interface down says so; the target appears once it is up"
+ip -n "$FS_INI_NS" link set aoe0 down
+: >"$LOG"
+fs_mount_fg "$MP" -o interfaces=aoe0,discovery_interval=1
+grep -q "interface 'aoe0' is down; using it anyway (it may come up)" "$LOG" || fs_fail "no warning for the down interface"
+grep -q 'aoefs: using aoe0 (down)$' "$LOG" || fs_fail "no 'using aoe0 (down)' line"
+grep -q "aoefs: mounted on $MP (0 targets on aoe0, " "$LOG" || fs_fail "the mounted line: $(grep 'mounted on' "$LOG")"
+ip -n "$FS_INI_NS" link set aoe0 up
+fs_wait_file "$MP/e1.0" 10 || fs_fail "e1.0 did not appear within 10 s of aoe0 coming up"
+grep -q 'interface aoe0 is up again' "$LOG" || fs_fail "no line for aoe0 coming up"
 umount "$MP"
 wait "$FS_PID" || fs_fail "daemon exit status $?"
