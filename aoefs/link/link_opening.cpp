@@ -38,8 +38,8 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> from_helper(
          joined(interfaces));
   auto got = helper::request_sockets_from_helper(helper, interfaces);
   if (!got)
-    return Error{"no permission to open raw sockets (CAP_NET_RAW), and the helper " + helper +
-                 " refused: " + got.error().message};
+    return Error{"no permission to open raw sockets (CAP_NET_RAW) and the helper gave none: " +
+                 got.error().message};
   std::vector<std::unique_ptr<aoe::Link>> links;
   for (auto& passed : *got) {
     auto link = aoe::RawSocketLink::adopt(io, passed.fd);

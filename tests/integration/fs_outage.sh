@@ -11,9 +11,9 @@
 #  3. dead_timeout=0 retries for ever: with vblade stopped a read (block
 #     cache off, O_DIRECT) is still waiting well past the outage log's
 #     threshold (5 s), the log says "no answer for N s, retrying" (at most
-#     twice in that time), .stats says waiting; a signal to another reader
-#     (a handler, not fatal: FUSE INTERRUPT) ends its read with EINTR while
-#     the target is still away; vblade back, the first read
+#     twice in that time), .stats says waiting; a signal to a writer (a
+#     handler, not fatal: FUSE INTERRUPT) ends its write with EINTR while
+#     the target is still away; vblade back, the read
 #     completes with the data written before, and the log says "answering
 #     again";
 #  4. the initiator's link taken down and up is logged both ways;
@@ -82,28 +82,27 @@ lines=$(grep -c 'e1.0: no answer for' "$LOG")
 [ "$lines" -le 2 ] || fs_fail "$lines outage lines in $((SECONDS - T0)) s: not rate-limited"
 grep -q 'e1.0 down' "$LOG" && fs_fail "the target was marked down with dead_timeout=0"
 cat >"$FS_TMP/interrupted.py" <<'PY'
-import mmap, os, signal, sys
+import os, signal, sys
 class Stop(Exception):
     pass
 def stop(*_):
     raise Stop()
 signal.signal(signal.SIGUSR1, stop)
-fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECT)
-buf = mmap.mmap(-1, 65536)
-print("reading", flush=True)
+fd = os.open(sys.argv[1], os.O_WRONLY)
+print("writing", flush=True)
 try:
-    os.preadv(fd, [buf], 5 * 65536)
+    os.pwrite(fd, b"x" * 4096, 7 * 65536)
     print("completed", flush=True)
 except Stop:
     print("interrupted", flush=True)
 PY
 python3 "$FS_TMP/interrupted.py" "$MP/e1.0" >"$FS_TMP/interrupted.out" 2>&1 &
 INTR=$!
-for _ in $(seq 50); do grep -q reading "$FS_TMP/interrupted.out" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q writing "$FS_TMP/interrupted.out" && break; sleep 0.1; done
 sleep 1
 kill -USR1 $INTR
-timeout 5 tail --pid=$INTR -f /dev/null || fs_fail "a read waiting on the target did not end within 5 s of a signal"
-fs_assert_eq "$(tail -n 1 "$FS_TMP/interrupted.out")" interrupted "the signalled reader"
+timeout 5 tail --pid=$INTR -f /dev/null || fs_fail "a write waiting on the target did not end within 5 s of a signal"
+fs_assert_eq "$(tail -n 1 "$FS_TMP/interrupted.out")" interrupted "the signalled writer"
 "$AOENET" target ou1 start 1.0 16M >/dev/null
 timeout 20 tail --pid=$READER -f /dev/null || fs_fail "the read did not complete within 20 s of the target's return"
 wait $READER || fs_fail "the read failed after the target returned"
