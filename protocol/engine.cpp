@@ -500,10 +500,16 @@ std::optional<TargetInfo> Engine::target(TargetAddress address) const {
   return std::nullopt;
 }
 
-std::optional<TargetStats> Engine::stats(TargetAddress address) const {
+std::optional<TargetStats> Engine::stats(TargetAddress address,
+                                         std::optional<TimePoint> now) const {
   const Target* t = find(address);
   if (!t) return std::nullopt;
   TargetStats s = t->stats;
+  s.waiting = static_cast<unsigned>(
+      std::count_if(t->ops.begin(), t->ops.end(), [](const auto& op) { return op->is_request(); }));
+  if (s.waiting && t->unanswered_since && !t->down)
+    s.unanswered_for = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::max(Duration{0}, now.value_or(now_) - *t->unanswered_since));
   s.srtt = std::chrono::duration_cast<std::chrono::microseconds>(t->rtt.srtt());
   s.rttvar = std::chrono::duration_cast<std::chrono::microseconds>(t->rtt.rttvar());
   s.window = t->window.size();

@@ -146,7 +146,14 @@
 //    are answers to I/O frames already answered) nor as unmatched.
 //  * An operation fails with InitiatorErrc::timeout when dead_timeout passed
 //    since it was started without completing; at once on an AoE error answer
-//    or an ATA error (status ERR/DF; for flushes see below).
+//    or an ATA error (status ERR/DF; for flushes see below). A dead_timeout
+//    of 0 means for ever (as the Linux driver's aoe_deadsecs=0): no
+//    operation fails for time, no target is marked down, frames are sent
+//    again at the largest RTO until answered or the operation is cancelled
+//    (shutdown). Control commands keep their own patience.
+//  * While operations wait on a target that has answered nothing since the
+//    oldest of them was submitted, stats() tells how long (unanswered_for)
+//    and how many (waiting): what the daemon logs during an outage.
 //  * Flush: a flush waits until every write frame in flight before it is
 //    acknowledged (it covers them), then acts by TargetInfo::flush_mode,
 //    set from IDENTIFY words 82-87: a write cache reported absent or
@@ -324,7 +331,9 @@ class Engine {
 
   std::vector<TargetInfo> targets() const;
   std::optional<TargetInfo> target(TargetAddress address) const;
-  std::optional<TargetStats> stats(TargetAddress address) const;
+  // `now` (default: the latest time passed in) dates unanswered_for.
+  std::optional<TargetStats> stats(TargetAddress address,
+                                   std::optional<TimePoint> now = std::nullopt) const;
   LinkStats link_stats() const { return link_stats_; }
   std::vector<MacAddress> local_macs() const;
 
@@ -552,7 +561,12 @@ class Engine {
   void handle_announcement(std::size_t link, std::span<const std::uint8_t> bytes, TimePoint now);
   bool identify_due(const Target& t, TimePoint now, bool announced) const;
 
-  Duration dead_timeout() const { return config_.options.dead_timeout; }
+  // "For ever" as a duration that TimePoint arithmetic cannot overflow.
+  static constexpr Duration kForever = std::chrono::hours(24 * 365 * 100);
+  Duration dead_timeout() const {
+    const Duration d = config_.options.dead_timeout;
+    return d.count() == 0 ? kForever : d;
+  }
 
   std::vector<Link*> links_;
   EngineConfig config_;

@@ -165,7 +165,11 @@ struct TargetStats {
   std::uint64_t paths_dropped = 0;  // candidates and paths dropped for not answering
   std::uint64_t paths_refused = 0;  // new ports ignored: max_paths reached
   unsigned candidates = 0;          // ports not yet confirmed by IDENTIFY
-  std::vector<PathStats> paths;     // per path in use
+  // Requests (reads, writes, flushes, trims) not completed yet, and while
+  // some wait, how long the target has answered nothing (0: it answers).
+  unsigned waiting = 0;
+  std::chrono::milliseconds unanswered_for{0};
+  std::vector<PathStats> paths;  // per path in use
   // From start (submit) to successful completion; failed operations count
   // in `errors` only.
   TargetLatency latency;

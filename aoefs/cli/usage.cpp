@@ -29,9 +29,13 @@ mount options (-o) and configuration-file keys (same names):
   interfaces=IF1:IF2      Ethernet interfaces to use, colon-separated
                           (TOML: array of strings or "IF1:IF2"; default: every
                           up, non-loopback Ethernet interface)
-  discovery_interval=S    seconds between discovery broadcasts (default 10)
+  discovery_interval=S    seconds between discovery broadcasts (at least 0.1;
+                          default 10)
   dead_timeout=S          seconds without an answer before I/O fails with EIO
-                          and the target is marked down (default 60)
+                          and the target is marked down; 0 = retry for ever
+                          (default 60)
+  forget_after=S          seconds after which a down target's file goes;
+                          0 = never (default; setfattr -n user.aoe.forget)
   max_targets=N           targets kept at most; more are ignored and counted
                           (default 1024)
   max_paths=N             ports per target at most, unconfirmed ones included

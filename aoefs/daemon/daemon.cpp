@@ -21,6 +21,7 @@
 #include "aoefs/daemon/background.hpp"
 #include "aoefs/daemon/initiator_runtime.hpp"
 #include "aoefs/daemon/memory_policy.hpp"
+#include "aoefs/daemon/outage_watch.hpp"
 #include "aoefs/daemon/segment_watch.hpp"
 #include "aoefs/daemon/target_events.hpp"
 #include "aoefs/fs/fuse_mount.hpp"
@@ -113,6 +114,10 @@ int serve(MountPoint mount_point, const Settings& settings,
 
   std::vector<std::string> in_use;
   for (const auto& link : *opened) in_use.push_back(link->name());
+  // The default set includes every up Ethernet interface (uplinks, bridges):
+  // the admin sees which ones, and in what state.
+  log_message(LogLevel::info, "using %s%s", link_states_text(in_use).c_str(),
+              choice->named ? "" : " (every up Ethernet interface; set interfaces= to choose)");
 
   aoe::InitiatorOptions init_options;
   init_options.discovery_interval = settings.discovery_interval;
@@ -135,7 +140,9 @@ int serve(MountPoint mount_point, const Settings& settings,
   // Declared before the runtime, so that on every way out the io thread has
   // stopped before the lock service goes (lock_service.hpp).
   LockService lock_service(io, *initiator);
-  InitiatorRuntime runtime(io, *initiator, watch);
+  OutageWatch outages(io, *initiator, table,
+                      {in_use, settings.dead_timeout, settings.forget_after});
+  InitiatorRuntime runtime(io, *initiator, watch, outages);
 
   // Mount with the targets that answer right away already listed, so the
   // files are there when `aoefs` returns; later ones appear as found.
@@ -155,6 +162,7 @@ int serve(MountPoint mount_point, const Settings& settings,
   context.options.debug = settings.debug;
   context.options.direct_io = settings.direct_io;
   context.options.io_uring = settings.io_uring;
+  context.options.interruptible_io = settings.dead_timeout.count() == 0;
   context.options.mount_time = std::time(nullptr);
   context.mount_report = mount_report(settings, context.options, mount_point.real_path(), in_use);
 
@@ -183,8 +191,10 @@ int serve(MountPoint mount_point, const Settings& settings,
       [mp = mount->mountpoint(), kb = settings.read_ahead_kb] { set_kernel_read_ahead(mp, kb); });
   read_ahead_setter.detach();
   const std::size_t count = table.present_files().size();
-  log_message(LogLevel::info, "mounted on %s (%zu target%s, cache %s)", mount->mountpoint().c_str(),
-              count, count == 1 ? "" : "s",
+  std::string via;
+  for (const auto& name : in_use) via += (via.empty() ? "" : ", ") + printable(name);
+  log_message(LogLevel::info, "mounted on %s (%zu target%s on %s, cache %s)",
+              mount->mountpoint().c_str(), count, count == 1 ? "" : "s", via.c_str(),
               settings.cache_size ? human_size(settings.cache_size).c_str() : "off");
   background.report_ready();
   const int signal = mount->run();
@@ -194,8 +204,11 @@ int serve(MountPoint mount_point, const Settings& settings,
   else
     log_message(LogLevel::info, "unmounted %s", mount->mountpoint().c_str());
   int rc = 0;
+  // dead_timeout=0 (for ever) must not make the unmount wait for ever.
   const auto limit =
-      std::min<std::chrono::milliseconds>(settings.dead_timeout, std::chrono::seconds(30));
+      settings.dead_timeout.count() == 0
+          ? std::chrono::milliseconds(std::chrono::seconds(30))
+          : std::min<std::chrono::milliseconds>(settings.dead_timeout, std::chrono::seconds(30));
   if (flush_all(table, limit) != 0) rc = kExitFailure;
   if (!lock_service.release_all(limit)) {
     log_message(LogLevel::error,

@@ -84,7 +84,11 @@ void on_target_event(TargetEvents& ev, const aoe::TargetInfo& info) {
     log_message(LogLevel::info, "%s %s: %s, model \"%s\"", name.c_str(), before ? "back" : "found",
                 human_size(info.capacity_sectors * 512).c_str(), printable(info.model).c_str());
   else
-    log_message(LogLevel::warning, "%s down: no answer within the dead timeout", name.c_str());
+    log_message(LogLevel::warning,
+                "%s down: no answer within the dead timeout; the file stays (its I/O fails with "
+                "EIO) until the target answers again or is forgotten (setfattr -n "
+                "user.aoe.forget)",
+                name.c_str());
 }
 
 }  // namespace aoefs

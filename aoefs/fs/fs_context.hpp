@@ -39,6 +39,12 @@ struct FsOptions {
   bool debug = false;
   bool direct_io = false;  // page cache off (fuse_ops.hpp, the page-cache contract)
   bool io_uring = false;   // FUSE over io_uring when the kernel offers it (uring_transport.hpp)
+  // Reads, writes and fsyncs answer a FUSE INTERRUPT with EINTR at once
+  // (interruptible_reply.hpp): with dead_timeout=0 nothing else ends their
+  // wait. (The kernel sends none for the requests it sends asynchronously:
+  // read-ahead, O_DIRECT.) Off otherwise: the dead timeout does, and the hot path skips the
+  // token's lock.
+  bool interruptible_io = false;
   std::time_t mount_time = 0;
 };
 

@@ -10,11 +10,13 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "aoefs/fs/errno_mapping.hpp"
 #include "aoefs/fs/fallocate_ops.hpp"
 #include "aoefs/fs/flock_ops.hpp"
+#include "aoefs/fs/interruptible_reply.hpp"
 #include "aoefs/fs/session_loop.hpp"
 #include "aoefs/util/log.hpp"
 #include "aoefs/fs/stats_file.hpp"
@@ -59,6 +61,18 @@ constexpr fuse_ino_t kStatsInode = fuse_ino_t{1} << 32;
 constexpr const char* kStatsName = ".stats";
 
 OpenFile& open_file(fuse_file_info* fi) { return *reinterpret_cast<OpenFile*>(fi->fh); }
+
+// Whether the caller is to reply: with FsOptions::interruptible_io an
+// INTERRUPT may have answered EINTR first (the operation's late result is
+// dropped then).
+struct ReplyOnce {
+  std::optional<InterruptibleReply> watch;
+  bool claim() const { return !watch || watch->claim(); }
+};
+ReplyOnce reply_once(fuse_req_t req) {
+  if (!context(req).options.interruptible_io) return {};
+  return {InterruptibleReply::watch(req)};
+}
 
 // The attributes every entry of the mount shares: owner from the options.
 struct stat base_stat(const FsContext& ctx, fuse_ino_t ino, mode_t mode, nlink_t links,
@@ -187,7 +201,7 @@ void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_
     mode_t mode;
   };
   std::vector<Item> items{{".", kRootInode, S_IFDIR}, {"..", kRootInode, S_IFDIR}};
-  for (const auto& f : ctx.table->present_files()) items.push_back({f.name, f.inode, S_IFREG});
+  for (const auto& f : ctx.table->listed_files()) items.push_back({f.name, f.inode, S_IFREG});
   std::vector<char> buf(size);
   std::size_t used = 0;
   for (std::size_t i = static_cast<std::size_t>(std::max<off_t>(offset, 0)); i < items.size();
@@ -217,6 +231,8 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   } else {
     auto f = ctx.table->by_inode(ino);
     if (!f || !f->device) return (void)fuse_reply_err(req, ENOENT);
+    // Down: the file stays (target_table.hpp), its I/O cannot work now.
+    if (!f->present) return (void)fuse_reply_err(req, EIO);
     if (writable && ctx.options.read_only) return (void)fuse_reply_err(req, EROFS);
     of = ctx.open_files.add(std::make_unique<OpenFile>(
         OpenFile{blockdev::open_read_stream(f->device, ctx.max_read_ahead_bytes), f->lock, writable,
@@ -247,7 +263,9 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_in
     return;
   }
   read_bytes(of.device, static_cast<std::uint64_t>(offset), size,
-             [req, clock = RequestClock(req)](std::error_code ec, ReadParts parts) {
+             [req, clock = RequestClock(req), once = reply_once(req)](std::error_code ec,
+                                                                      ReadParts parts) {
+               if (!once.claim()) return;
                if (ec) {
                  log_message(LogLevel::debug, "read failed: %s", ec.message().c_str());
                  fuse_reply_err(req, to_errno(ec));
@@ -268,7 +286,8 @@ void start_write(fuse_req_t req, OpenFile& of, off_t offset, BufferPool::Buffer 
   if (offset < 0) return (void)fuse_reply_err(req, EINVAL);
   if (!of.writable) return (void)fuse_reply_err(req, EBADF);
   write_bytes(of.device, of.lock, static_cast<std::uint64_t>(offset), std::move(data),
-              [req, clock](std::error_code ec, std::size_t written) {
+              [req, clock, once = reply_once(req)](std::error_code ec, std::size_t written) {
+                if (!once.claim()) return;
                 if (ec) {
                   log_message(LogLevel::debug, "write failed: %s", ec.message().c_str());
                   fuse_reply_err(req, to_errno(ec));
@@ -309,7 +328,9 @@ void op_flush(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req,
 void op_fsync(fuse_req_t req, fuse_ino_t, int, fuse_file_info* fi) {
   auto& of = open_file(fi);
   if (!of.device) return (void)fuse_reply_err(req, 0);
-  of.device->flush([req](std::error_code ec) { fuse_reply_err(req, to_errno(ec)); });
+  of.device->flush([req, once = reply_once(req)](std::error_code ec) {
+    if (once.claim()) fuse_reply_err(req, to_errno(ec));
+  });
 }
 
 void op_statfs(fuse_req_t req, fuse_ino_t) {

@@ -16,7 +16,7 @@ std::string collect_stats(const FsContext& context) {
   aoe::LinkStats link;
   if (context.initiator) {
     link = context.initiator->link_stats();
-    for (const auto& f : context.table->all_files()) {
+    for (const auto& f : context.table->listed_files()) {
       TargetReport t;
       t.name = f.name;
       if (auto info = context.initiator->target(f.address)) t.info = *info;

@@ -20,8 +20,32 @@ void TargetTable::update(aoe::TargetAddress address, bool present,
     f.name = file_name_of(address);
     f.lock = std::make_shared<RangeLock>();
   }
+  const bool was_present = f.present;
   f.present = present && (device || f.device);
+  if (f.present) f.listed = true;
+  if (was_present && !f.present) f.down_since = std::chrono::steady_clock::now();
   if (device) f.device = std::move(device);
+}
+
+TargetTable::ForgetResult TargetTable::forget(InodeNumber inode) {
+  std::lock_guard lock(mutex_);
+  auto it = files_.find(inode);
+  if (it == files_.end() || !it->second.listed) return ForgetResult::unknown;
+  if (it->second.present) return ForgetResult::present;
+  it->second.listed = false;
+  return ForgetResult::forgotten;
+}
+
+std::vector<TargetFile> TargetTable::forget_down_since(std::chrono::steady_clock::duration after,
+                                                       std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  std::vector<TargetFile> out;
+  for (auto& [ino, f] : files_) {
+    if (!f.listed || f.present || now - f.down_since < after) continue;
+    f.listed = false;
+    out.push_back(f);
+  }
+  return out;
 }
 
 std::optional<TargetFile> TargetTable::by_inode(InodeNumber inode) const {
@@ -34,23 +58,29 @@ std::optional<TargetFile> TargetTable::by_inode(InodeNumber inode) const {
 std::optional<TargetFile> TargetTable::by_name(const std::string& name) const {
   std::lock_guard lock(mutex_);
   for (const auto& [ino, f] : files_)
-    if (f.present && f.name == name) return f;
+    if (f.listed && f.name == name) return f;
   return std::nullopt;
 }
 
-std::vector<TargetFile> TargetTable::present_files() const {
+template <class Keep>
+std::vector<TargetFile> TargetTable::files_where(Keep keep) const {
   std::lock_guard lock(mutex_);
   std::vector<TargetFile> out;
   for (const auto& [ino, f] : files_)
-    if (f.present) out.push_back(f);
+    if (keep(f)) out.push_back(f);
   return out;
 }
 
+std::vector<TargetFile> TargetTable::present_files() const {
+  return files_where([](const TargetFile& f) { return f.present; });
+}
+
+std::vector<TargetFile> TargetTable::listed_files() const {
+  return files_where([](const TargetFile& f) { return f.listed; });
+}
+
 std::vector<TargetFile> TargetTable::all_files() const {
-  std::lock_guard lock(mutex_);
-  std::vector<TargetFile> out;
-  for (const auto& [ino, f] : files_) out.push_back(f);
-  return out;
+  return files_where([](const TargetFile&) { return true; });
 }
 
 }  // namespace aoefs

@@ -162,8 +162,29 @@ bool may_write(fuse_req_t req, Xattr which) {
   return true;
 }
 
+// `setfattr -n user.aoe.forget FILE`: the admin's removal of a target that
+// is down (target_table.hpp), as aoe-flush is for the Linux driver. An
+// action, not an attribute: it has no value and is not listed.
+constexpr std::string_view kForgetAttribute = "user.aoe.forget";
+
+void forget_target(fuse_req_t req, fuse_ino_t ino) {
+  auto& ctx = context(req);
+  const auto f = ctx.table->by_inode(ino);
+  switch (ctx.table->forget(ino)) {
+    case TargetTable::ForgetResult::forgotten:
+      log_message(LogLevel::info, "%s forgotten (user.aoe.forget): no longer listed",
+                  f->name.c_str());
+      return (void)fuse_reply_err(req, 0);
+    case TargetTable::ForgetResult::present:
+      return (void)fuse_reply_err(req, EBUSY);  // it answers: it would be found again at once
+    case TargetTable::ForgetResult::unknown:
+      return (void)fuse_reply_err(req, ENOENT);
+  }
+}
+
 void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* value, size_t size,
                  int flags) {
+  if (name == kForgetAttribute) return forget_target(req, ino);
   const auto which = xattr_by_name(name);
   if (!which) return (void)fuse_reply_err(req, ENOTSUP);
   Subject s;

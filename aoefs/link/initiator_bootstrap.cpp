@@ -1,5 +1,6 @@
 #include "aoefs/link/initiator_bootstrap.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include "protocol/io/asio.hpp"
@@ -39,16 +40,24 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> open_chosen_links(boost::asio:
   if (usable.empty()) return Error{"no interface could be opened"};
   auto all = open_links(io, usable, reports.note);
   if (all || choice.named) return all;
+  // One by one, each reason told once: a missing helper or capability is
+  // the same for every interface and would otherwise repeat per interface.
   std::vector<std::unique_ptr<aoe::Link>> links;
+  std::vector<std::string> told;
   for (const auto& name : usable) {
     auto one = open_links(io, {name}, reports.note);
-    if (!one) {
-      warn(one.error().message);
+    if (one) {
+      links.push_back(std::move(one->front()));
       continue;
     }
-    links.push_back(std::move(one->front()));
+    const std::string& why = one.error().message;
+    if (std::find(told.begin(), told.end(), why) != told.end()) continue;
+    told.push_back(why);
+    if (usable.size() > 1) warn(why);
   }
-  if (links.empty()) return Error{"no interface could be opened"};
+  if (links.empty())
+    return Error{usable.size() == 1 ? all.error().message
+                                    : "no interface could be opened (reasons above)"};
   return links;
 }
 

@@ -111,7 +111,28 @@ Expected<LogLevel> parse_level(std::string_view t) {
   return *v;
 }
 
-// "IF1:IF2:...", each a valid interface name (util/interface_name.hpp).
+// Seconds as parse_seconds, or 0, which means `zero` (dead_timeout: retry
+// for ever, as the Linux driver's aoe_deadsecs=0; forget_after: never).
+Expected<std::chrono::milliseconds> parse_seconds_or_zero(std::string_view t, const char* zero) {
+  if (t == "0") return std::chrono::milliseconds(0);
+  auto v = parse_seconds(t);
+  if (!v) return Error{v.error().message + ", or 0 " + zero};
+  return v;
+}
+
+// discovery_interval: every broadcast reaches every target on the segment
+// and is answered by each; ten a second is already more than any shelf needs.
+inline constexpr std::chrono::milliseconds kMinDiscoveryInterval{100};
+Expected<std::chrono::milliseconds> parse_discovery_interval(std::string_view t) {
+  auto v = parse_seconds(t);
+  if (v && *v < kMinDiscoveryInterval)
+    return Error{"at least 0.1 seconds (each round is a broadcast every target answers)"};
+  return v;
+}
+
+// "IF1:IF2:...", each a valid interface name (util/interface_name.hpp),
+// each once: a name listed twice would open two sockets on one interface
+// and count every answer twice.
 Expected<std::vector<std::string>> parse_interface_list(std::string_view t) {
   std::vector<std::string> list;
   std::size_t start = 0;
@@ -121,6 +142,8 @@ Expected<std::vector<std::string>> parse_interface_list(std::string_view t) {
     if (!is_valid_interface_name(part))
       return Error{"expected interface names separated by ':' (bad name '" + printable(part) +
                    "')"};
+    if (std::find(list.begin(), list.end(), part) != list.end())
+      return Error{"interface '" + printable(part) + "' is listed twice"};
     list.emplace_back(part);
     if (colon == std::string_view::npos) break;
     start = colon + 1;
@@ -195,9 +218,13 @@ constexpr KeyInfo kKeys[] = {
     {"interfaces", KeyKind::interface_list,
      [](S& s, Text t) { return store(parse_interface_list(t), s.interfaces); }},
     {"discovery_interval", KeyKind::seconds,
-     [](S& s, Text t) { return store(parse_seconds(t), s.discovery_interval); }},
+     [](S& s, Text t) { return store(parse_discovery_interval(t), s.discovery_interval); }},
     {"dead_timeout", KeyKind::seconds,
-     [](S& s, Text t) { return store(parse_seconds(t), s.dead_timeout); }},
+     [](S& s, Text t) {
+       return store(parse_seconds_or_zero(t, "to retry for ever"), s.dead_timeout);
+     }},
+    {"forget_after", KeyKind::seconds,
+     [](S& s, Text t) { return store(parse_seconds_or_zero(t, "for never"), s.forget_after); }},
     {"identify_interval", KeyKind::seconds,
      [](S& s, Text t) { return store(parse_seconds(t), s.identify_interval); }},
     {"read_only", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.read_only); }},

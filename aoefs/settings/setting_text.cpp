@@ -60,6 +60,7 @@ std::string value_text(const Settings& s, std::string_view key) {
   if (key == "interfaces") return interfaces_text(s.interfaces);
   if (key == "discovery_interval") return seconds_text(s.discovery_interval);
   if (key == "dead_timeout") return seconds_text(s.dead_timeout);
+  if (key == "forget_after") return seconds_text(s.forget_after);
   if (key == "identify_interval") return seconds_text(s.identify_interval);
   if (key == "read_only") return flag_text(s.read_only);
   if (key == "io_uring") return flag_text(s.io_uring);

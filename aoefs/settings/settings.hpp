@@ -24,7 +24,10 @@ struct ListenAddress {
 struct Settings {
   std::vector<std::string> interfaces;  // empty: every up, non-loopback Ethernet interface
   std::chrono::milliseconds discovery_interval{10'000};
-  std::chrono::milliseconds dead_timeout{60'000};
+  std::chrono::milliseconds dead_timeout{60'000};  // 0: retry for ever
+  // A target down this long stops being a file of the mount; 0: never
+  // (as the Linux driver keeps down devices until aoe-flush).
+  std::chrono::milliseconds forget_after{0};
   // A discovery answer re-IDENTIFIes a target (new capacity?) this long after the last IDENTIFY.
   std::chrono::milliseconds identify_interval{30'000};
   bool read_only = false;

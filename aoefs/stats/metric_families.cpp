@@ -91,6 +91,28 @@ void request_stages(FamilyWriter& out, const StatsSnapshot& s) {
         s.link.stages[i]);
 }
 
+// Why a target does not serve now, for `aoefs stat`: up; waiting (requests
+// it has left unanswered for kWaitingAfter or longer: an outage the dead
+// timeout has not ended, or never ends with dead_timeout=0); down (nothing
+// answered within the dead timeout: its file stays, its I/O gets EIO).
+constexpr std::chrono::seconds kWaitingAfter{1};
+void target_state(FamilyWriter& out, const StatsSnapshot& s) {
+  for (const auto& t : s.targets) {
+    const bool waiting = t.info.up && t.stats.unanswered_for >= kWaitingAfter;
+    const char* state = !t.info.up ? "down" : waiting ? "waiting" : "up";
+    const char* reason = !t.info.up ? "no answer within the dead timeout"
+                         : waiting  ? "no answer, retrying"
+                                    : "";
+    out.sample(target_label(t) + ",state=\"" + state + "\",reason=\"" + reason + "\"", 1);
+  }
+}
+
+void unanswered_seconds(FamilyWriter& out, const StatsSnapshot& s) {
+  for (const auto& t : s.targets)
+    out.sample(target_label(t), seconds_text(std::chrono::duration_cast<std::chrono::microseconds>(
+                                    t.stats.unanswered_for)));
+}
+
 void capacity_bytes(FamilyWriter& out, const StatsSnapshot& s) {
   for (const auto& t : s.targets) out.sample(target_label(t), t.info.capacity_sectors * 512);
 }
@@ -183,6 +205,15 @@ constexpr MetricFamily kFamilies[] = {
      target, target_info},
     {"aoefs_target_up", gauge, "1 while the target answers, 0 after the dead timeout.", target,
      target_info_field<&TargetInfo::up>},
+    {"aoefs_target_state", gauge,
+     "Value 1, with state=up|waiting|down and the reason: waiting while requests have had no "
+     "answer for 1 s or more, down after the dead timeout (the file stays; I/O gets EIO).",
+     target, target_state},
+    {"aoefs_target_unanswered_seconds", gauge,
+     "While requests wait: how long the target has answered nothing (0 while it answers).", target,
+     unanswered_seconds},
+    {"aoefs_target_waiting_requests", gauge, "Read, write, flush and trim operations not done.",
+     target, target_stats_field<&TargetStats::waiting>},
     {"aoefs_target_capacity_bytes", gauge, "Capacity of the target.", target, capacity_bytes},
     {"aoefs_target_buffers", gauge, "Frames the target can buffer (Query Config).", target,
      target_info_field<&TargetInfo::buffer_count>},

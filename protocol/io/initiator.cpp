@@ -268,7 +268,7 @@ std::optional<TargetInfo> Initiator::target(TargetAddress address) const {
 
 std::optional<TargetStats> Initiator::stats(TargetAddress address) const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->engine->stats(address);
+  return impl_->engine->stats(address, Clock::now());
 }
 
 LinkStats Initiator::link_stats() const {

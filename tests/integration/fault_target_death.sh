@@ -25,7 +25,7 @@ mount_write_kill() {
   W=$!
   fault_wait_acked "$FS_TMP/acked$2" 32 $W
   # Descriptor 7 (step 2): opened before the target dies, for an fsync
-  # afterwards (its file leaves the directory once it is down). Opened
+  # afterwards (a new open gets EIO once it is down). Opened
   # here, so that no process started before holds it.
   [ "${3:-}" = fsync ] && exec 7<>"$MP/e1.0"
   T0=$(fault_now)

@@ -4,8 +4,10 @@
 # size = capacity, owner = mounting user, mode 0600); statfs reports the
 # total size; a target started after mount shows up within the discovery
 # interval; a stopped one fails I/O with EIO after the dead timeout and
-# leaves the listing; when it returns an already open descriptor works
-# again; a missing or busy mount point is a clear error; SIGTERM flushes and
+# stays listed with its size (a new open gets EIO, .stats says down and
+# why); when it returns an already open descriptor works again, and so does
+# a new open; `setfattr -n user.aoe.forget` removes a down target's file
+# (EBUSY while it answers); a missing or busy mount point is a clear error; SIGTERM flushes and
 # unmounts.
 source "$(dirname "$0")/../tools/fs_common.sh"
 
@@ -72,10 +74,17 @@ echo "read on stopped target: $line" >&2
 set -- $line
 [ "$1" = error ] && [ "$2" = 5 ] || fs_fail "read on a stopped target: expected EIO (5), got '$line'"
 awk -v t="$3" 'BEGIN { exit !(t >= 1.5 && t <= 10) }' || fs_fail "EIO after $3 s, expected about the dead timeout (3 s)"
-for _ in $(seq 30); do [ -e "$MP/e1.1" ] || break; sleep 0.2; done
-[ -e "$MP/e1.1" ] && fs_fail "e1.1 still listed after its target went down"
+sleep 1.5  # past the kernel's entry and attribute timeouts (1 s)
+fs_assert_eq "$(ls "$MP" | tr '\n' ' ')" "e1.0 e1.1 e1.2 " "listing with e1.1 down"
+fs_assert_eq "$(stat -c '%s %F' "$MP/e1.1")" "$((16 << 20)) regular file" "e1.1 attributes while down"
+out=$(dd if="$MP/e1.1" of=/dev/null bs=4k count=1 2>&1) && fs_fail "open of a down target succeeded"
+echo "$out" | grep -q "Input/output error" || fs_fail "open of a down target: expected EIO, got: $out"
+grep -q '^aoefs_target_state{target="e1.1",state="down",reason="no answer within the dead timeout"} 1$' "$MP/.stats" ||
+  fs_fail ".stats does not say e1.1 is down and why: $(grep aoefs_target_state "$MP/.stats")"
 "$AOENET" target fs3 start 1.1 16M >/dev/null
-fs_wait_file "$MP/e1.1" 5 || fs_fail "e1.1 did not come back"
+for _ in $(seq 50); do grep -q '^aoefs_target_up{target="e1.1"} 1$' "$MP/.stats" && break; sleep 0.2; done
+grep -q '^aoefs_target_state{target="e1.1",state="up",reason=""} 1$' "$MP/.stats" || fs_fail "e1.1 did not come back"
+dd if="$MP/e1.1" of=/dev/null bs=4k count=1 status=none || fs_fail "open of e1.1 after its return failed"
 echo write >&"${HOLDER[1]}"
 read -r -t 20 -u "${HOLDER[0]}" line || fs_fail "write after return hung"
 [[ "$line" == "ok written"* ]] || fs_fail "write on the open descriptor after return: $line"
@@ -85,6 +94,18 @@ read -r -t 20 -u "${HOLDER[0]}" line || fs_fail "read after return hung"
 holder_in=${HOLDER[1]}
 exec {holder_in}>&-
 wait "$HOLDER_PID" 2>/dev/null || true
+
+fs_note "user.aoe.forget: refused while up, removes the file of a down target"
+out=$(setfattr -n user.aoe.forget "$MP/e1.2" 2>&1) && fs_fail "forgetting a target that answers succeeded"
+echo "$out" | grep -q "busy" || fs_fail "forgetting a target that answers: expected EBUSY, got: $out"
+"$AOENET" target fs3 stop 1.2 >/dev/null
+for _ in $(seq 50); do grep -q '^aoefs_target_up{target="e1.2"} 0$' "$MP/.stats" && break; sleep 0.2; done
+[ -e "$MP/e1.2" ] || fs_fail "e1.2 not listed while down"
+setfattr -n user.aoe.forget "$MP/e1.2" || fs_fail "forgetting the down e1.2 failed"
+sleep 1.5  # the kernel's entry timeout
+[ -e "$MP/e1.2" ] && fs_fail "e1.2 still listed after user.aoe.forget"
+grep -q 'target="e1.2"' "$MP/.stats" && fs_fail ".stats still lists the forgotten e1.2"
+fs_assert_eq "$(ls "$MP" | tr '\n' ' ')" "e1.0 e1.1 " "listing after forgetting e1.2"
 
 fs_note "SIGTERM flushes and unmounts"
 kill -TERM "$DAEMON"

@@ -180,9 +180,19 @@ assert_match "$out" "user 'nobody' may not use interface 'aoe0'" "aoefs as nobod
 assert_match "$out" "no permission to open raw sockets \(CAP_NET_RAW\) and the helper .* refused" \
 	"aoefs as nobody: its own message"
 
+# aoefs itself refuses an interface named twice (issue 29); the helper's own
+# bound on the list is asked directly.
 rc=0
 out=$(as "$USER_NAME" "$AOEFS" -f -o "interfaces=aoe0$(printf ':aoe0%.0s' $(seq 16))" "$MP" 2>&1) || rc=$?
-[ $rc -ne 0 ] || fail "aoefs asking for 17 interfaces succeeded"
+[ $rc -ne 0 ] || fail "aoefs asking for aoe0 17 times succeeded"
+assert_match "$out" "interface 'aoe0' is listed twice" "aoe0 17 times: aoefs's reason"
+rc=0
+# shellcheck disable=SC2046  # one word per interface
+out=$(as "$USER_NAME" /usr/bin/python3 -c 'import os, socket, sys
+a, b = socket.socketpair()
+os.dup2(a.fileno(), 3)
+os.execv(sys.argv[1], sys.argv[1:])' "$HELPER" --fd 3 $(printf 'aoe0 %.0s' $(seq 17)) 2>&1) || rc=$?
+[ $rc -ne 0 ] || fail "the helper handed out 17 sockets"
 assert_match "$out" "aoefs-helper: too many interfaces" "17 interfaces: the helper's reason"
 mounted "$MP" && fail "something is mounted on $MP after refusals"
 

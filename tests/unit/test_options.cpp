@@ -73,7 +73,7 @@ TEST_CASE("invalid -o options are errors naming the key") {
     const char* expect;
   };
   for (auto c :
-       {Case{"dead_timeout=abc", "dead_timeout"}, Case{"dead_timeout=0", "dead_timeout"},
+       {Case{"dead_timeout=abc", "dead_timeout"}, Case{"dead_timeout=-1", "dead_timeout"},
         Case{"dead_timout=5", "did you mean 'dead_timeout'"}, Case{"umask=999", "umask"},
         Case{"uid=-1", "uid"}, Case{"cache_size=12Q", "cache_size"},
         Case{"interfaces=a::b", "interfaces"}, Case{"cache_block_size=1000", "multiple of 512"},

@@ -180,3 +180,37 @@ TEST_CASE("counts, ids and seconds: absurd values are refused") {
     CHECK(s == before);
   }
 }
+
+namespace {
+
+// The message of a value `key` refuses; the settings are left as they were.
+std::string refusal(const char* key, const char* text) {
+  Settings s;
+  auto r = find_key(key)->apply(s, text);
+  REQUIRE_FALSE(r);
+  CHECK(s == Settings{});
+  return r.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("dead_timeout 0 means for ever; forget_after 0 means never", "[settings]") {
+  Settings s;
+  REQUIRE(find_key("dead_timeout")->apply(s, "0"));
+  CHECK(s.dead_timeout == std::chrono::milliseconds(0));
+  CHECK_THAT(refusal("dead_timeout", "-1"), Catch::Contains("or 0 to retry for ever"));
+  CHECK(Settings{}.forget_after == std::chrono::milliseconds(0));
+  REQUIRE(find_key("forget_after")->apply(s, "3600"));
+  CHECK(s.forget_after == std::chrono::hours(1));
+  CHECK_THAT(refusal("forget_after", "soon"), Catch::Contains("or 0 for never"));
+}
+
+TEST_CASE("discovery_interval and interfaces: a lower bound, no interface twice", "[settings]") {
+  CHECK_THAT(refusal("discovery_interval", "0.001"), Catch::StartsWith("at least 0.1 seconds"));
+  CHECK(refusal("interfaces", "aoe0:aoe1:aoe0") == "interface 'aoe0' is listed twice");
+  Settings s;
+  REQUIRE(find_key("discovery_interval")->apply(s, "0.1"));
+  CHECK(s.discovery_interval == std::chrono::milliseconds(100));
+  REQUIRE(find_key("interfaces")->apply(s, "aoe0:aoe1"));
+  CHECK(s.interfaces == std::vector<std::string>{"aoe0", "aoe1"});
+}

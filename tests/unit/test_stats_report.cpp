@@ -260,3 +260,28 @@ TEST_CASE("stats text: the families of the one table, in its order; the cache's 
           (f.scope != MetricScope::cache));
   }
 }
+
+TEST_CASE("target state: up, waiting with how long and how many, down with why", "[outage]") {
+  auto up = sample_target();
+  auto waiting = sample_target();
+  waiting.name = "e1.1";
+  waiting.stats.waiting = 12;
+  waiting.stats.unanswered_for = std::chrono::milliseconds(5500);
+  auto down = sample_target();
+  down.name = "e1.2";
+  down.info.up = false;
+  const auto text = render_stats({up, waiting, down}, {}, std::nullopt);
+  for (const char* line :
+       {"aoefs_target_state{target=\"e1.0\",state=\"up\",reason=\"\"} 1\n",
+        "aoefs_target_state{target=\"e1.1\",state=\"waiting\",reason=\"no answer, retrying\"} 1\n",
+        "aoefs_target_state{target=\"e1.2\",state=\"down\",reason=\"no answer within the dead "
+        "timeout\"} 1\n",
+        "aoefs_target_unanswered_seconds{target=\"e1.1\"} 5.500000\n",
+        "aoefs_target_waiting_requests{target=\"e1.1\"} 12\n"}) {
+    INFO(line);
+    CHECK(text.find(line) != std::string::npos);
+  }
+  const auto table = format_stat_table(parsed(text));
+  CHECK(table.find("\ne1.1   waiting ") != std::string::npos);
+  CHECK(table.find("\ne1.2   down ") != std::string::npos);
+}
