@@ -1,5 +1,6 @@
 #include "aoefs/fs/stale_mount.hpp"
 
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,8 +50,11 @@ Expected<bool> clear_dead_aoefs_mount(const std::string& path) {
   for (const auto& entry : table)
     if (entry.point == where) top = &entry;  // later lines are mounted over earlier ones
   if (!top || !is_aoefs(*top)) return false;
-  struct stat st {};
-  if (::stat(where.c_str(), &st) == 0)
+  // Forced to ask the filesystem: FUSE answers a plain stat from cached
+  // attributes, even with its daemon gone.
+  struct statx st {};
+  if (::statx(AT_FDCWD, where.c_str(), AT_STATX_FORCE_SYNC | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS,
+              &st) == 0)
     return Error{"mount point " + printable(path) +
                  " is busy: aoefs is mounted there and answers (another aoefs daemon serves "
                  "it; unmount it first)"};

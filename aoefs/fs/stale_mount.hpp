@@ -8,9 +8,10 @@
 //  - none, or one that is not aoefs (type fuse.aoefs, or fuse with source
 //    "aoefs"): nothing is done (returns false); MountPoint::open then
 //    refuses a foreign mount, naming it;
-//  - an aoefs mount that answers stat: an error ("aoefs is mounted there
+//  - an aoefs mount that answers statx (forced past FUSE's cached
+//    attributes): an error ("aoefs is mounted there
 //    and answers"): another daemon serves it, and it is not ours to end;
-//  - an aoefs mount whose stat fails with ENOTCONN (its daemon is gone):
+//  - an aoefs mount whose statx fails with ENOTCONN (its daemon is gone):
 //    it is detached (umount2 MNT_DETACH: processes still holding a file of
 //    it keep their descriptors, which fail) and true is returned, for the
 //    caller to log. Needs CAP_SYS_ADMIN; without it the error names the
