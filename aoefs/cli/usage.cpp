@@ -3,7 +3,8 @@
 namespace aoefs {
 
 std::string_view usage_text() {
-  return R"(usage: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] [SOURCE] MOUNTPOINT
+  return R"(usage: aoefs [-f] [-d] [--config FILE | --instance NAME] [-o OPT[,OPT...]]
+              [SOURCE] MOUNTPOINT
        aoefs discover [-i IFACE]... [--wait MS] [TABLE-OPTIONS]
        aoefs stat [--watch [SECONDS]] [--active] [TABLE-OPTIONS] MOUNTPOINT [TARGET...]
        aoefs list [--wait MS] [TABLE-OPTIONS]
@@ -18,9 +19,12 @@ options:
   -f, --foreground        stay in the foreground (same as -o foreground)
   -d, --debug             log every request, stay in the foreground
                           (same as -o debug)
-  -c, --config FILE       configuration file (default /etc/aoefs.toml; a
-                          missing default file is fine, a missing --config
-                          file is an error)
+  -c, --config FILE       configuration file (default /etc/aoefs/aoefs.toml;
+                          a missing default file is fine, a missing --config
+                          file is an error; the old /etc/aoefs.toml is read,
+                          with a warning, when the new one does not exist)
+      --instance NAME     read /etc/aoefs/NAME.toml when it exists, else the
+                          default (aoefs@NAME.service passes its instance)
   -o OPT[,OPT...]         mount options; they override the configuration file
   -h, --help              print this help and exit
   -V, --version           print the version and exit
@@ -77,8 +81,10 @@ mount options (-o) and configuration-file keys (same names):
                           = true; default false)
   foreground              stay in the foreground (TOML: foreground = true)
   debug                   log every request (TOML: debug = true)
-  log_level=L             error, warning, info (default) or debug; stderr in
-                          the foreground, syslog (daemon) in the background
+  log_level=L             error, warning, notice, info (default) or debug;
+                          stderr in the foreground (with <N> priorities when
+                          it is the journal), the journal or syslog in the
+                          background
   metrics_listen=ADDR:PORT
                           serve the statistics (.stats) over HTTP at
                           http://ADDR:PORT/metrics for Prometheus (default:
@@ -94,7 +100,8 @@ mount options (-o) and configuration-file keys (same names):
 Without CAP_NET_RAW (an ordinary user), aoefs gets its sockets from the
 setuid helper <prefix>/libexec/aoefs/aoefs-helper, as allowed by its policy
 <prefix>/etc/aoefs/helper.toml (/etc/aoefs/helper.toml for prefix /usr);
-the mount goes through fusermount3. See aoefs(8).
+the mount goes through fusermount3. See aoefs(8) and the README,
+/usr/share/doc/aoefs/README.md (<prefix>/share/doc/aoefs/README.md).
 
 An invalid file or option prints one message naming the key (and line) and
 exits with code 2; nothing is mounted.

@@ -9,7 +9,7 @@
 
 namespace aoefs {
 
-Background Background::detach() {
+Background Background::detach(bool keep_stderr) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return {};
   const pid_t pid = ::fork();
@@ -32,6 +32,7 @@ Background Background::detach() {
   ::setsid();
   Background b;
   b.ready_fd_ = fds[1];
+  b.keep_stderr_ = keep_stderr;
   return b;
 }
 
@@ -41,7 +42,7 @@ void Background::report_ready() {
   if (null >= 0) {
     ::dup2(null, 0);
     ::dup2(null, 1);
-    ::dup2(null, 2);
+    if (!keep_stderr_) ::dup2(null, 2);
     if (null > 2) ::close(null);
   }
   if (::chdir("/") != 0) { /* harmless: keep the old cwd */

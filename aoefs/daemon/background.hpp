@@ -11,8 +11,9 @@ class Background {
   // Forks. Returns in the child only; the parent waits for report_ready()
   // or the child's exit, then exits with the matching code. Call before any
   // thread is started. On fork failure, returns in the original process
-  // (running in the foreground).
-  static Background detach();
+  // (running in the foreground). `keep_stderr`: report_ready() leaves
+  // stderr open (no system log would take the lines).
+  static Background detach(bool keep_stderr);
   Background() = default;  // foreground: report_ready does nothing
 
   // Mounted and serving: release the parent (exit 0), detach stdio.
@@ -20,6 +21,7 @@ class Background {
 
  private:
   int ready_fd_ = -1;
+  bool keep_stderr_ = false;
 };
 
 }  // namespace aoefs

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -23,10 +24,12 @@
 #include "aoefs/daemon/memory_policy.hpp"
 #include "aoefs/daemon/outage_watch.hpp"
 #include "aoefs/daemon/segment_watch.hpp"
+#include "aoefs/daemon/service_status.hpp"
 #include "aoefs/daemon/target_events.hpp"
 #include "aoefs/fs/fuse_mount.hpp"
 #include "aoefs/fs/kernel_read_ahead.hpp"
 #include "aoefs/fs/mount_point.hpp"
+#include "aoefs/fs/stale_mount.hpp"
 #include "aoefs/fs/stats_file.hpp"
 #include "aoefs/link/initiator_bootstrap.hpp"
 #include "aoefs/locks/lock_service.hpp"
@@ -91,6 +94,12 @@ MountReport mount_report(const Settings& settings, const FsOptions& options,
           setting_texts(shown)};
 }
 
+// "SIGTERM", not "signal 15".
+std::string signal_name(int signal) {
+  const char* abbrev = ::sigabbrev_np(signal);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);
+}
+
 int serve(MountPoint mount_point, const Settings& settings,
           const std::vector<std::string>& fuse_options, Background& background) {
   apply_memory_policy();
@@ -131,8 +140,10 @@ int serve(MountPoint mount_point, const Settings& settings,
   cache::BlockCache block_cache(cache_config(settings));
   SegmentWatch watch(io, *initiator, settings.unmatched_log_interval);
   TargetEvents events{table, *initiator, block_cache, {}, {nullptr}, {}};
-  initiator->set_target_listener([&events, &watch](const aoe::TargetInfo& info) {
+  ServiceStatus status;
+  initiator->set_target_listener([&events, &watch, &status](const aoe::TargetInfo& info) {
     on_target_event(events, info);
+    status.target_seen(info);
     watch.conflict_seen(info);
     watch.resize_seen(info);
     watch.unsupported_seen(info);
@@ -197,12 +208,16 @@ int serve(MountPoint mount_point, const Settings& settings,
               mount->mountpoint().c_str(), count, count == 1 ? "" : "s", via.c_str(),
               settings.cache_size ? human_size(settings.cache_size).c_str() : "off");
   background.report_ready();
+  status.ready(mount->mountpoint());
   const int signal = mount->run();
   metrics.reset();  // no scrape may reach the initiator while it shuts down
-  if (signal)
-    log_message(LogLevel::info, "signal %d: flushing and unmounting", signal);
-  else
+  if (signal) {
+    log_message(LogLevel::info, "%s: flushing and unmounting", signal_name(signal).c_str());
+    status.stopping(signal_name(signal));
+  } else {
     log_message(LogLevel::info, "unmounted %s", mount->mountpoint().c_str());
+    status.stopping("unmounted");
+  }
   int rc = 0;
   // dead_timeout=0 (for ever) must not make the unmount wait for ever.
   const auto limit =
@@ -244,6 +259,17 @@ int run_daemon(int argc, char** argv) {
   const Settings settings = *loaded;
   set_log_level(settings.debug ? LogLevel::debug : settings.log_level);
 
+  // A restart after a crash finds the dead mount of the daemon that crashed.
+  auto cleared = clear_dead_aoefs_mount(line.mountpoint);
+  if (!cleared) {
+    log_message(LogLevel::error, "%s", cleared.error().message.c_str());
+    return kExitFailure;
+  }
+  if (*cleared)
+    log_message(LogLevel::warning,
+                "%s: a dead aoefs mount was there (its daemon ended without unmounting); "
+                "unmounted it (lazily) to mount again",
+                printable(line.mountpoint).c_str());
   // Opened and checked once, here; the mount goes through this descriptor,
   // whatever becomes of the path during discovery (mount_point.hpp).
   auto mount_point = MountPoint::open(line.mountpoint);
@@ -251,11 +277,14 @@ int run_daemon(int argc, char** argv) {
     log_message(LogLevel::error, "%s", mount_point.error().message.c_str());
     return kExitFailure;
   }
+  set_log_mount(printable(mount_point->real_path()));
 
   Background background;
   if (!settings.foreground && !settings.debug) {
-    background = Background::detach();
-    log_to_syslog();
+    // With neither the journal nor syslog listening, stderr stays open: the
+    // lines go on to the terminal (or file) that started the daemon.
+    const bool system_log = log_to_system_log();
+    background = Background::detach(/*keep_stderr=*/!system_log);
   }
   return serve(std::move(mount_point).value(), settings, fuse_options, background);
 }

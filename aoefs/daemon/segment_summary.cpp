@@ -73,7 +73,7 @@ std::optional<SegmentNote> summarize_segment(const SegmentTotals& before, const 
                     " that answered discovery but never IDENTIFY forgotten");
   if (ports != 0) parts.push_back(counted(ports, "port", "ports") + " past max_paths");
   if (dropped != 0) parts.push_back(counted(dropped, "silent port", "silent ports") + " dropped");
-  return SegmentNote{LogLevel::warning, head + joined(parts, ", ")};
+  return SegmentNote{LogLevel::notice, head + joined(parts, ", ")};
 }
 
 }  // namespace aoefs

@@ -6,7 +6,8 @@
 // shares the segment or this NIC (another aoefs mount, aoetools, the Linux
 // aoe driver): when they are all that grew, the line is info. Refused
 // answers, malformed frames, frames matching nothing, and the caps and
-// silent ports stay warnings.
+// silent ports make it a notice: the segment is noisy or hostile, and
+// aoefs already kept it from mattering (nothing for an admin to fix now).
 #pragma once
 
 #include <chrono>

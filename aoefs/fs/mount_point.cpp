@@ -112,7 +112,8 @@ Expected<void> MountPoint::check_unmounted() const {
     if (entry.point == where)
       return Error{"mount point " + printable(given_) +
                    " is busy: something is already mounted there" +
-                   (where != given_ ? " (" + printable(where) + ")" : "")};
+                   (where != given_ ? " (" + printable(where) + ")" : "") + ": " +
+                   printable(entry.type) + " from " + printable(entry.source)};
   return {};
 }
 

@@ -35,6 +35,7 @@ std::optional<MountEntry> parse_mountinfo_line(const std::string& line) {
   while (fields >> field)
     if (field == "-") break;
   if (field != "-" || !(fields >> entry.type)) return std::nullopt;
+  if (fields >> field) entry.source = unescape_mountinfo(field);
   return entry;
 }
 

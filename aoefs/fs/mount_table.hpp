@@ -10,10 +10,11 @@
 namespace aoefs {
 
 struct MountEntry {
-  int id = 0;         // the mount's id (statx's STATX_MNT_ID)
-  int parent_id = 0;  // the mount it sits on
-  std::string point;  // where, unescaped (mountinfo writes blanks as \040)
-  std::string type;   // "fuse.aoefs", "ext4", ...
+  int id = 0;          // the mount's id (statx's STATX_MNT_ID)
+  int parent_id = 0;   // the mount it sits on
+  std::string point;   // where, unescaped (mountinfo writes blanks as \040)
+  std::string type;    // "fuse.aoefs", "ext4", ...
+  std::string source;  // what was mounted ("aoefs", "/dev/sda1"), unescaped
 };
 
 // One line of mountinfo; nothing if it is not one.

@@ -8,6 +8,7 @@
 
 #include "aoefs/settings/config_file.hpp"
 #include "aoefs/settings/setting_keys.hpp"
+#include "aoefs/util/log.hpp"
 #include "aoefs/util/wire_text.hpp"
 
 namespace aoefs {
@@ -93,6 +94,11 @@ Expected<CommandLine> parse_command_line(int argc, char** argv) {
     } else if (arg.starts_with("--config=")) {
       line.config_path = std::string(arg.substr(9));
       if (line.config_path->empty()) return Error{"--config needs a FILE"};
+    } else if (arg == "--instance" || arg.starts_with("--instance=")) {
+      auto v = arg == "--instance" ? next_value() : std::string(arg.substr(11));
+      if (!v) return Error{"--instance needs a NAME"};
+      if (auto ok = check_instance_name(*v); !ok) return ok.error();
+      line.instance = *v;
     } else if (arg == "-o") {
       auto v = next_value();
       if (!v) return Error{"-o needs OPT[,OPT...]"};
@@ -114,6 +120,9 @@ Expected<CommandLine> parse_command_line(int argc, char** argv) {
   if (positional.size() == 2) line.source = positional[0];
   if (!positional.empty()) line.mountpoint = positional.back();
   if (line.mountpoint.empty()) return Error{"missing MOUNTPOINT (see aoefs --help)"};
+  if (line.config_path && line.instance)
+    return Error{"--config and --instance exclude each other (--instance NAME reads " +
+                 std::string(kConfigDir) + "/NAME.toml)"};
   return line;
 }
 
@@ -166,8 +175,9 @@ Expected<void> apply_mount_options(Settings& settings, const CommandLine& line,
 
 Expected<Settings> load_settings(const CommandLine& line, std::vector<std::string>& fuse_options) {
   Settings settings;
-  const std::string path = line.config_path.value_or(kDefaultConfigPath);
-  if (auto read = apply_config_file(settings, path, line.config_path.has_value()); !read)
+  const ConfigChoice config = choose_config(line.config_path, line.instance, path_exists);
+  if (!config.warning.empty()) log_message(LogLevel::warning, "%s", config.warning.c_str());
+  if (auto read = apply_config_file(settings, config.path, config.required); !read)
     return read.error();
   if (auto applied = apply_mount_options(settings, line, fuse_options); !applied)
     return applied.error();

@@ -1,4 +1,5 @@
-// The mount command line: aoefs [-f] [-d] [--config FILE] [-o OPT[,OPT...]] [SOURCE] MOUNTPOINT
+// The mount command line:
+//   aoefs [-f] [-d] [--config FILE | --instance NAME] [-o OPT[,OPT...]] [SOURCE] MOUNTPOINT
 // (--help/--version are handled by main). Parsing is pure: no file access.
 //
 // SOURCE is what mount(8) and mount.fuse3 put before the mount point (the
@@ -13,17 +14,17 @@
 #include <string>
 #include <vector>
 
+#include "aoefs/settings/config_location.hpp"
 #include "aoefs/settings/settings.hpp"
 #include "aoefs/util/expected.hpp"
 
 namespace aoefs {
 
-inline constexpr const char* kDefaultConfigPath = "/etc/aoefs.toml";
-
 struct CommandLine {
   std::string mountpoint;
   std::optional<std::string> source;       // the SOURCE word, if given (ignored)
   std::optional<std::string> config_path;  // --config; empty: the default path, optional
+  std::optional<std::string> instance;     // --instance (config_location.hpp)
   std::vector<std::string> mount_options;  // each -o item, in order
   bool foreground = false;                 // -f
   bool debug = false;                      // -d

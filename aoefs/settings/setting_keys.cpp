@@ -107,7 +107,7 @@ Expected<unsigned> parse_count(std::string_view t) {
 
 Expected<LogLevel> parse_level(std::string_view t) {
   auto v = parse_log_level(t);
-  if (!v) return Error{"expected error, warning, info or debug"};
+  if (!v) return Error{"expected error, warning, notice, info or debug"};
   return *v;
 }
 

@@ -2,9 +2,12 @@
 # The daemon's log on real vblade targets: in the foreground it goes to
 # stderr, each target event once (found, down, back), never per frame at the
 # default level, and log_level=error silences the info lines; in the
-# background it goes to syslog. The syslog half runs in a private mount
-# namespace whose /dev is a fresh tmpfs with a test listener on /dev/log
-# (the host's /dev is not touched).
+# background it goes to syslog, each line naming the mount point, or, when
+# the journal's socket exists, to the journal (native protocol: PRIORITY,
+# SYSLOG_IDENTIFIER=aoefs, AOEFS_MOUNT). Each background half runs in a
+# private mount namespace whose /dev (or /run) is a fresh tmpfs with a test
+# listener on /dev/log (/run/systemd/journal/socket); the host's are not
+# touched.
 source "$(dirname "$0")/../tools/fs_common.sh"
 
 fs_net_up lg1 --targets "1.0:16M 1.1:16M"
@@ -69,8 +72,44 @@ TMPD=$FS_TMP INI_NS=$FS_INI_NS MP=$MP AOEFS_BINARY=$AOEFS_BINARY \
   unshare -m --propagation private bash "$FS_TMP/in-private-dev.sh" ||
   fs_fail "background mount with a private /dev/log failed"
 cat "$SYSLOG" >&2
-grep -Eq '^<30>.*aoefs\[[0-9]+\]: e1\.0 found: 16\.0 MiB' "$SYSLOG" ||
-  fs_fail "no 'e1.0 found' at daemon.info (<30>) in syslog"
-grep -Eq '^<30>.*aoefs\[[0-9]+\]: mounted on ' "$SYSLOG" || fs_fail "no 'mounted on' in syslog"
-grep -Eq '^<30>.*aoefs\[[0-9]+\]: unmounted ' "$SYSLOG" || fs_fail "no 'unmounted' in syslog"
+grep -Eq "^<30>.*aoefs\[[0-9]+\]: $MP: e1\.0 found: 16\.0 MiB" "$SYSLOG" ||
+  fs_fail "no '$MP: e1.0 found' at daemon.info (<30>) in syslog"
+grep -Eq "^<30>.*aoefs\[[0-9]+\]: $MP: mounted on " "$SYSLOG" || fs_fail "no 'mounted on' in syslog"
+grep -Eq "^<30>.*aoefs\[[0-9]+\]: $MP: unmounted " "$SYSLOG" || fs_fail "no 'unmounted' in syslog"
+
+fs_note "background: the journal, when its socket exists"
+JOURNAL=$FS_TMP/journal
+cat >"$FS_TMP/journal_listener.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/run/systemd/journal/socket")
+with open(sys.argv[1], "ab", buffering=0) as out:
+    while True:
+        out.write(s.recv(65536) + b"--\n")
+PY
+cat >"$FS_TMP/in-private-run.sh" <<'SH'
+set -eu
+# /run/netns (the fixture's namespaces) kept through a fresh /run.
+mkdir "$TMPD/netns"
+mount --rbind /run/netns "$TMPD/netns"
+mount -t tmpfs -o mode=755 aoefs-test-run /run
+mkdir -p /run/systemd/journal
+python3 -u "$TMPD/journal_listener.py" "$TMPD/journal" &
+for _ in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
+nsenter --net="$TMPD/netns/$INI_NS" "$AOEFS_BINARY" -o interfaces=aoe0 "$MP"
+[ -e "$MP/e1.0" ]
+umount "$MP"
+for _ in $(seq 50); do grep -q 'unmounted' "$TMPD/journal" && break; sleep 0.1; done
+kill %1
+SH
+TMPD=$FS_TMP INI_NS=$FS_INI_NS MP=$MP AOEFS_BINARY=$AOEFS_BINARY \
+  unshare -m --propagation private bash "$FS_TMP/in-private-run.sh" ||
+  fs_fail "background mount with a private journal socket failed"
+cat "$JOURNAL" >&2
+# One datagram per line: its fields, then "--".
+ENTRY=$(awk -v mp="$MP" '/^--$/ { if (e ~ "MESSAGE=" mp ": mounted on ") print e; e = ""; next } { e = e $0 "\n" }' "$JOURNAL")
+[ -n "$ENTRY" ] || fs_fail "no 'mounted on' entry in the journal"
+for field in PRIORITY=6 SYSLOG_IDENTIFIER=aoefs "AOEFS_MOUNT=$MP"; do
+  grep -qx -- "$field" <<<"$ENTRY" || fs_fail "the journal entry has no $field: $ENTRY"
+done
 true

@@ -2,7 +2,8 @@
 # `cmake --install` into a temporary prefix installs every file the README
 # and aoefs(8) name: bin/aoefs, the helper libexec/aoefs/aoefs-helper
 # setuid root (mode 4755), the man page share/man/man8/aoefs.8, the example
-# configuration share/doc/aoefs/aoefs.toml.example, the example mount unit
+# configuration share/doc/aoefs/aoefs.toml.example, the README and the
+# licence (share/doc/aoefs/README.md, COPYING), the example mount unit
 # and the service template lib/systemd/system/aoefs@.service (its ExecStart
 # names the configured bin directory). The installed aoefs answers --help
 # and --version; the man page renders with no warning from man or groff,
@@ -25,11 +26,14 @@ expect share/man/man8/aoefs.8 644
 expect share/doc/aoefs/aoefs.toml.example 644
 expect share/doc/aoefs/examples/mnt-aoe.mount 644
 expect lib/systemd/system/aoefs@.service 644
+expect share/doc/aoefs/README.md 644
+expect share/doc/aoefs/COPYING 644
+cmp "$PREFIX/share/doc/aoefs/README.md" "$SOURCE_DIR/README.md" || fail "installed README differs"
 cmp "$PREFIX/share/man/man8/aoefs.8" "$SOURCE_DIR/contrib/aoefs.8" || fail "installed man page differs"
 cmp "$PREFIX/share/doc/aoefs/aoefs.toml.example" "$SOURCE_DIR/contrib/aoefs.toml" || fail "installed example differs"
 BINDIR=$(sed -n 's/^CMAKE_INSTALL_FULL_BINDIR:[A-Z]*=//p' "$AOEFS_BUILD_DIR/CMakeCache.txt")
 [ -n "$BINDIR" ] || BINDIR=$(sed -n 's/^CMAKE_INSTALL_PREFIX:[A-Z]*=//p' "$AOEFS_BUILD_DIR/CMakeCache.txt")/bin
-assert_eq "$(grep '^ExecStart=' "$PREFIX/lib/systemd/system/aoefs@.service")" "ExecStart=$BINDIR/aoefs -f %f" \
+assert_eq "$(grep '^ExecStart=' "$PREFIX/lib/systemd/system/aoefs@.service")" "ExecStart=$BINDIR/aoefs -f --instance %i %f" \
 	"service template ExecStart"
 
 note "the installed aoefs: --help, --version, the example configuration"

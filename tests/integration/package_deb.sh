@@ -1,7 +1,11 @@
 #!/bin/bash
 # The Debian package an admin installs (contrib/package):
-#  - it builds (contrib/package's build directory build-deb/, prefix /usr)
-#    and lintian reports no error;
+#  - it builds (contrib/package: dpkg-buildpackage of the source package
+#    contrib/debian in its build directory build-deb/) and lintian, pedantic
+#    and info tags included, reports nothing (contrib/debian overrides what
+#    it must, with a reason);
+#  - the licence (GPL-2+, machine-readable debian/copyright) and the real
+#    control fields; conffiles /etc/aoefs/aoefs.toml and helper.toml;
 #  - `apt-get install ./aoefs_*.deb` installs it without the network (every
 #    dependency is already there through contrib/install-deps): /usr/bin/aoefs,
 #    the helper /usr/libexec/aoefs/aoefs-helper made setuid root by postinst,
@@ -12,14 +16,14 @@
 #    installed /usr/bin/aoefs through the installed helper (no CAP_NET_RAW),
 #    writes and reads it (checked against the backing file), unmounts;
 #  - `apt-get purge aoefs` removes every file `dpkg -L` listed, the modified
-#    conffile and /etc/aoefs.
+#    conffile, a per-instance configuration an admin added and /etc/aoefs.
 # Touches /usr/bin, /usr/libexec/aoefs, /etc/aoefs and the package database:
 # it refuses to run when an aoefs package or those paths exist already, and
 # purges what it installed at exit, on failure too.
 source "$(dirname "$0")/../fixture/lib.sh"
 : "${AOEFS_BUILD_DIR:?AOEFS_BUILD_DIR must name the build directory}"
 SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
-for tool in dpkg-deb dpkg-shlibdeps apt-get lintian man setpriv useradd userdel fusermount3 cmake; do
+for tool in dpkg-buildpackage dh dpkg-deb dpkg-shlibdeps apt-get lintian man setpriv useradd userdel fusermount3 cmake; do
 	command -v "$tool" >/dev/null || fail "needs $tool (contrib/install-deps)"
 done
 [ -c /dev/fuse ] || fail "needs /dev/fuse"
@@ -47,12 +51,28 @@ CONTENTS=$(dpkg-deb -c "$DEB")
 assert_match "$CONTENTS" '-rwxr-xr-x root/root +[0-9]+ [-0-9]+ [0-9:]+ \./usr/libexec/aoefs/aoefs-helper' \
 	"the helper is shipped 0755 (postinst makes it setuid)"
 
-note "lintian: no error"
+note "control fields, licence, conffiles"
+CONTROL=$(dpkg-deb -f "$DEB")
+assert_match "$CONTROL" $'\nMaintainer: aoefs developers <aoefs@aoefs.dev>\n' "Maintainer"
+assert_match "$CONTROL" $'\nHomepage: https://aoefs.dev\n' "Homepage"
+if grep -q example.org <<<"$CONTROL"; then fail "a placeholder example.org in the control fields: $CONTROL"; fi
+dpkg-deb -x "$DEB" "$TMP/x"
+COPYRIGHT=$TMP/x/usr/share/doc/aoefs/copyright
+assert_match "$(head -n 1 "$COPYRIGHT")" '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
+	"copyright is machine-readable"
+grep -qx 'License: GPL-2+' "$COPYRIGHT" || fail "copyright names no GPL-2+ licence"
+grep -q '/usr/share/common-licenses/GPL-2' "$COPYRIGHT" || fail "copyright does not point to the licence text"
+[ -f "$TMP/x/usr/share/doc/aoefs/README.md.gz" ] || [ -f "$TMP/x/usr/share/doc/aoefs/README.md" ] ||
+	fail "the README (that --help and aoefs(8) name) is not in the package"
+dpkg-deb -e "$DEB" "$TMP/ctl"
+assert_eq "$(sort "$TMP/ctl/conffiles")" "$(printf '/etc/aoefs/aoefs.toml\n/etc/aoefs/helper.toml')" "conffiles"
+
+note "lintian --pedantic -I: nothing to report"
 # lintian exits 0 with warnings and 2 with errors; anything else is a failure to run.
 rc=0
-lintian --tag-display-limit 0 "$DEB" >"$TMP/lintian.log" 2>&1 || rc=$?
+lintian -I --pedantic --tag-display-limit 0 "$DEB" >"$TMP/lintian.log" 2>&1 || rc=$?
 sed 's/^/lintian: /' "$TMP/lintian.log" >&2
-if grep -q '^E: ' "$TMP/lintian.log"; then fail "lintian reports errors"; fi
+if grep -q '^[EWIPX]: ' "$TMP/lintian.log"; then fail "lintian reports tags"; fi
 assert_eq "$rc" 0 "lintian exit status"
 
 # From here on the machine has a package installed: purge it at exit, on
@@ -74,7 +94,10 @@ for f in /usr/bin/aoefs /usr/libexec/aoefs/aoefs-helper /usr/share/man/man8/aoef
 done
 assert_eq "$(stat -c '%U %G %a' /usr/libexec/aoefs/aoefs-helper)" "root root 4755" "installed helper owner and mode"
 assert_eq "$(stat -c '%U %a' /etc/aoefs/helper.toml)" "root 644" "shipped policy owner and mode"
-assert_eq "$(grep '^ExecStart=' /lib/systemd/system/aoefs@.service)" "ExecStart=/usr/bin/aoefs -f %f" "service ExecStart"
+assert_eq "$(grep '^ExecStart=' /lib/systemd/system/aoefs@.service)" "ExecStart=/usr/bin/aoefs -f --instance %i %f" "service ExecStart"
+out=$(systemd-analyze verify /lib/systemd/system/aoefs@.service 2>&1) || fail "systemd-analyze verify: $out"
+[ -z "$out" ] || fail "systemd-analyze verify on the installed unit complains: $out"
+assert_eq "$(stat -c '%U %a' /etc/aoefs/aoefs.toml)" "root 644" "shipped configuration owner and mode"
 assert_eq "$(/usr/bin/aoefs --version)" "aoefs $(sed -n 's/^CMAKE_PROJECT_VERSION:[A-Z]*=//p' "$AOEFS_BUILD_DIR/CMakeCache.txt")" \
 	"installed aoefs --version"
 assert_eq "$(man -w aoefs)" /usr/share/man/man8/aoefs.8.gz "man -w aoefs"
@@ -142,6 +165,9 @@ wait "$DAEMON" || rc=$?
 assert_eq "$rc" 0 "aoefs exit status after fusermount3 -u"
 
 note "apt-get purge aoefs removes every file"
+# An admin's per-instance configuration and an edited shared one go too.
+echo 'dead_timeout = 20' >/etc/aoefs/mnt-aoe.toml
+echo 'dead_timeout = 30' >>/etc/aoefs/aoefs.toml
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q aoefs </dev/null >"$TMP/purge.log" 2>&1 ||
 	{ cat "$TMP/purge.log" >&2; fail "apt-get purge aoefs"; }
 [ -z "$(pkg_state)" ] || fail "dpkg still has aoefs after purge: $(pkg_state)"

@@ -120,6 +120,7 @@ TEST_CASE("mount table: mountinfo lines", "[mount_point]") {
   CHECK(entry->parent_id == 35);
   CHECK(entry->point == "/tmp/my mnt");
   CHECK(entry->type == "fuse.aoefs");
+  CHECK(entry->source == "aoefs");
   CHECK_FALSE(aoefs::parse_mountinfo_line("36 35 0:44 / /mnt rw"));  // no " - TYPE"
   CHECK_FALSE(aoefs::parse_mountinfo_line("garbage"));
   CHECK_FALSE(aoefs::read_mount_table().empty());

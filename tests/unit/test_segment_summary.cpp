@@ -16,7 +16,7 @@ constexpr std::size_t index_of(aoe::RefusedAnswer reason) {
 std::string warning_text(const SegmentTotals& now, std::chrono::milliseconds interval = 60s) {
   const auto note = summarize_segment({}, now, interval);
   REQUIRE(note);
-  CHECK(note->level == LogLevel::warning);
+  CHECK(note->level == LogLevel::notice);
   return note->text;
 }
 }  // namespace
