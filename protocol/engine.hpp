@@ -79,8 +79,9 @@
 //    answers to our own discovery broadcast set a known target's buffer
 //    count, sector count and config string (an unsolicited one, which
 //    anyone can forge with the target's MAC, only the first time).
-//  * Fast retransmit: when reorder_threshold frames sent after a frame were
-//    answered while it was not, it is taken as lost and sent again at the
+//  * Fast retransmit: when reorder_threshold frames sent after a frame on
+//    the same path were answered while it was not, it is taken as lost and
+//    sent again at the
 //    end of the receive batch (as TCP does on three duplicate ACKs) — if
 //    its answer was not further down the same batch, as it often is from a
 //    target that reorders (and unless a spurious retransmission proven in

@@ -180,8 +180,8 @@ void Engine::refuse(RefusedAnswer reason) {
   ++link_stats_.unmatched;
 }
 
-// Frames sent before the answered one and still unanswered: presumed lost
-// once reorder_threshold later answers passed them (engine.hpp, "Fast
+// Frames sent before the answered one on the same path and still
+// unanswered: presumed lost once reorder_threshold later answers passed them (engine.hpp, "Fast
 // retransmit"); noted in passed_, retransmitted at the end of the batch.
 // With few frames in flight there cannot be three later answers: the
 // threshold drops to what is possible (early retransmit, RFC 5827) —
@@ -192,10 +192,14 @@ void Engine::pass_frames_before(Target& t, std::uint16_t slot, const PendingFram
   if (threshold <= kFastRetransmitAnswers)
     threshold = std::clamp<unsigned>(static_cast<unsigned>(t.in_flight.size()) - 1, 1, threshold);
   const std::uint64_t seq = earlier_copy ? 0 : f.seq;  // an old copy passes nobody
+  const Path* answered_on = t.ports.at(f.path);
   for (std::uint16_t s : t.in_flight) {
     if (s == slot) continue;
     PendingFrame& g = tags_.entry(s);
     if (g.seq >= seq) continue;
+    // Paths are separate queues: an answer on one says nothing of a frame
+    // on another (a slower port is not a lossy one).
+    if (t.ports.at(g.path) != answered_on) continue;
     // passed_at keeps the first passing of the first copy: the reordering
     // a spurious retransmission proves is measured from there.
     if (++g.later_answers == 1 && g.passed_at == 0) g.passed_at = t.answers;

@@ -55,18 +55,29 @@ with open(sys.argv[1], "ab", buffering=0) as out:
     while True:
         out.write(s.recv(65536) + b"\n")
 PY
+# The private namespace's part, shared by the two runs below (sourced):
+# mount_and_log SOCKET NETNS_DIR OUT waits for the listener's SOCKET, mounts
+# in the background in the initiator's namespace (under NETNS_DIR), checks
+# the file, unmounts, waits until OUT has the "unmounted" line and stops the
+# listener (the script's job %1).
+cat >"$FS_TMP/mount_and_log.sh" <<'SH'
+mount_and_log() {
+  for _ in $(seq 50); do [ -S "$1" ] && break; sleep 0.1; done
+  nsenter --net="$2/$INI_NS" "$AOEFS_BINARY" -o interfaces=aoe0 "$MP"
+  [ -e "$MP/e1.0" ]
+  umount "$MP"
+  for _ in $(seq 50); do grep -q 'unmounted' "$3" && break; sleep 0.1; done
+  kill %1
+}
+SH
 cat >"$FS_TMP/in-private-dev.sh" <<'SH'
 set -eu
+source "$TMPD/mount_and_log.sh"
 mount -t tmpfs -o mode=755 aoefs-test-dev /dev
 mknod -m 666 /dev/null c 1 3; mknod -m 666 /dev/zero c 1 5
 mknod -m 666 /dev/urandom c 1 9; mknod -m 666 /dev/fuse c 10 229
 python3 -u "$TMPD/listener.py" "$TMPD/syslog" >"$TMPD/listener.out" &
-for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
-nsenter --net="/run/netns/$INI_NS" "$AOEFS_BINARY" -o interfaces=aoe0 "$MP"
-[ -e "$MP/e1.0" ]
-umount "$MP"
-for _ in $(seq 50); do grep -q 'unmounted' "$TMPD/syslog" && break; sleep 0.1; done
-kill %1
+mount_and_log /dev/log /run/netns "$TMPD/syslog"
 SH
 TMPD=$FS_TMP INI_NS=$FS_INI_NS MP=$MP AOEFS_BINARY=$AOEFS_BINARY \
   unshare -m --propagation private bash "$FS_TMP/in-private-dev.sh" ||
@@ -89,18 +100,14 @@ with open(sys.argv[1], "ab", buffering=0) as out:
 PY
 cat >"$FS_TMP/in-private-run.sh" <<'SH'
 set -eu
+source "$TMPD/mount_and_log.sh"
 # /run/netns (the fixture's namespaces) kept through a fresh /run.
 mkdir "$TMPD/netns"
 mount --rbind /run/netns "$TMPD/netns"
 mount -t tmpfs -o mode=755 aoefs-test-run /run
 mkdir -p /run/systemd/journal
 python3 -u "$TMPD/journal_listener.py" "$TMPD/journal" &
-for _ in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
-nsenter --net="$TMPD/netns/$INI_NS" "$AOEFS_BINARY" -o interfaces=aoe0 "$MP"
-[ -e "$MP/e1.0" ]
-umount "$MP"
-for _ in $(seq 50); do grep -q 'unmounted' "$TMPD/journal" && break; sleep 0.1; done
-kill %1
+mount_and_log /run/systemd/journal/socket "$TMPD/netns" "$TMPD/journal"
 SH
 TMPD=$FS_TMP INI_NS=$FS_INI_NS MP=$MP AOEFS_BINARY=$AOEFS_BINARY \
   unshare -m --propagation private bash "$FS_TMP/in-private-run.sh" ||

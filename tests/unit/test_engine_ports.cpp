@@ -396,3 +396,33 @@ TEST_CASE("ports: a second port serving the same sectors becomes a path after th
   CHECK(out.counters().writes == out_writes);
   CHECK(std::equal(data.begin(), data.end(), kept.disk().begin()));
 }
+
+TEST_CASE("ports: a slower port is not taken for a lossy one", "[engine][ports]") {
+  // Two ports of one disk, one answering each frame 200 µs later than the
+  // other (two vblades on a loaded host). Answers on the fast port overtake
+  // frames on the slow one; that is no loss: paths are separate queues.
+  Rig rig;
+  FakeTargetOptions o;
+  o.sectors = 4096;
+  o.mac = mac_of(1);
+  auto& fast = rig.target(o);
+  o.mac = mac_of(2);
+  o.service_time = 200us;
+  auto& slow = rig.target(o);
+  fast.disk() = aoetest::random_bytes(4096 * 512, 9);
+  slow.disk() = fast.disk();
+  rig.start();
+  REQUIRE(rig.discovered({1, 0}));
+  REQUIRE(rig.net.run_until([&] { return rig.engine->target({1, 0})->paths.size() == 2; }, 3s));
+  std::vector<std::uint8_t> back(4096 * 512);
+  for (int round = 0; round < 4; ++round) {
+    REQUIRE_FALSE(rig.read({1, 0}, 0, back));
+    REQUIRE(back == fast.disk());
+  }
+  const aoe::TargetStats s = rig.stats();
+  CHECK(s.retransmits_fast == 0);
+  CHECK(s.retransmits == 0);
+  REQUIRE(s.paths.size() == 2);
+  // Both carried their turn of the round robin: neither was avoided.
+  for (const aoe::PathStats& p : s.paths) CHECK(p.answers * 4 > s.frames_received);
+}
