@@ -79,6 +79,8 @@ mount options (-o) and configuration-file keys (same names):
                           offers it (fuse module parameter enable_uring=Y);
                           else /dev/fuse; the log says which (TOML: io_uring
                           = true; default false)
+  busy_poll=US            microseconds to poll the socket for answers before
+                          sleeping, 0 to 1000 (default 50; 0: never poll)
   foreground              stay in the foreground (TOML: foreground = true)
   debug                   log every request (TOML: debug = true)
   log_level=L             error, warning, notice, info (default) or debug;

@@ -115,7 +115,7 @@ int serve(MountPoint mount_point, const Settings& settings,
   reports.warn = [](const std::string& warning) {
     log_message(LogLevel::warning, "%s", warning.c_str());
   };
-  auto opened = open_chosen_links(io, *choice, reports);
+  auto opened = open_chosen_links(io, *choice, reports, {settings.busy_poll});
   if (!opened) {
     log_message(LogLevel::error, "%s", opened.error().message.c_str());
     return kExitFailure;

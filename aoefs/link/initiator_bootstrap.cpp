@@ -20,7 +20,8 @@ Expected<InterfaceChoice> choose_interfaces(std::vector<std::string> named, std:
 
 Expected<std::vector<std::unique_ptr<aoe::Link>>> open_chosen_links(boost::asio::io_context& io,
                                                                     const InterfaceChoice& choice,
-                                                                    const LinkReports& reports) {
+                                                                    const LinkReports& reports,
+                                                                    const LinkTuning& tuning) {
   const auto warn = [&reports](const std::string& message) {
     if (reports.warn) reports.warn(message);
   };
@@ -38,14 +39,14 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> open_chosen_links(boost::asio:
     usable.push_back(name);
   }
   if (usable.empty()) return Error{"no interface could be opened"};
-  auto all = open_links(io, usable, reports.note);
+  auto all = open_links(io, usable, reports.note, tuning);
   if (all || choice.named) return all;
   // One by one, each reason told once: a missing helper or capability is
   // the same for every interface and would otherwise repeat per interface.
   std::vector<std::unique_ptr<aoe::Link>> links;
   std::vector<std::string> told;
   for (const auto& name : usable) {
-    auto one = open_links(io, {name}, reports.note);
+    auto one = open_links(io, {name}, reports.note, tuning);
     if (one) {
       links.push_back(std::move(one->front()));
       continue;

@@ -41,7 +41,8 @@ struct LinkReports {
 // CAP_NET_RAW); for the default set, if that fails, one by one.
 Expected<std::vector<std::unique_ptr<aoe::Link>>> open_chosen_links(boost::asio::io_context& io,
                                                                     const InterfaceChoice& choice,
-                                                                    const LinkReports& reports);
+                                                                    const LinkReports& reports,
+                                                                    const LinkTuning& tuning = {});
 
 // The initiator options of a one-shot command: one discovery round, and
 // control commands that give up after 5 s.

@@ -25,7 +25,8 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 Expected<std::vector<std::unique_ptr<aoe::Link>>> from_helper(
-    boost::asio::io_context& io, const std::vector<std::string>& interfaces, const LinkNote& note) {
+    boost::asio::io_context& io, const std::vector<std::string>& interfaces, const LinkNote& note,
+    const LinkTuning& tuning) {
   const std::string helper = helper::default_helper_path();
   struct stat st {};
   if (::stat(helper.c_str(), &st) != 0)
@@ -46,6 +47,7 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> from_helper(
     if (!link)
       return Error{"interface " + printable(passed.interface) +
                    ": socket from the helper: " + link.error().message()};
+    (*link)->set_busy_poll(tuning.busy_poll);
     links.push_back(std::move(*link));
   }
   if (note)
@@ -57,7 +59,8 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> from_helper(
 }  // namespace
 
 Expected<std::vector<std::unique_ptr<aoe::Link>>> open_links(
-    boost::asio::io_context& io, const std::vector<std::string>& interfaces, const LinkNote& note) {
+    boost::asio::io_context& io, const std::vector<std::string>& interfaces, const LinkNote& note,
+    const LinkTuning& tuning) {
   std::vector<std::unique_ptr<aoe::Link>> links;
   for (const auto& name : interfaces) {
     const std::string named = "interface " + printable(name) + ": ";
@@ -70,7 +73,8 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> open_links(
     auto link = aoe::RawSocketLink::open(io, name);
     if (!link) {
       const std::error_code ec = link.error();
-      if (permission_denied(ec) && ::geteuid() != 0) return from_helper(io, interfaces, note);
+      if (permission_denied(ec) && ::geteuid() != 0)
+        return from_helper(io, interfaces, note, tuning);
       if (permission_denied(ec))
         return Error{named +
                      "no permission to open a raw socket: this process runs as root but "
@@ -78,6 +82,7 @@ Expected<std::vector<std::unique_ptr<aoe::Link>>> open_links(
                      "CapabilityBoundingSet may drop it)"};
       return Error{named + (ec == std::errc::no_such_device ? "no such interface" : ec.message())};
     }
+    (*link)->set_busy_poll(tuning.busy_poll);
     links.push_back(std::move(*link));
   }
   if (note)

@@ -42,6 +42,7 @@ Expected<std::string> value_text(const KeyInfo& key, const toml::node& node) {
     case KeyKind::unsigned_id:
     case KeyKind::kibibytes:
     case KeyKind::count:
+    case KeyKind::microseconds:
       if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
       return Error{"expected an integer"};
     case KeyKind::word:

@@ -105,6 +105,14 @@ Expected<unsigned> parse_count(std::string_view t) {
   return *v;
 }
 
+// busy_poll: microseconds; past a millisecond a poll costs more CPU than
+// any wakeup it saves.
+Expected<std::chrono::microseconds> parse_busy_poll(std::string_view t) {
+  auto v = parse_unsigned<unsigned>(t);
+  if (!v || *v > 1000) return Error{"expected microseconds from 0 (never poll) to 1000"};
+  return std::chrono::microseconds(*v);
+}
+
 Expected<LogLevel> parse_level(std::string_view t) {
   auto v = parse_log_level(t);
   if (!v) return Error{"expected error, warning, notice, info or debug"};
@@ -267,6 +275,8 @@ constexpr KeyInfo kKeys[] = {
      [](S& s, Text t) { return store(parse_seconds(t), s.path_timeout); }},
     {"unmatched_log_interval", KeyKind::seconds,
      [](S& s, Text t) { return store(parse_seconds(t), s.unmatched_log_interval); }},
+    {"busy_poll", KeyKind::microseconds,
+     [](S& s, Text t) { return store(parse_busy_poll(t), s.busy_poll); }},
     {"metrics_listen", KeyKind::listen_address,
      [](S& s, Text t) -> Expected<void> {
        if (t == "off") {

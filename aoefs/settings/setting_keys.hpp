@@ -27,7 +27,8 @@ enum class KeyKind {
   octal_mode,
   byte_size,
   kibibytes,
-  count,  // a positive integer (limits such as max_targets)
+  count,         // a positive integer (limits such as max_targets)
+  microseconds,  // an integer number of µs (busy_poll)
   interface_list,
   word,            // one of a fixed set of names (log_level)
   listen_address,  // ADDR:PORT, [ADDR6]:PORT, PORT (loopback) or off

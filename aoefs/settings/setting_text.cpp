@@ -86,6 +86,7 @@ std::string value_text(const Settings& s, std::string_view key) {
   if (key == "path_timeout") return seconds_text(s.path_timeout);
   if (key == "unmatched_log_interval") return seconds_text(s.unmatched_log_interval);
   if (key == "metrics_listen") return listen_text(s.metrics_listen);
+  if (key == "busy_poll") return std::to_string(s.busy_poll.count());
   // A key added to the table but not here: tests/unit/test_setting_text.cpp fails.
   return "?";
 }

@@ -65,6 +65,9 @@ struct Settings {
   unsigned max_paths = 16;
   std::chrono::milliseconds path_timeout{60'000};
   std::chrono::milliseconds unmatched_log_interval{60'000};
+  // How long a socket is polled for answers before its thread sleeps
+  // (protocol/io/raw_socket_link.hpp, "Busy polling"); 0: never.
+  std::chrono::microseconds busy_poll{50};
 
   // Field by field; tests use it to see which field a key changed.
   friend bool operator==(const Settings&, const Settings&) = default;

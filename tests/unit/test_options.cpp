@@ -145,6 +145,27 @@ TEST_CASE("mount flags take no value; lookalikes of ignored options are errors")
   }
 }
 
+TEST_CASE("busy_poll: microseconds from 0 (never) to 1000, default 50") {
+  Settings s;
+  CHECK(s.busy_poll == std::chrono::microseconds(50));
+  std::vector<std::string> fuse;
+  auto line = *parse_args({"-o", "busy_poll=0", "/mnt"});
+  REQUIRE(apply_mount_options(s, line, fuse));
+  CHECK(s.busy_poll == std::chrono::microseconds(0));
+  line = *parse_args({"-o", "busy_poll=1000", "/mnt"});
+  REQUIRE(apply_mount_options(s, line, fuse));
+  CHECK(s.busy_poll == std::chrono::microseconds(1000));
+  for (const char* bad : {"busy_poll=1001", "busy_poll=-1", "busy_poll=5us", "busy_poll="}) {
+    INFO(bad);
+    Settings t;
+    auto l = *parse_args({"-o", bad, "/mnt"});
+    auto applied = apply_mount_options(t, l, fuse);
+    REQUIRE_FALSE(applied);
+    CHECK_THAT(applied.error().message, Catch::Contains("busy_poll"));
+    CHECK(t == Settings{});
+  }
+}
+
 TEST_CASE(
     "bounds against a hostile segment: max_targets, max_paths, path_timeout, "
     "unmatched_log_interval") {

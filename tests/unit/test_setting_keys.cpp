@@ -33,6 +33,8 @@ const char* typical_text(KeyKind kind) {
       return "8";
     case KeyKind::count:
       return "64";
+    case KeyKind::microseconds:
+      return "20";
     case KeyKind::listen_address:
       return "127.0.0.1:9101";
     case KeyKind::interface_list:
