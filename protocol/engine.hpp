@@ -81,14 +81,14 @@
 //    anyone can forge with the target's MAC, only the first time).
 //  * Fast retransmit: when reorder_threshold frames sent after a frame on
 //    the same path were answered while it was not, it is taken as lost and
-//    sent again at the
-//    end of the receive batch (as TCP does on three duplicate ACKs) — if
-//    its answer was not further down the same batch, as it often is from a
-//    target that reorders (and unless a spurious retransmission proven in
-//    the batch raised the threshold past its passes). Targets like vblade serve
-//    requests in order, so on a LAN this finds a loss within a few frame
-//    times instead of an RTO (>= 10 ms) — under 5 % loss that is the
-//    difference between a few MB/s and near line rate. The threshold starts
+//    sent again at the end of the receive batch (as TCP does on three
+//    duplicate ACKs) — if its answer was not further down the same batch,
+//    as it often is from a target that reorders (and unless a spurious
+//    retransmission proven in the batch raised the threshold past its
+//    passes). Targets like vblade serve requests in order, so on a LAN
+//    this finds a loss within a few frame times instead of an RTO
+//    (>= 10 ms) — under 5 % loss that is the difference between a few MB/s
+//    and near line rate. The threshold starts
 //    at kFastRetransmitAnswers; with fewer frames in flight than that it
 //    drops to what is possible (RFC 5827 style), unless the target is known
 //    to reorder.

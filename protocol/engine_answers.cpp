@@ -181,8 +181,9 @@ void Engine::refuse(RefusedAnswer reason) {
 }
 
 // Frames sent before the answered one on the same path and still
-// unanswered: presumed lost once reorder_threshold later answers passed them (engine.hpp, "Fast
-// retransmit"); noted in passed_, retransmitted at the end of the batch.
+// unanswered: presumed lost once reorder_threshold later answers passed
+// them (engine.hpp, "Fast retransmit"); noted in passed_, retransmitted at
+// the end of the batch.
 // With few frames in flight there cannot be three later answers: the
 // threshold drops to what is possible (early retransmit, RFC 5827) —
 // unless the target is known to reorder, where that only makes duplicates.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aoefs/util/expected.hpp"
+#include "protocol/io/raw_socket_link.hpp"
 #include "protocol/link.hpp"
 
 namespace boost::asio {
@@ -27,7 +28,7 @@ using LinkNote = std::function<void(const std::string&)>;
 // "Busy polling"): busy_poll is how long a socket is polled after frames
 // arrived while answers are due; 0 never polls (every answer is a wakeup).
 struct LinkTuning {
-  std::chrono::microseconds busy_poll{50};  // RawSocketLink::kDefaultBusyPoll
+  std::chrono::microseconds busy_poll = aoe::RawSocketLink::kDefaultBusyPoll;
 };
 
 // The links, in the order of `interfaces`, or one error message naming the

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aoefs/util/log.hpp"
+#include "protocol/io/raw_socket_link.hpp"
 
 namespace aoefs {
 
@@ -67,7 +68,7 @@ struct Settings {
   std::chrono::milliseconds unmatched_log_interval{60'000};
   // How long a socket is polled for answers before its thread sleeps
   // (protocol/io/raw_socket_link.hpp, "Busy polling"); 0: never.
-  std::chrono::microseconds busy_poll{50};
+  std::chrono::microseconds busy_poll = aoe::RawSocketLink::kDefaultBusyPoll;
 
   // Field by field; tests use it to see which field a key changed.
   friend bool operator==(const Settings&, const Settings&) = default;
