@@ -5,6 +5,7 @@
 
 #include "aoefs/settings/options.hpp"
 #include "command_line_args.hpp"
+#include "protocol/io/raw_socket_link.hpp"
 
 using namespace aoefs;
 
@@ -148,6 +149,7 @@ TEST_CASE("mount flags take no value; lookalikes of ignored options are errors")
 TEST_CASE("busy_poll: microseconds from 0 (never) to 1000, default 50") {
   Settings s;
   CHECK(s.busy_poll == std::chrono::microseconds(50));
+  CHECK(s.busy_poll == aoe::RawSocketLink::kDefaultBusyPoll);  // settings/ cannot include it
   std::vector<std::string> fuse;
   auto line = *parse_args({"-o", "busy_poll=0", "/mnt"});
   REQUIRE(apply_mount_options(s, line, fuse));
