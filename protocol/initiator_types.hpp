@@ -31,6 +31,11 @@ struct InitiatorOptions {
   // fell from 11-17 µs to 0.1 µs, but the wire stage of a QD1 4 KiB read
   // grew from 24-42 µs to 61-77 µs). Kept for the next measurement.
   bool submit_inline = false;
+  // A read or write submitted while no other is in flight enters the engine
+  // on the caller's thread, and the caller may then wait for its answer
+  // itself (Initiator::await_own): at one request in flight the answer
+  // wakes the thread that will reply, not the io thread.
+  bool answer_on_caller = false;
   std::chrono::milliseconds discovery_interval{10'000};
   std::chrono::milliseconds dead_timeout{60'000};
   // A discovery answer re-IDENTIFYs a target when this long passed since its

@@ -64,6 +64,16 @@ class Link {
   // payload.size() >= kMinEthernetFrame (nothing is padded); both stay
   // valid and unchanged until the handler that called this returns.
   // This default joins the two and calls send() (test links).
+  // Receiving on another thread than the io thread (the Initiator's
+  // answer_on_caller): a descriptor that polls readable while frames wait,
+  // or -1 when this link cannot be read from elsewhere (then only its io
+  // thread receives).
+  virtual int readiness_fd() const { return -1; }
+  // Reads the frames waiting now, without blocking, and hands them to the
+  // receiver on this thread (one batch per read, as on the io thread).
+  // REQUIRES: started; the caller holds no lock the receiver takes.
+  virtual void receive_here() {}
+
   virtual std::error_code send_gathered(std::span<const std::uint8_t> head,
                                         std::span<const std::uint8_t> payload) {
     std::vector<std::uint8_t> frame(head.begin(), head.end());

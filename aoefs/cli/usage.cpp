@@ -79,6 +79,9 @@ mount options (-o) and configuration-file keys (same names):
                           offers it (fuse module parameter enable_uring=Y);
                           else /dev/fuse; the log says which (TOML: io_uring
                           = true; default false)
+  answer_on_caller        a read or write alone in flight is sent and answered
+                          on the FUSE thread that received it, not the io
+                          thread (default false; README.md, "Request stages")
   busy_poll=US            microseconds to poll the socket for answers before
                           sleeping, 0 to 1000 (default 50; 0: never poll)
   foreground              stay in the foreground (TOML: foreground = true)

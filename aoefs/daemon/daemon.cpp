@@ -135,6 +135,7 @@ int serve(MountPoint mount_point, const Settings& settings,
   init_options.max_paths = settings.max_paths;
   init_options.path_timeout = settings.path_timeout;
   init_options.identify_interval = settings.identify_interval;
+  init_options.answer_on_caller = settings.answer_on_caller;
   auto initiator = std::make_unique<aoe::Initiator>(io, std::move(opened).value(), init_options);
   TargetTable table;
   cache::BlockCache block_cache(cache_config(settings));

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -252,8 +253,16 @@ void op_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   reply_release(req, ino, fi);
 }
 
+// With answer_on_caller (InitiatorOptions): a request that went out alone is
+// answered on this worker, which replies from here, instead of waking the io
+// thread. Bounded: what is unanswered by then completes on the io thread.
+void await_own_answer(FsContext& ctx) {
+  if (ctx.initiator) ctx.initiator->await_own(std::chrono::milliseconds(2));
+}
+
 void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_info* fi) {
   auto& of = open_file(fi);
+  FsContext& ctx = context(req);
   if (offset < 0) return (void)fuse_reply_err(req, EINVAL);
   if (!of.device) {
     const std::shared_ptr<const std::string> hold = of.snapshot;
@@ -279,12 +288,14 @@ void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_in
                fuse_reply_iov(req, iov.data(), static_cast<int>(iov.size()));
                clock.replied();
              });
+  await_own_answer(ctx);
 }
 
 void start_write(fuse_req_t req, OpenFile& of, off_t offset, BufferPool::Buffer data,
                  RequestClock clock) {
   if (offset < 0) return (void)fuse_reply_err(req, EINVAL);
   if (!of.writable) return (void)fuse_reply_err(req, EBADF);
+  FsContext& ctx = context(req);
   write_bytes(of.device, of.lock, static_cast<std::uint64_t>(offset), std::move(data),
               [req, clock, once = reply_once(req)](std::error_code ec, std::size_t written) {
                 if (!once.claim()) return;
@@ -296,6 +307,7 @@ void start_write(fuse_req_t req, OpenFile& of, off_t offset, BufferPool::Buffer 
                 fuse_reply_write(req, written);
                 clock.replied();
               });
+  await_own_answer(ctx);
 }
 
 // The write keeps the buffer its request arrived in until the target

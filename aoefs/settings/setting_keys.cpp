@@ -264,6 +264,8 @@ constexpr KeyInfo kKeys[] = {
      [](S& s, Text t) { return store(parse_kibibytes(t), s.read_ahead_kb); }},
     {"direct_io", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.direct_io); }},
     {"io_uring", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.io_uring); }},
+    {"answer_on_caller", KeyKind::flag,
+     [](S& s, Text t) { return store(parse_flag(t), s.answer_on_caller); }},
     {"foreground", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.foreground); }},
     {"debug", KeyKind::flag, [](S& s, Text t) { return store(parse_flag(t), s.debug); }},
     {"log_level", KeyKind::word, [](S& s, Text t) { return store(parse_level(t), s.log_level); }},

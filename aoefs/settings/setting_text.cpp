@@ -64,6 +64,7 @@ std::string value_text(const Settings& s, std::string_view key) {
   if (key == "identify_interval") return seconds_text(s.identify_interval);
   if (key == "read_only") return flag_text(s.read_only);
   if (key == "io_uring") return flag_text(s.io_uring);
+  if (key == "answer_on_caller") return flag_text(s.answer_on_caller);
   if (key == "allow_other") return flag_text(s.allow_other);
   if (key == "uid") return optional_text(s.uid);
   if (key == "gid") return optional_text(s.gid);

@@ -52,6 +52,9 @@ struct Settings {
   // reaches the daemon (no kernel caching at all).
   bool direct_io = false;
   bool io_uring = false;  // FUSE over io_uring when the kernel offers it
+  // A read or write alone in flight is answered on the FUSE thread that
+  // received it (InitiatorOptions::answer_on_caller).
+  bool answer_on_caller = false;
   bool foreground = false;
   bool debug = false;  // log every request (implies foreground, log_level debug)
   LogLevel log_level = LogLevel::info;

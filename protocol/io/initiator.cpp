@@ -18,7 +18,13 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <poll.h>
+#include <sys/eventfd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "protocol/engine.hpp"
 #include "protocol/codec/error.hpp"
@@ -37,12 +43,47 @@ std::uint64_t random_tag_seed() {
   return seed | 1;  // never 0: that is the unit tests' fixed layout
 }
 
+// A caller receiving its own answers (Initiator::await_own): completions the
+// engine defers while this thread runs it are collected here and run on this
+// thread once the engine's mutex is released, instead of being posted.
+struct CallerTurn {
+  const void* impl = nullptr;
+  std::vector<std::function<void()>> due;
+};
+thread_local CallerTurn* caller_turn = nullptr;
+
+// A read or write this thread started alone (nothing else in flight): what
+// await_own waits for. A handler that runs on another thread (the io thread
+// took the answer) wakes the waiter through its thread's eventfd.
+struct OwnRequest {
+  const void* impl = nullptr;  // whose request
+  std::atomic<bool> done{false};
+  int wake_fd = -1;
+  std::thread::id waiter = std::this_thread::get_id();
+};
+thread_local std::vector<std::shared_ptr<OwnRequest>> own_requests;
+
+// This thread's eventfd for OwnRequest::wake_fd (made at first use, closed
+// at thread exit); -1 if none could be made (the waiter then sleeps out its
+// time when another thread completes its request).
+struct WakeFd {
+  int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  ~WakeFd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+thread_local WakeFd wake_fd;
+
 }  // namespace
 
 struct Initiator::Impl : std::enable_shared_from_this<Impl> {
   Impl(boost::asio::io_context& io, std::vector<std::unique_ptr<Link>> owned,
        InitiatorOptions options)
-      : io(io), links(std::move(owned)), timer(io), submit_inline(options.submit_inline) {
+      : io(io),
+        links(std::move(owned)),
+        timer(io),
+        submit_inline(options.submit_inline),
+        answer_on_caller(options.answer_on_caller) {
     std::vector<Link*> raw;
     for (auto& l : links) raw.push_back(l.get());
     EngineConfig config;
@@ -50,7 +91,14 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
     config.tag_seed = random_tag_seed();
     config.stages = stages.get();
     engine = std::make_unique<Engine>(
-        std::move(raw), config, [&io, s = stages](std::function<void()> fn) {
+        std::move(raw), config, [this, &io, s = stages](std::function<void()> fn) {
+          if (caller_turn && caller_turn->impl == this) {
+            caller_turn->due.push_back([fn = std::move(fn), s, since = Clock::now()] {
+              s->record(RequestStage::completion, Clock::now() - since);
+              fn();
+            });
+            return;
+          }
           boost::asio::post(io, [fn = std::move(fn), s, since = Clock::now()] {
             s->record(RequestStage::completion, Clock::now() - since);
             fn();
@@ -67,6 +115,9 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
   boost::asio::steady_timer timer;
   TimePoint armed = TimePoint::max();
   const bool submit_inline;
+  const bool answer_on_caller;
+  // Reads and writes submitted whose handlers have not run.
+  std::atomic<int> requests_out{0};
   mutable std::mutex mutex;
   bool links_started = false;
 
@@ -97,21 +148,92 @@ struct Initiator::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // run() for a read or a write, timing its submit stage; on the caller's
-  // thread with submit_inline (its first frames leave from here). Handlers
-  // stay deferred either way (the engine's `defer` posts them).
-  template <class F>
-  void run_request(F&& f) {
+  // thread with submit_inline, or with answer_on_caller when nothing else is
+  // in flight (its first frames leave from here, and await_own may take its
+  // answer here). Handlers stay deferred either way (the engine's `defer`).
+  // `g(engine, now, handler)` submits with the handler it is given.
+  template <class G>
+  void run_request(Handler done, G g) {
     const TimePoint called = now();
-    auto enter = [this, called](F& g) {
+    const bool alone = requests_out.fetch_add(1, std::memory_order_relaxed) == 0;
+    std::shared_ptr<OwnRequest> mine;
+    if (answer_on_caller && alone) {
+      mine = std::make_shared<OwnRequest>();
+      mine->impl = this;
+      mine->wake_fd = wake_fd.fd;
+      own_requests.push_back(mine);
+    }
+    Handler wrapped = [self = shared_from_this(), mine,
+                       done = std::move(done)](std::error_code ec) {
+      self->requests_out.fetch_sub(1, std::memory_order_relaxed);
+      if (mine) {
+        mine->done.store(true, std::memory_order_release);
+        if (mine->wake_fd >= 0 && std::this_thread::get_id() != mine->waiter) {
+          const std::uint64_t one = 1;
+          [[maybe_unused]] auto n = ::write(mine->wake_fd, &one, sizeof one);
+        }
+      }
+      done(ec);
+    };
+    auto enter = [this, called](G& f, Handler& h) {
       std::lock_guard lock(mutex);
       const TimePoint taken = now();
       stages->record(RequestStage::submit, taken - called);
-      g(*engine, taken);
+      f(*engine, taken, std::move(h));
       rearm();
     };
-    if (submit_inline) return enter(f);
-    boost::asio::post(
-        io, [self = shared_from_this(), f = std::forward<F>(f), enter]() mutable { enter(f); });
+    if (submit_inline || mine) return enter(g, wrapped);
+    boost::asio::post(io, [self = shared_from_this(), g = std::move(g), h = std::move(wrapped),
+                           enter]() mutable { enter(g, h); });
+  }
+
+  // Initiator::await_own.
+  void await_own(std::chrono::microseconds at_most) {
+    std::erase_if(own_requests, [this](const auto& r) {
+      return r->impl == this && r->done.load(std::memory_order_acquire);
+    });
+    if (std::none_of(own_requests.begin(), own_requests.end(),
+                     [this](const auto& r) { return r->impl == this; }))
+      return;
+    std::vector<pollfd> fds;
+    std::vector<Link*> readable;
+    for (auto& l : links) {
+      const int fd = l->readiness_fd();
+      if (fd < 0) continue;
+      fds.push_back({fd, POLLIN, 0});
+      readable.push_back(l.get());
+    }
+    if (wake_fd.fd >= 0) fds.push_back({wake_fd.fd, POLLIN, 0});
+    const TimePoint deadline = now() + at_most;
+    auto all_done = [this] {
+      for (auto& r : own_requests)
+        if (r->impl == this && !r->done.load(std::memory_order_acquire)) return false;
+      return true;
+    };
+    CallerTurn turn;
+    turn.impl = this;
+    while (!readable.empty() && !all_done()) {
+      const TimePoint t = now();
+      if (t >= deadline) break;
+      const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - t);
+      timespec ts{static_cast<time_t>(left.count() / 1'000'000'000),
+                  static_cast<long>(left.count() % 1'000'000'000)};
+      for (auto& p : fds) p.revents = 0;
+      if (::ppoll(fds.data(), fds.size(), &ts, nullptr) <= 0) continue;
+      caller_turn = &turn;
+      for (std::size_t i = 0; i < readable.size(); ++i)
+        if (fds[i].revents) readable[i]->receive_here();
+      if (fds.size() > readable.size() && fds.back().revents) {
+        std::uint64_t drained;
+        [[maybe_unused]] auto n = ::read(wake_fd.fd, &drained, sizeof drained);
+      }
+      caller_turn = nullptr;
+      // The engine's mutex is released: run what came due here.
+      auto due = std::move(turn.due);
+      turn.due.clear();
+      for (auto& fn : due) fn();
+    }
+    std::erase_if(own_requests, [this](const auto& r) { return r->impl == this; });
   }
 
   void start_links() {
@@ -210,15 +332,15 @@ void Initiator::shutdown() { impl_->shutdown(); }
 
 void Initiator::read(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
                      std::span<std::uint8_t> buffer, Handler done) {
-  impl_->run_request([=, done = std::move(done)](Engine& e, TimePoint now) mutable {
-    e.read(target, lba, sectors, buffer, std::move(done), now);
+  impl_->run_request(std::move(done), [=](Engine& e, TimePoint now, Handler h) {
+    e.read(target, lba, sectors, buffer, std::move(h), now);
   });
 }
 
 void Initiator::write(TargetAddress target, std::uint64_t lba, std::uint32_t sectors,
                       std::span<const std::uint8_t> buffer, Handler done) {
-  impl_->run_request([=, done = std::move(done)](Engine& e, TimePoint now) mutable {
-    e.write(target, lba, sectors, buffer, std::move(done), now);
+  impl_->run_request(std::move(done), [=](Engine& e, TimePoint now, Handler h) {
+    e.write(target, lba, sectors, buffer, std::move(h), now);
   });
 }
 
@@ -277,6 +399,8 @@ LinkStats Initiator::link_stats() const {
   stats.stages = impl_->stages->snapshot();
   return stats;
 }
+
+void Initiator::await_own(std::chrono::microseconds at_most) { impl_->await_own(at_most); }
 
 RequestStages& Initiator::stages() { return *impl_->stages; }
 

@@ -6,9 +6,10 @@
 // called from any thread (FUSE worker threads do); with
 // InitiatorOptions::submit_inline a read's or write's first frames are sent
 // from the calling thread. Completion handlers run on
-// the io_context's thread, never inline inside the call that started the
-// operation, and each is called exactly once — also at shutdown
-// (InitiatorErrc::cancelled).
+// the io_context's thread (with InitiatorOptions::answer_on_caller also
+// inside await_own(), on its caller's thread), never inline inside the call
+// that started the operation, and each is called exactly once — also at
+// shutdown (InitiatorErrc::cancelled).
 //
 // Durability contract: a write's handler reports success only after the
 // target acknowledged every frame of it; flush()'s only after every earlier
@@ -85,6 +86,16 @@ class Initiator {
                     ConfigHandler done);
   void mac_mask(TargetAddress target, MacMaskMessage request, MaskHandler done);
   void reserve(TargetAddress target, ReserveMessage request, ReserveHandler done);
+
+  // With InitiatorOptions::answer_on_caller: waits on this thread, up to
+  // `at_most`, for the reads and writes this thread started while nothing
+  // else was in flight, receiving the answers here and running on this
+  // thread the completions that come due meanwhile (any operation's, not only
+  // its own). Returns at once when there are none; what is still unanswered
+  // at `at_most` completes on the io thread as usual.
+  // REQUIRES: the caller holds no lock a completion handler takes, and is
+  // not inside a completion handler.
+  void await_own(std::chrono::microseconds at_most);
 
   // Snapshots; thread-safe.
   std::vector<TargetInfo> targets() const;

@@ -1,7 +1,8 @@
 // MemoryLink: a Link without a network, for tests. What the initiator sends
 // goes synchronously to a "wire" callback (e.g. a fake target); frames for
 // the initiator are injected with deliver(), which copies them and hands them
-// to the receiver later on the io_context thread, as a real link would.
+// to the receiver later on the io_context thread, as a real link would (or on
+// the thread of a receive_here() that comes first, as a socket read there).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,8 @@ class MemoryLink final : public Link {
   void start(Receiver receiver) override;
   void stop() override;
   std::error_code send(std::span<const std::uint8_t> frame) override;
+  int readiness_fd() const override;
+  void receive_here() override;
 
  private:
   struct State;

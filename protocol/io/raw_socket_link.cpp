@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 
 #include "protocol/codec/header.hpp"
 #include "protocol/io/interfaces.hpp"
@@ -44,7 +45,7 @@ struct RawSocketLink::State {
   int fd = -1;
   InterfaceFacts facts;
   Receiver receiver;
-  bool running = false;
+  std::atomic<bool> running{false};  // read by callers of receive_here() too
   std::size_t frame_capacity = 0;
   // Receive ring.
   std::vector<std::uint8_t> rx_storage;
@@ -69,6 +70,9 @@ struct RawSocketLink::State {
   // "Request stages"): the wire stage grew from 21-34 µs to 105-122 µs.
   // Atomic: the sending thread is checked, but the count is read anywhere.
   std::atomic<std::int64_t> awaiting{0};
+  // Held while draining: the io thread and a caller receiving its own
+  // answers (receive_here) share the receive ring and the send ring.
+  std::mutex rx_mutex;
 
   bool on_io_thread() const { return io.get_executor().running_in_this_thread(); }
 
@@ -197,6 +201,7 @@ struct RawSocketLink::State {
   // Reads frames (up to kMaxBatchesPerWakeup batches) and hands them to the
   // receiver; sends made meanwhile leave together after each batch.
   Drained drain() {
+    std::lock_guard lock(rx_mutex);
     Drained d;
     draining_link = this;
     for (unsigned round = 0; round < kMaxBatchesPerWakeup && running; ++round) {
@@ -305,6 +310,12 @@ const std::string& RawSocketLink::name() const { return state_->facts.name; }
 MacAddress RawSocketLink::mac() const { return state_->facts.mac; }
 unsigned RawSocketLink::mtu() const { return state_->facts.mtu; }
 void RawSocketLink::set_busy_poll(std::chrono::microseconds spin) { state_->busy_poll = spin; }
+
+int RawSocketLink::readiness_fd() const { return state_->running ? state_->fd : -1; }
+
+void RawSocketLink::receive_here() {
+  if (state_->running) state_->drain();
+}
 
 void RawSocketLink::start(Receiver receiver) {
   state_->receiver = std::move(receiver);

@@ -74,6 +74,8 @@ class RawSocketLink final : public Link {
   // How long to keep polling after a wakeup that delivered frames (see
   // above); 0 disables it.
   void set_busy_poll(std::chrono::microseconds spin);
+  int readiness_fd() const override;
+  void receive_here() override;
   static constexpr std::chrono::microseconds kDefaultBusyPoll{50};
 
  protected:

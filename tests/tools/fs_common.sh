@@ -127,13 +127,20 @@ fs_mount_fg() {
   [[ " ${FS_LOGS[*]} " == *" $log "* ]] || FS_LOGS+=("$log")
   local uring=()
   [ "${AOEFS_TEST_IO_URING:-0}" = 1 ] && uring=(-o io_uring)
+  # AOEFS_TEST_ANSWER_ON_CALLER=1 (the "(answer_on_caller)" registrations
+  # in tests/CMakeLists.txt): every mount with -o answer_on_caller.
+  local extra=()
+  [ "${AOEFS_TEST_ANSWER_ON_CALLER:-0}" = 1 ] && extra=(-o answer_on_caller)
   local transports
   transports=$(grep -c "FUSE transport: io_uring" "$log" 2>/dev/null || true)
-  nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" -f "${uring[@]}" "$@" "$mp" >>"$log" 2>&1 &
+  nsenter --net="/run/netns/$FS_INI_NS" "$AOEFS_BINARY" -f "${uring[@]}" "${extra[@]}" "$@" "$mp" >>"$log" 2>&1 &
   FS_PID=$!
   FS_PIDS+=("$FS_PID")
   for _ in $(seq 100); do
     if mountpoint -q "$mp"; then
+      if [ ${#extra[@]} != 0 ] && ! grep -qx 'aoefs_setting{name="answer_on_caller",value="true"} 1' "$mp/.stats"; then
+        fs_fail "mounted with -o answer_on_caller, but .stats does not show it on"
+      fi
       [ ${#uring[@]} = 0 ] && return 0
       local deadline=$((SECONDS + 10))
       until [ "$(grep -c "FUSE transport: io_uring" "$log" 2>/dev/null || true)" -gt "${transports:-0}" ]; do

@@ -5,6 +5,7 @@
 #include <utility>
 #include "protocol/io/asio.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <optional>
@@ -20,7 +21,7 @@ using namespace std::chrono_literals;
 namespace {
 
 struct AsioRig {
-  explicit AsioRig(bool submit_inline = false) {
+  explicit AsioRig(bool submit_inline = false, bool answer_on_caller = false) {
     auto l = std::make_unique<aoe::MemoryLink>(io, "mem0", aoe::MacAddress{{2, 0, 0, 0, 0, 9}});
     link = l.get();
     link->set_wire([this](std::span<const std::uint8_t> frame) {
@@ -31,6 +32,7 @@ struct AsioRig {
     aoe::InitiatorOptions o;
     o.dead_timeout = 300ms;
     o.submit_inline = submit_inline;
+    o.answer_on_caller = answer_on_caller;
     initiator = std::make_unique<aoe::Initiator>(io, std::move(links), o);
   }
   ~AsioRig() {
@@ -152,6 +154,59 @@ TEST_CASE(
     CHECK(stages[static_cast<std::size_t>(stage)].count == 1);
   CHECK(stages[static_cast<std::size_t>(aoe::RequestStage::completion)].count >= 1);
   CHECK(stages[static_cast<std::size_t>(aoe::RequestStage::request)].count == 0);
+}
+
+TEST_CASE("initiator: answer_on_caller takes a lone request's answer on the caller's thread",
+          "[initiator]") {
+  const bool answer_on_caller = GENERATE(false, true);
+  AsioRig rig(false, answer_on_caller);
+  rig.initiator->start();
+  REQUIRE(rig.discovered());
+  std::vector<std::uint8_t> data(512 * 4, 0x5a);
+  std::copy(data.begin(), data.end(), rig.target.disk().begin() + 16 * 512);
+  std::vector<std::uint8_t> buf(512 * 4);
+  std::optional<std::error_code> r;
+  bool inside_await = false;
+  bool awaiting = false;
+  rig.initiator->read({1, 0}, 16, 4, buf, [&](std::error_code ec) {
+    r = ec;
+    inside_await = awaiting;
+  });
+  CHECK_FALSE(r);  // never inside the call that started it
+  // The io_context does not run here: only a caller receiving for itself
+  // can complete the read.
+  awaiting = true;
+  rig.initiator->await_own(5s);
+  awaiting = false;
+  if (answer_on_caller) {
+    REQUIRE(r);
+    CHECK(inside_await);
+    CHECK_FALSE(*r);
+    CHECK(buf == data);
+  } else {
+    CHECK_FALSE(r);  // await_own returns at once: nothing of this thread's
+    while (!r) rig.io.run_one_for(1s);
+    CHECK_FALSE(*r);
+  }
+  // A request alone in flight leaves inside the call; a second one, while
+  // the first waits, is posted to the io thread as without the option.
+  std::size_t sent = 0;
+  rig.link->set_wire([&](std::span<const std::uint8_t> frame) {
+    ++sent;
+    if (auto answer = rig.target.handle(frame)) rig.link->deliver(*answer);
+  });
+  rig.target.silent = true;
+  std::optional<std::error_code> first, second;
+  std::vector<std::uint8_t> other(512), more(512);
+  rig.initiator->read({1, 0}, 0, 1, other, [&](std::error_code ec) { first = ec; });
+  CHECK(sent == (answer_on_caller ? 1u : 0u));
+  rig.initiator->read({1, 0}, 1, 1, more, [&](std::error_code ec) { second = ec; });
+  CHECK(sent == (answer_on_caller ? 1u : 0u));
+  rig.target.silent = false;
+  while (!first || !second) rig.io.run_one_for(1s);  // the first by retransmission
+  CHECK_FALSE(*first);
+  CHECK_FALSE(*second);
+  rig.initiator->await_own(0ms);  // nothing left to wait for
 }
 
 TEST_CASE("initiator: pending operations are cancelled at destruction", "[initiator]") {

@@ -146,6 +146,15 @@ TEST_CASE("mount flags take no value; lookalikes of ignored options are errors")
   }
 }
 
+TEST_CASE("answer_on_caller: a flag, off by default") {
+  Settings s;
+  CHECK_FALSE(s.answer_on_caller);
+  std::vector<std::string> fuse;
+  auto line = *parse_args({"-o", "answer_on_caller", "/mnt"});
+  REQUIRE(apply_mount_options(s, line, fuse));
+  CHECK(s.answer_on_caller);
+}
+
 TEST_CASE("busy_poll: microseconds from 0 (never) to 1000, default 50") {
   Settings s;
   CHECK(s.busy_poll == std::chrono::microseconds(50));
